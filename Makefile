@@ -1,0 +1,61 @@
+# ctrkit: one rule builds every tools/*.c into bin/ against lib/.
+#   make            build the tools into bin/
+#   make test       install what is missing, build, run the whole suite
+#   make demo       a short guided demo
+#   make san        build with ASan+UBSan into build-san/ and run the suite on it
+#   make install    PREFIX=/usr/local DESTDIR= : tools and man pages
+#   make clean
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror
+CPPFLAGS += -D_GNU_SOURCE -Ilib
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+TOOLS   := $(patsubst tools/%.c,%,$(wildcard tools/*.c))
+LIBSRC  := $(wildcard lib/*.c)
+LIBHDR  := lib/ctrkit.h
+
+# OUT is where a build goes: bin/ for the normal one, build-san/bin for
+# the sanitizer one. Objects live beside the binaries they make.
+OUT     ?= bin
+OBJ     := $(OUT)/.obj
+LIBOBJ  := $(patsubst lib/%.c,$(OBJ)/%.o,$(LIBSRC))
+
+all: $(addprefix $(OUT)/,$(TOOLS))
+
+$(OBJ)/%.o: lib/%.c $(LIBHDR) | $(OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(OUT)/%: tools/%.c $(LIBOBJ) $(LIBHDR) | $(OUT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS)
+
+$(OUT) $(OBJ):
+	mkdir -p $@
+
+deps:
+	@scripts/deps
+
+test: deps all
+	@scripts/test
+
+demo: deps all
+	@scripts/demo
+
+# Sanitizers: a separate tree, so bin/ stays the plain build.
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+san: deps
+	$(MAKE) OUT=build-san/bin CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
+	@CTRKIT_BIN=$(CURDIR)/build-san/bin scripts/test
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(addprefix $(OUT)/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(wildcard tools/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf bin build-san
+
+.PHONY: all deps test demo san install clean
+.SECONDARY:

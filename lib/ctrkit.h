@@ -1,0 +1,128 @@
+/* ctrkit.h: the one header every tool includes.
+ *
+ * Only what two or more tools share lives here: messages and traces,
+ * running a command and passing its status on, the namespace table,
+ * parsers, and small /proc readers. Each function has its contract on
+ * the line above it. Tools call the kernel themselves; lib only prints.
+ */
+#ifndef CTRKIT_H
+#define CTRKIT_H
+
+#include <stdio.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#define CTRKIT_VERSION "0.1.0"
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit statuses shared by every tool (see DESIGN.md). */
+enum {
+	EXIT_USAGE = 2,          /* bad flags or arguments */
+	EXIT_CANNOT_EXEC = 126,  /* the command exists but cannot be run */
+	EXIT_NOT_FOUND = 127,    /* the command is not in PATH */
+};
+
+/* ---- err.c: messages and traces ---------------------------------- */
+
+extern const char *progname;  /* set once by main(), prefixes every line */
+extern int verbose;           /* -v: print each kernel call on stderr */
+extern int exit_failure;      /* what die() exits with: 1, or 2 where 1 has a meaning */
+
+/* Prints "TOOL: MSG" on stderr and exits exit_failure (1). */
+noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "TOOL: MSG: strerror(errno)" on stderr and exits exit_failure. */
+noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As die_errno, then " (HINT)" when hint is not NULL. */
+noreturn void die_errno_hint(const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prints "TOOL: MSG (see TOOL --help)" on stderr and exits 2. */
+noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "TOOL: MSG" on stderr and returns. */
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Dies with a usage line for what getopt_long just refused (c is '?' or ':'). */
+noreturn void bad_option(char *const argv[], int c);
+/* Prints the help text on stdout and exits 0. */
+noreturn void print_help(const char *help);
+/* Prints "TOOL (ctrkit) VERSION" on stdout and exits 0. */
+noreturn void print_version(void);
+
+/* With -v, prints "TOOL: CALL = RET" as strace would show it (CALL is
+ * fmt filled in) and returns ret; errno is left as the call set it. */
+long trace(long ret, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* With -v, prints "TOOL: TEXT" (a call that does not return, a note). */
+void trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Formats a string for a trace the way strace quotes it; static buffer,
+ * one of two slots in turn, so two may appear in one trace. */
+const char *quote(const char *s);
+/* "CLONE_NEWNS|CLONE_NEWPID" for the CLONE_NEW* bits of flags, in strace's order. */
+const char *clone_flags_str(int flags);
+/* "MS_NOSUID|MS_NODEV" for mount(2) flags, in strace's order. */
+const char *mount_flags_str(unsigned long flags);
+
+/* ---- exec.c: running a command, passing its status on ------------ */
+
+/* Finds name in PATH as execvp would (a name with '/' is taken as is).
+ * Returns a malloc'd path, or dies with 127 (not found) or 126. */
+char *find_command(const char *name);
+/* Traces and calls execve(path, argv, environ); on failure dies with
+ * 127 if the file is gone, 126 otherwise. */
+noreturn void exec_command(const char *path, char *const argv[]);
+/* The shell status for a waitpid() status: N, or 128+N for signal N. */
+int exit_status(int wstatus);
+/* Waits for pid, retrying on EINTR; dies if waitpid fails. */
+int wait_child(pid_t pid);
+/* Ends this process the way the waited child ended: same exit code, or
+ * the same signal re-raised (128+N if that signal cannot end us). */
+noreturn void exit_like(int wstatus);
+
+/* ---- ns.c: the namespace table ------------------------------------ */
+
+struct nstype {
+	const char *name;      /* as in /proc/PID/ns and lsns -t: "mnt" */
+	int clone_flag;        /* CLONE_NEWNS */
+	const char *children;  /* "pid_for_children" for pid and time, else NULL */
+};
+/* All eight kinds, in the order the kernel lists /proc/PID/ns. */
+extern const struct nstype nstypes[8];
+/* The entry for a name ("mnt", also "mount" and "network"...), or NULL. */
+const struct nstype *nstype_by_name(const char *name);
+/* The entry for one CLONE_NEW* flag, or NULL. */
+const struct nstype *nstype_by_flag(int flag);
+/* Inode of /proc/PID/ns/FILE (pid 0 means self); -1 and errno on failure. */
+int ns_inode(pid_t pid, const char *file, ino_t *ino);
+
+/* ---- parse.c: arguments ------------------------------------------- */
+
+/* A PID that names a live process; dies (usage, 2) when s is not a
+ * number, or (1) when no such process exists. */
+pid_t parse_pid(const char *s);
+/* A non-negative integer; -1 with errno EINVAL if s is not exactly one. */
+long long parse_number(const char *s);
+/* A uid from a number or a user name; (uid_t)-1 if neither. */
+uid_t parse_uid(const char *s);
+/* A gid from a number or a group name; (gid_t)-1 if neither. */
+gid_t parse_gid(const char *s);
+
+/* One line of /proc/PID/uid_map or gid_map. */
+struct idmap {
+	unsigned long inner, outer, count;
+};
+/* Parses "OUTER,INNER,COUNT" (util-linux 2.38) or "INNER:OUTER:COUNT"
+ * (util-linux 2.39 and later); 0, or -1 if malformed. */
+int parse_idmap(const char *s, struct idmap *map);
+/* A signal by name ("TERM", "SIGTERM") or number; -1 if unknown. */
+int parse_signal(const char *s);
+
+/* ---- proc.c: small files ------------------------------------------ */
+
+/* Reads a small file into buf (NUL-terminated, trailing newline kept);
+ * returns its length, or -1 with errno. */
+ssize_t read_file(const char *path, char *buf, size_t size);
+/* Opens path for writing and writes data in one write(2), tracing both
+ * calls; 0, or -1 with errno. This is how /proc and cgroup files
+ * are written: one write is one request to the kernel. */
+int write_file(const char *path, const char *data);
+/* The value of "Field:" in /proc/PID/status into buf; -1 if absent. */
+int proc_status_field(pid_t pid, const char *field, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,245 @@
+/* err.c: one-line errors, the -v trace in strace's syntax, help text. */
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "ctrkit.h"
+
+const char *progname = "ctrkit";
+int verbose;
+int exit_failure = EXIT_FAILURE;
+
+static void vmessage(const char *fmt, va_list ap, int err, const char *hint)
+{
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	if (hint)
+		fprintf(stderr, " (%s)", hint);
+	fputc('\n', stderr);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap, 0, NULL);
+	va_end(ap);
+	exit(exit_failure);
+}
+
+void die_errno(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap, err, NULL);
+	va_end(ap);
+	exit(exit_failure);
+}
+
+void die_errno_hint(const char *hint, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap, err, hint);
+	va_end(ap);
+	exit(exit_failure);
+}
+
+void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+	char hint[64];
+
+	snprintf(hint, sizeof(hint), "see %s --help", progname);
+	va_start(ap, fmt);
+	vmessage(fmt, ap, 0, hint);
+	va_end(ap);
+	exit(EXIT_USAGE);
+}
+
+void warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap, 0, NULL);
+	va_end(ap);
+}
+
+/* getopt_long is called with opterr = 0 and a leading ':' in the option
+ * string, so we word the one line ourselves: '?' is an unknown option,
+ * ':' a missing argument. A long option is the word getopt just passed
+ * (argv[optind - 1], without any "=value"); a short one is optopt. */
+void bad_option(char *const argv[], int c)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	const char *what = c == ':' ? "needs an argument" : "is unknown";
+
+	if (word && strncmp(word, "--", 2) == 0)
+		die_usage("option '%.*s' %s", (int)strcspn(word, "="), word, what);
+	die_usage("option '-%c' %s", optopt, what);
+}
+
+void print_help(const char *help)
+{
+	fputs(help, stdout);
+	exit(EXIT_SUCCESS);
+}
+
+void print_version(void)
+{
+	printf("%s (ctrkit) %s\n", progname, CTRKIT_VERSION);
+	exit(EXIT_SUCCESS);
+}
+
+long trace(long ret, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	if (!verbose)
+		return ret;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (ret == -1)
+		fprintf(stderr, " = -1 %s (%s)\n", strerrorname_np(err), strerror(err));
+	else
+		fprintf(stderr, " = %ld\n", ret);
+	errno = err;
+	return ret;
+}
+
+void trace_line(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	if (!verbose)
+		return;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	errno = err;
+}
+
+const char *quote(const char *s)
+{
+	static char slots[2][512];
+	static int turn;
+	char *buf = slots[turn], *p = buf, *end = buf + sizeof(slots[0]) - 8;
+
+	turn = !turn;
+	if (!s)
+		return "NULL";
+	*p++ = '"';
+	for (; *s && p < end; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			p += sprintf(p, "\\%c", c);
+		else if (c == '\n')
+			p += sprintf(p, "\\n");
+		else if (c == '\t')
+			p += sprintf(p, "\\t");
+		else if (c < ' ' || c >= 0x7f)
+			p += sprintf(p, "\\%o", c);
+		else
+			*p++ = (char)c;
+	}
+	*p++ = '"';
+	if (*s)
+		p += sprintf(p, "...");
+	*p = '\0';
+	return buf;
+}
+
+/* Joins the names of the bits set in flags with '|', lowest bit first,
+ * which is the order strace prints them in. */
+static const char *flag_names(unsigned long flags, const char *const names[64], char *buf,
+			      size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int bit = 0; bit < 64; bit++) {
+		unsigned long mask = 1UL << bit;
+
+		if (!(flags & mask))
+			continue;
+		if (names[bit])
+			len += snprintf(buf + len, size - len, "%s%s", len ? "|" : "", names[bit]);
+		else
+			len += snprintf(buf + len, size - len, "%s%#lx", len ? "|" : "", mask);
+		if (len >= size)
+			break;
+	}
+	if (!len)
+		snprintf(buf, size, "0");
+	return buf;
+}
+
+#define BIT_OF(flag) __builtin_ctzl(flag)
+
+const char *clone_flags_str(int flags)
+{
+	static char buf[160];
+	static const char *const names[64] = {
+		[BIT_OF(CLONE_NEWTIME)] = "CLONE_NEWTIME",
+		[BIT_OF(CLONE_NEWNS)] = "CLONE_NEWNS",
+		[BIT_OF(CLONE_NEWCGROUP)] = "CLONE_NEWCGROUP",
+		[BIT_OF(CLONE_NEWUTS)] = "CLONE_NEWUTS",
+		[BIT_OF(CLONE_NEWIPC)] = "CLONE_NEWIPC",
+		[BIT_OF(CLONE_NEWUSER)] = "CLONE_NEWUSER",
+		[BIT_OF(CLONE_NEWPID)] = "CLONE_NEWPID",
+		[BIT_OF(CLONE_NEWNET)] = "CLONE_NEWNET",
+	};
+
+	return flag_names((unsigned int)flags, names, buf, sizeof(buf));
+}
+
+const char *mount_flags_str(unsigned long flags)
+{
+	static char buf[256];
+	static const char *const names[64] = {
+		[BIT_OF(MS_RDONLY)] = "MS_RDONLY",
+		[BIT_OF(MS_NOSUID)] = "MS_NOSUID",
+		[BIT_OF(MS_NODEV)] = "MS_NODEV",
+		[BIT_OF(MS_NOEXEC)] = "MS_NOEXEC",
+		[BIT_OF(MS_SYNCHRONOUS)] = "MS_SYNCHRONOUS",
+		[BIT_OF(MS_REMOUNT)] = "MS_REMOUNT",
+		[BIT_OF(MS_MANDLOCK)] = "MS_MANDLOCK",
+		[BIT_OF(MS_DIRSYNC)] = "MS_DIRSYNC",
+		[BIT_OF(MS_NOATIME)] = "MS_NOATIME",
+		[BIT_OF(MS_NODIRATIME)] = "MS_NODIRATIME",
+		[BIT_OF(MS_BIND)] = "MS_BIND",
+		[BIT_OF(MS_MOVE)] = "MS_MOVE",
+		[BIT_OF(MS_REC)] = "MS_REC",
+		[BIT_OF(MS_SILENT)] = "MS_SILENT",
+		[BIT_OF(MS_POSIXACL)] = "MS_POSIXACL",
+		[BIT_OF(MS_UNBINDABLE)] = "MS_UNBINDABLE",
+		[BIT_OF(MS_PRIVATE)] = "MS_PRIVATE",
+		[BIT_OF(MS_SLAVE)] = "MS_SLAVE",
+		[BIT_OF(MS_SHARED)] = "MS_SHARED",
+		[BIT_OF(MS_RELATIME)] = "MS_RELATIME",
+		[BIT_OF(MS_STRICTATIME)] = "MS_STRICTATIME",
+		[BIT_OF(MS_LAZYTIME)] = "MS_LAZYTIME",
+	};
+
+	return flag_names(flags, names, buf, sizeof(buf));
+}

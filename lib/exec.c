@@ -1,0 +1,125 @@
+/* exec.c: find and run a command, and hand its exit status on. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctrkit.h"
+
+extern char **environ;
+
+static int is_runnable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+char *find_command(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *found = NULL, *seen = NULL;
+
+	if (!*name) {
+		errno = ENOENT;
+		die_errno("cannot run ''");
+	}
+	if (strchr(name, '/')) {
+		if (access(name, F_OK) != 0) {
+			warnx("failed to execute %s: %s", name, strerror(errno));
+			exit(EXIT_NOT_FOUND);
+		}
+		return strdup(name);
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	/* Walk PATH as execvp does: the first runnable file wins; a file
+	 * that exists but cannot be run is remembered for the error. */
+	while (*path && !found) {
+		size_t dirlen = strcspn(path, ":");
+		char *candidate;
+
+		if (asprintf(&candidate, "%.*s%s%s", (int)dirlen, dirlen ? path : ".",
+			     dirlen ? "/" : "", name) < 0)
+			die("out of memory");
+		if (is_runnable_file(candidate))
+			found = candidate;
+		else if (!seen && access(candidate, F_OK) == 0)
+			seen = candidate;
+		else
+			free(candidate);
+		path += dirlen;
+		if (*path == ':')
+			path++;
+	}
+	if (found) {
+		free(seen);
+		return found;
+	}
+	if (seen)
+		return seen; /* execve will say why it cannot run it */
+	warnx("failed to execute %s: command not found", name);
+	exit(EXIT_NOT_FOUND);
+}
+
+void exec_command(const char *path, char *const argv[])
+{
+	if (verbose) {
+		char args[1024];
+		size_t len = 0;
+		int nenv = 0;
+
+		for (int i = 0; argv[i] && len < sizeof(args); i++)
+			len += snprintf(args + len, sizeof(args) - len, "%s%s", i ? ", " : "",
+					quote(argv[i]));
+		while (environ[nenv])
+			nenv++;
+		trace_line("execve(%s, [%s], %p /* %d vars */)", quote(path), args, (void *)environ,
+			   nenv);
+	}
+	execve(path, argv, environ);
+	trace(-1, "execve(%s, ...)", quote(path));
+	warnx("failed to execute %s: %s", argv[0], strerror(errno));
+	exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+int exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_FAILURE;
+}
+
+int wait_child(pid_t pid)
+{
+	int wstatus;
+
+	while (waitpid(pid, &wstatus, 0) == -1)
+		if (errno != EINTR)
+			die_errno("waitpid(%d)", (int)pid);
+	return wstatus;
+}
+
+void exit_like(int wstatus)
+{
+	if (WIFSIGNALED(wstatus)) {
+		/* Die of the same signal, so that our parent (a shell, a
+		 * test) sees what the command saw, as util-linux does. */
+		int sig = WTERMSIG(wstatus);
+		sigset_t set;
+
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		kill(getpid(), sig);
+		/* Still here: pid 1 of a namespace ignores signals from inside. */
+	}
+	exit(exit_status(wstatus));
+}

@@ -1,0 +1,62 @@
+/* ns.c: the eight kinds of namespace, by name and by clone flag. */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ctrkit.h"
+
+const struct nstype nstypes[8] = {
+	{ "cgroup", CLONE_NEWCGROUP, NULL },
+	{ "ipc", CLONE_NEWIPC, NULL },
+	{ "mnt", CLONE_NEWNS, NULL },
+	{ "net", CLONE_NEWNET, NULL },
+	/* unshare(CLONE_NEWPID) and unshare(CLONE_NEWTIME) move only the
+	 * children that come later: the caller's own "pid" link stays, and
+	 * "pid_for_children" names the new namespace. */
+	{ "pid", CLONE_NEWPID, "pid_for_children" },
+	{ "time", CLONE_NEWTIME, "time_for_children" },
+	{ "user", CLONE_NEWUSER, NULL },
+	{ "uts", CLONE_NEWUTS, NULL },
+};
+
+const struct nstype *nstype_by_name(const char *name)
+{
+	static const struct {
+		const char *alias, *name;
+	} aliases[] = { { "mount", "mnt" }, { "network", "net" } };
+
+	for (size_t i = 0; i < LEN(aliases); i++)
+		if (strcmp(name, aliases[i].alias) == 0)
+			name = aliases[i].name;
+	for (size_t i = 0; i < LEN(nstypes); i++)
+		if (strcmp(name, nstypes[i].name) == 0)
+			return &nstypes[i];
+	return NULL;
+}
+
+const struct nstype *nstype_by_flag(int flag)
+{
+	for (size_t i = 0; i < LEN(nstypes); i++)
+		if (nstypes[i].clone_flag == flag)
+			return &nstypes[i];
+	return NULL;
+}
+
+int ns_inode(pid_t pid, const char *file, ino_t *ino)
+{
+	char path[64];
+	struct stat st = { 0 };
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, file);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", file);
+	int r = stat(path, &st);
+	/* The inode is printed after the call: argument order is unspecified. */
+	if (trace(r, "stat(%s, {st_ino=%lu})", quote(path), (unsigned long)st.st_ino) == -1)
+		return -1;
+	*ino = st.st_ino;
+	return 0;
+}

@@ -1,0 +1,119 @@
+/* parse.c: pids, numbers, user and group ids, id maps, signals. */
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ctrkit.h"
+
+long long parse_number(const char *s)
+{
+	char *end;
+	long long n;
+
+	if (!s || *s < '0' || *s > '9') {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || *end) {
+		errno = EINVAL;
+		return -1;
+	}
+	return n;
+}
+
+pid_t parse_pid(const char *s)
+{
+	long long n = parse_number(s);
+
+	if (n <= 0 || n > INT_MAX)
+		die_usage("'%s' is not a pid", s);
+	/* kill(pid, 0) sends nothing: it only asks whether the process
+	 * exists. EPERM means it exists but belongs to someone else. */
+	if (kill((pid_t)n, 0) == -1 && errno == ESRCH)
+		die("no process with pid %lld", n);
+	return (pid_t)n;
+}
+
+uid_t parse_uid(const char *s)
+{
+	long long n = parse_number(s);
+	struct passwd *pw;
+
+	if (n >= 0 && n < UINT_MAX)
+		return (uid_t)n;
+	pw = getpwnam(s);
+	return pw ? pw->pw_uid : (uid_t)-1;
+}
+
+gid_t parse_gid(const char *s)
+{
+	long long n = parse_number(s);
+	struct group *gr;
+
+	if (n >= 0 && n < UINT_MAX)
+		return (gid_t)n;
+	gr = getgrnam(s);
+	return gr ? gr->gr_gid : (gid_t)-1;
+}
+
+/* Reads three numbers separated by sep; 0 on success. */
+static int three_numbers(const char *s, char sep, unsigned long out[3])
+{
+	for (int i = 0; i < 3; i++) {
+		char *end;
+
+		if (*s < '0' || *s > '9')
+			return -1;
+		errno = 0;
+		out[i] = strtoul(s, &end, 10);
+		if (errno || out[i] > UINT_MAX)
+			return -1;
+		if (i < 2 && *end != sep)
+			return -1;
+		if (i == 2 && *end)
+			return -1;
+		s = end + 1;
+	}
+	return 0;
+}
+
+int parse_idmap(const char *s, struct idmap *map)
+{
+	unsigned long n[3];
+
+	if (three_numbers(s, ':', n) == 0)
+		*map = (struct idmap){ .inner = n[0], .outer = n[1], .count = n[2] };
+	else if (three_numbers(s, ',', n) == 0)
+		*map = (struct idmap){ .outer = n[0], .inner = n[1], .count = n[2] };
+	else
+		return -1;
+	if (map->count == 0 || map->inner + map->count - 1 > UINT_MAX - 1 ||
+	    map->outer + map->count - 1 > UINT_MAX - 1)
+		return -1;
+	return 0;
+}
+
+int parse_signal(const char *s)
+{
+	long long n = parse_number(s);
+
+	if (n > 0 && n < NSIG)
+		return (int)n;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *name = sigabbrev_np(sig);
+
+		if (name && strcasecmp(s, name) == 0)
+			return sig;
+	}
+	return -1;
+}

@@ -1,0 +1,325 @@
+/* nsenter-lite: run a command in the namespaces of another process, as
+ * util-linux nsenter(1) does. This is how `docker exec` gets a shell
+ * inside a running container: setns(2).
+ *
+ * Since Linux 5.8 one setns() on a pidfd joins several namespaces of a
+ * process at once, and the kernel orders them itself. Older kernels,
+ * and namespaces pinned on files, need one setns() per namespace fd,
+ * in an order that keeps our rights: the user namespace first (it may
+ * grant the capabilities the others need), the mount namespace late
+ * (it changes our root and working directory).
+ *
+ * Joining a pid namespace moves only the children made afterwards, so
+ * then nsenter-lite forks and the child runs the command (unless -F).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include "ctrkit.h"
+
+static const char help[] =
+	"Usage: nsenter-lite [options] [--] [command [argument...]]\n"
+	"Run a command in the namespaces of process PID, or of pinned files\n"
+	"(default command: $SHELL, else /bin/sh).\n"
+	"\n"
+	"  -t, --target=PID          the process whose namespaces to join\n"
+	"  -a, --all                 join all of its namespaces that differ from ours\n"
+	"  -m, --mount[=FILE]        join its mount namespace (or the one pinned on FILE)\n"
+	"  -u, --uts[=FILE]          join its UTS namespace\n"
+	"  -i, --ipc[=FILE]          join its IPC namespace\n"
+	"  -n, --net[=FILE]          join its network namespace\n"
+	"  -p, --pid[=FILE]          join its pid namespace (the command runs in a child)\n"
+	"  -U, --user[=FILE]         join its user namespace (and become uid 0, gid 0 there)\n"
+	"  -C, --cgroup[=FILE]       join its cgroup namespace\n"
+	"  -T, --time[=FILE]         join its time namespace\n"
+	"  -S, --setuid=UID          the uid to run as in the joined namespaces\n"
+	"  -G, --setgid=GID          the gid to run as (drops supplementary groups)\n"
+	"      --preserve-credentials  keep our uid and gid when joining a user namespace\n"
+	"  -r, --root[=DIR]          set the root directory (default: the target's)\n"
+	"  -w, --wd[=DIR]            set the working directory (default: the target's)\n"
+	"  -F, --no-fork             do not fork after joining a pid namespace\n"
+	"  -v, --verbose             print each kernel call on stderr\n"
+	"  -h, --help                show this help\n"
+	"      --version             show the version\n";
+
+enum { OPT_PRESERVE = 256, OPT_VERSION };
+
+/* What to join for one kind of namespace. */
+struct join {
+	const struct nstype *type;
+	int wanted;
+	const char *file; /* a pinned namespace, or NULL for the target's */
+	int fd;
+};
+
+/* The order of the fd-by-fd path; see the comment at the top. */
+static const char *const join_order[] = { "user", "cgroup", "ipc", "uts", "net", "pid", "mnt", "time" };
+
+static struct join joins[LEN(join_order)];
+
+static struct join *join_of(char letter)
+{
+	static const char letters[] = "UCiunpmT"; /* in join_order's order */
+	const char *p = strchr(letters, letter);
+
+	return p ? &joins[p - letters] : NULL;
+}
+
+static int open_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1)
+		die_errno("cannot open %s", path);
+	return fd;
+}
+
+static const char *setns_hint(int err)
+{
+	if (err == EPERM)
+		return "joining needs CAP_SYS_ADMIN over the target's namespaces: run as root";
+	if (err == EINVAL)
+		return "a file of another namespace type, or a user namespace we are already in";
+	return NULL;
+}
+
+/* One setns(2) on a pidfd: all the wanted namespaces of pid at once.
+ * Returns -1 (errno set) when the kernel is older than 5.8 and cannot. */
+static int join_by_pidfd(pid_t pid, int flags)
+{
+	int pidfd = pidfd_open(pid, 0);
+
+	trace(pidfd, "pidfd_open(%d, 0)", (int)pid);
+	if (pidfd == -1) {
+		if (errno == ENOSYS)
+			return -1;
+		die_errno("pidfd_open(%d)", (int)pid);
+	}
+	if (trace(setns(pidfd, flags), "setns(%d, %s)", pidfd, clone_flags_str(flags)) == -1) {
+		int err = errno;
+
+		close(pidfd);
+		errno = err;
+		if (err == EINVAL || err == EBADF)
+			return -1; /* this kernel takes only namespace fds */
+		die_errno_hint(setns_hint(err), "setns(pidfd of %d, %s)", (int)pid,
+			       clone_flags_str(flags));
+	}
+	close(pidfd);
+	return 0;
+}
+
+/* One setns(2) per namespace. Every fd is opened before the first
+ * setns: once in another mount namespace, the paths may be gone. */
+static void join_by_fds(pid_t pid)
+{
+	char path[64];
+
+	for (size_t i = 0; i < LEN(joins); i++) {
+		if (!joins[i].wanted)
+			continue;
+		if (!joins[i].file)
+			snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, joins[i].type->name);
+		const char *name = joins[i].file ? joins[i].file : path;
+		joins[i].fd = open(name, O_RDONLY | O_CLOEXEC);
+		trace(joins[i].fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(name));
+		if (joins[i].fd == -1)
+			die_errno_hint(errno == EACCES ? "you may not inspect that process: run as root"
+						       : NULL,
+				       "cannot open %s", name);
+	}
+	for (size_t i = 0; i < LEN(joins); i++) {
+		if (!joins[i].wanted)
+			continue;
+		int flag = joins[i].type->clone_flag;
+		if (trace(setns(joins[i].fd, flag), "setns(%d, %s)", joins[i].fd,
+			  clone_flags_str(flag)) == -1)
+			die_errno_hint(setns_hint(errno), "setns(%s, %s)",
+				       joins[i].file ? joins[i].file : joins[i].type->name,
+				       clone_flags_str(flag));
+		close(joins[i].fd);
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "mount", optional_argument, NULL, 'm' },
+		{ "uts", optional_argument, NULL, 'u' },
+		{ "ipc", optional_argument, NULL, 'i' },
+		{ "net", optional_argument, NULL, 'n' },
+		{ "pid", optional_argument, NULL, 'p' },
+		{ "user", optional_argument, NULL, 'U' },
+		{ "cgroup", optional_argument, NULL, 'C' },
+		{ "time", optional_argument, NULL, 'T' },
+		{ "setuid", required_argument, NULL, 'S' },
+		{ "setgid", required_argument, NULL, 'G' },
+		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
+		{ "root", optional_argument, NULL, 'r' },
+		{ "wd", optional_argument, NULL, 'w' },
+		{ "no-fork", no_argument, NULL, 'F' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	pid_t target = 0;
+	int all = 0, no_fork = 0, preserve = 0, set_root = 0, set_wd = 0, c;
+	const char *root_dir = NULL, *wd_dir = NULL;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int set_uid = 0, set_gid = 0;
+	struct join *join;
+
+	progname = "nsenter-lite";
+	for (size_t i = 0; i < LEN(joins); i++)
+		joins[i] = (struct join){ .type = nstype_by_name(join_order[i]), .fd = -1 };
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:t:am::u::i::n::p::U::C::T::S:G:r::w::Fvh", longopts,
+				NULL)) != -1) {
+		if (c < 128 && c > 0 && (join = join_of((char)c))) {
+			join->wanted = 1;
+			join->file = optarg;
+			continue;
+		}
+		switch (c) {
+		case 't': target = parse_pid(optarg); break;
+		case 'a': all = 1; break;
+		case 'S':
+			if ((uid = parse_uid(optarg)) == (uid_t)-1)
+				die_usage("--setuid: no such user '%s'", optarg);
+			set_uid = 1;
+			break;
+		case 'G':
+			if ((gid = parse_gid(optarg)) == (gid_t)-1)
+				die_usage("--setgid: no such group '%s'", optarg);
+			set_gid = 1;
+			break;
+		case OPT_PRESERVE: preserve = 1; break;
+		case 'r': set_root = 1; root_dir = optarg; break;
+		case 'w': set_wd = 1; wd_dir = optarg; break;
+		case 'F': no_fork = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': print_help(help);
+		case OPT_VERSION: print_version();
+		default: bad_option(argv, c);
+		}
+	}
+
+	/* Check the arguments, and decide what to join. */
+	int by_target = 0, by_file = 0, flags = 0;
+	if (all) {
+		if (!target)
+			die_usage("--all needs a target (-t PID)");
+		/* Only what differs: joining the user namespace we are already
+		 * in is an error (EINVAL), and joining anything else we share
+		 * would change nothing. */
+		for (size_t i = 0; i < LEN(joins); i++) {
+			ino_t ours, theirs;
+
+			if (joins[i].file)
+				continue;
+			if (ns_inode(target, joins[i].type->name, &theirs) == -1)
+				die_errno_hint(errno == EACCES ? "you may not inspect that process: run as root"
+							       : NULL,
+					       "cannot read /proc/%d/ns/%s", (int)target,
+					       joins[i].type->name);
+			if (ns_inode(0, joins[i].type->name, &ours) == -1 || ours != theirs)
+				joins[i].wanted = 1;
+		}
+	}
+	for (size_t i = 0; i < LEN(joins); i++) {
+		if (!joins[i].wanted)
+			continue;
+		if (joins[i].file)
+			by_file = 1;
+		else
+			by_target = 1;
+		flags |= joins[i].type->clone_flag;
+	}
+	if (by_target && !target)
+		die_usage("which process? give -t PID, or --TYPE=FILE for a pinned namespace");
+	if (((set_root && !root_dir) || (set_wd && !wd_dir)) && !target)
+		die_usage("-r and -w without a directory take the target's: give -t PID");
+
+	char *shell_argv[2] = { getenv("SHELL"), NULL };
+	char **cmd_argv = optind < argc ? argv + optind : shell_argv;
+	if (!cmd_argv[0] || !*cmd_argv[0])
+		cmd_argv[0] = "/bin/sh";
+	char *cmd_path = find_command(cmd_argv[0]);
+
+	/* The root and working directory are opened now, from where we
+	 * stand: joining a mount namespace moves us to its root. */
+	char path[64];
+	int root_fd = -1, wd_fd = -1;
+	if (set_root) {
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)target);
+		root_fd = open_dir(root_dir ? root_dir : path);
+	}
+	if (set_wd) {
+		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
+		wd_fd = open_dir(wd_dir ? wd_dir : path);
+	} else if (root_fd != -1) {
+		wd_fd = open_dir(".");
+	}
+
+	/* Join. */
+	if (flags && (by_file || join_by_pidfd(target, flags) == -1))
+		join_by_fds(target);
+
+	/* In a user namespace we joined, become its root (or -S/-G), as
+	 * util-linux nsenter does, unless asked to keep our ids. */
+	if ((flags & CLONE_NEWUSER) && !preserve) {
+		set_uid = set_gid = 1;
+	}
+	if (set_gid) {
+		/* EPERM: setgroups is denied in that user namespace. */
+		if (trace(setgroups(0, NULL), "setgroups(0, NULL)") == -1 && errno != EPERM)
+			die_errno("setgroups(0, NULL)");
+		if (trace(setgid(gid), "setgid(%u)", (unsigned)gid) == -1)
+			die_errno("setgid(%u)", (unsigned)gid);
+	}
+	if (set_uid && trace(setuid(uid), "setuid(%u)", (unsigned)uid) == -1)
+		die_errno("setuid(%u)", (unsigned)uid);
+
+	if (root_fd != -1) {
+		if (trace(fchdir(root_fd), "fchdir(%d)", root_fd) == -1)
+			die_errno("fchdir to the new root");
+		if (trace(chroot("."), "chroot(\".\")") == -1)
+			die_errno("chroot");
+		close(root_fd);
+	}
+	if (wd_fd != -1) {
+		if (trace(fchdir(wd_fd), "fchdir(%d)", wd_fd) == -1)
+			die_errno("fchdir to the working directory");
+		close(wd_fd);
+	}
+
+	/* A joined pid namespace holds our children, not us. */
+	if ((flags & CLONE_NEWPID) && !no_fork) {
+		fflush(NULL);
+		pid_t child = fork();
+		if (child == -1)
+			die_errno("fork");
+		if (child > 0) {
+			trace(child, "fork()");
+			/* Signals are for the command, which handles them. */
+			signal(SIGINT, SIG_IGN);
+			signal(SIGTERM, SIG_IGN);
+			exit_like(wait_child(child));
+		}
+	}
+	exec_command(cmd_path, cmd_argv);
+}

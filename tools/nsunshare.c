@@ -1,0 +1,562 @@
+/* nsunshare: run a command in new namespaces, as util-linux unshare(1).
+ *
+ * The whole tool is one system call, unshare(2), and what the kernel
+ * needs around it: uid and gid maps for a new user namespace, a fork
+ * so that a new pid namespace gets its pid 1, a fresh /proc for that
+ * namespace, and bind mounts of /proc/PID/ns/TYPE that keep a
+ * namespace alive after its last process ("pinning").
+ *
+ * The order of main() is the order the kernel needs:
+ *   1. check every argument; create pin files; find the command
+ *   2. unshare(flags)
+ *   3. set up the new user namespace (setgroups, uid_map, gid_map),
+ *      the time offsets, the mount propagation, the hostname
+ *   4. fork, when asked: only children enter a new pid namespace
+ *   5. pin namespaces on files (after the fork: pid_for_children
+ *      names a namespace only once it has a first process)
+ *   6. mount /proc, exec the command
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctrkit.h"
+
+static const char help[] =
+	"Usage: nsunshare [options] [--] [command [argument...]]\n"
+	"Run a command in new namespaces (default command: $SHELL, else /bin/sh).\n"
+	"\n"
+	"New namespaces (--TYPE=FILE also pins the namespace on FILE):\n"
+	"  -m, --mount[=FILE]        mount points\n"
+	"  -u, --uts[=FILE]          hostname and domain name\n"
+	"  -i, --ipc[=FILE]          System V IPC and POSIX message queues\n"
+	"  -n, --net[=FILE]          network devices, addresses, routes, ports\n"
+	"  -p, --pid[=FILE]          process ids, for the children (see -f)\n"
+	"  -U, --user[=FILE]         user and group ids, capabilities\n"
+	"  -C, --cgroup[=FILE]       the root of /proc/self/cgroup\n"
+	"  -T, --time[=FILE]         CLOCK_MONOTONIC and CLOCK_BOOTTIME, for the children\n"
+	"\n"
+	"Options:\n"
+	"  -f, --fork                run the command as a child (pid 1 of a new pid namespace)\n"
+	"      --kill-child[=SIG]    the child gets SIG (default KILL) when nsunshare dies; implies -f\n"
+	"      --mount-proc[=DIR]    mount a proc filesystem on DIR (default /proc); implies -m\n"
+	"  -r, --map-root-user       map your user and group to 0 inside; implies -U\n"
+	"  -c, --map-current-user    map your user and group to themselves inside; implies -U\n"
+	"      --map-user=UID        map your user to UID inside; implies -U\n"
+	"      --map-group=GID       map your group to GID inside; implies -U\n"
+	"      --map-users=OUTER,INNER,COUNT  map a range of user ids (also INNER:OUTER:COUNT)\n"
+	"      --map-groups=OUTER,INNER,COUNT map a range of group ids (also INNER:OUTER:COUNT)\n"
+	"      --setgroups=allow|deny        allow setgroups(2) in the new user namespace or not\n"
+	"      --propagation=private|shared|slave|unchanged\n"
+	"                            mount propagation in the new mount namespace (default private)\n"
+	"      --hostname=NAME       set the hostname in the new UTS namespace; implies -u\n"
+	"      --monotonic=SECONDS   offset of CLOCK_MONOTONIC in the new time namespace\n"
+	"      --boottime=SECONDS    offset of CLOCK_BOOTTIME in the new time namespace\n"
+	"  -v, --verbose             print each kernel call on stderr\n"
+	"  -h, --help                show this help\n"
+	"      --version             show the version\n";
+
+enum {
+	OPT_KILL_CHILD = 256,
+	OPT_MOUNT_PROC,
+	OPT_MAP_USER,
+	OPT_MAP_GROUP,
+	OPT_MAP_USERS,
+	OPT_MAP_GROUPS,
+	OPT_SETGROUPS,
+	OPT_PROPAGATION,
+	OPT_HOSTNAME,
+	OPT_MONOTONIC,
+	OPT_BOOTTIME,
+	OPT_VERSION,
+};
+
+/* A namespace to pin: its /proc/PID/ns file is bind-mounted on path. */
+struct pin {
+	const struct nstype *type;
+	const char *path;
+	int created;  /* we made the file, so we remove it if we fail */
+};
+
+static struct pin pins[LEN(nstypes)];
+static size_t npins;
+static pid_t pin_owner;  /* the process that created the pin files */
+static int pins_done;    /* set once every pin is in place */
+
+/* The id maps, as the lines written to /proc/self/uid_map and gid_map. */
+static char uid_map[1024], gid_map[1024];
+
+static void add_pin(int clone_flag, const char *path)
+{
+	const struct nstype *type = nstype_by_flag(clone_flag);
+
+	for (size_t i = 0; i < npins; i++)
+		if (pins[i].type == type) {
+			pins[i].path = path;
+			return;
+		}
+	pins[npins++] = (struct pin){ .type = type, .path = path };
+}
+
+static void add_map_line(char *map, size_t size, unsigned long inner, unsigned long outer,
+			 unsigned long count)
+{
+	size_t len = strlen(map);
+
+	if ((size_t)snprintf(map + len, size - len, "%lu %lu %lu\n", inner, outer, count) >=
+	    size - len)
+		die_usage("too many id maps");
+}
+
+static long long parse_offset(const char *opt, const char *s)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		die_usage("%s: '%s' is not a number of seconds", opt, s);
+	return n;
+}
+
+static void remove_created_pin_files(void)
+{
+	for (size_t i = 0; i < npins; i++)
+		if (pins[i].created)
+			unlink(pins[i].path);
+}
+
+/* Runs at exit: a failure before the pins are in place leaves no file. */
+static void remove_pin_files_on_failure(void)
+{
+	if (!pins_done && getpid() == pin_owner)
+		remove_created_pin_files();
+}
+
+/* The pin files must exist before the namespaces do, so that a bad
+ * path fails before anything is changed. A missing file is created
+ * (util-linux asks you to touch it first) and removed again if we fail. */
+static void create_pin_files(void)
+{
+	pin_owner = getpid();
+	atexit(remove_pin_files_on_failure);
+	for (size_t i = 0; i < npins; i++) {
+		struct stat st;
+		int fd;
+
+		if (stat(pins[i].path, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				die("cannot pin %s namespace on %s: it is a directory",
+				    pins[i].type->name, pins[i].path);
+			continue;
+		}
+		fd = open(pins[i].path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+		if (fd == -1)
+			die_errno("cannot create pin file %s", pins[i].path);
+		close(fd);
+		pins[i].created = 1;
+	}
+}
+
+/* Bind-mounts /proc/PID/ns/TYPE on each pin file. All or nothing: on a
+ * failure the pins made so far are unmounted, and -1 is returned after
+ * one line on stderr. */
+static int pin_namespaces(pid_t pid)
+{
+	for (size_t i = 0; i < npins; i++) {
+		const struct nstype *type = pins[i].type;
+		char src[64];
+
+		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int)pid,
+			 type->children ? type->children : type->name);
+		if (trace(mount(src, pins[i].path, NULL, MS_BIND, NULL),
+			  "mount(%s, %s, NULL, MS_BIND, NULL)", quote(src), quote(pins[i].path)) == 0)
+			continue;
+
+		int err = errno;
+		const char *hint = NULL;
+		if (err == EINVAL && type->clone_flag == CLONE_NEWNS)
+			hint = "a mount namespace can be pinned only on a mount that is not shared: "
+			       "mount --bind DIR DIR; mount --make-private DIR";
+		else if (err == EPERM)
+			hint = "pinning needs root in the namespaces nsunshare started in";
+		for (size_t j = i; j-- > 0;)
+			trace(umount2(pins[j].path, MNT_DETACH), "umount2(%s, MNT_DETACH)",
+			      quote(pins[j].path));
+		remove_created_pin_files();
+		errno = err;
+		fprintf(stderr, "%s: cannot pin %s namespace on %s: %s%s%s%s\n", progname,
+			type->name, pins[i].path, strerror(err), hint ? " (" : "", hint ? hint : "",
+			hint ? ")" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* A mount or user namespace must be pinned from outside it: a bind
+ * mount made after unshare(CLONE_NEWNS) would land in the new mount
+ * table, and after unshare(CLONE_NEWUSER) we lack the rights in the
+ * old one. So a child forked before unshare() waits on a pipe, then
+ * pins its parent's namespaces. Its exit status says if that worked. */
+static pid_t start_pin_helper(int *go_fd)
+{
+	pid_t parent = getpid(), helper;
+	int fds[2];
+	char go;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		die_errno("pipe2");
+	helper = fork();
+	if (helper == -1)
+		die_errno("fork");
+	if (helper > 0) {
+		close(fds[0]);
+		*go_fd = fds[1];
+		return helper;
+	}
+	close(fds[1]);
+	/* EOF instead of a byte: the parent failed and cleans up itself. */
+	if (read(fds[0], &go, 1) != 1)
+		_exit(EXIT_FAILURE);
+	_exit(pin_namespaces(parent) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+static const char *unshare_hint(int flags, int err)
+{
+	if (err == EPERM && geteuid() != 0 && !(flags & CLONE_NEWUSER))
+		return "run as root, or add -U -r for a user namespace";
+	if (err == EPERM && (flags & CLONE_NEWUSER))
+		return "user namespaces may be turned off, or our uid is not mapped in this one: "
+		       "see /proc/sys/user/max_user_namespaces and /proc/self/uid_map";
+	if (err == ENOSPC || err == EUSERS)
+		return "too many namespaces: see /proc/sys/user/max_*_namespaces";
+	if (err == EINVAL && (flags & CLONE_NEWTIME))
+		return "time namespaces need Linux 5.6 or later";
+	return NULL;
+}
+
+/* The user namespace is still empty: no id is mapped, so its root is
+ * nobody outside. Writing uid_map and gid_map says who is who. An
+ * unprivileged process may map only its own ids, and for gid_map it
+ * must first deny setgroups(2) (else it could drop a group that keeps
+ * it away from a file). Kernel rule: setgroups before gid_map. */
+static void map_ids(const char *setgroups)
+{
+	const char *hint = geteuid() == 0
+		? NULL : "without privilege you can map only your own ids: use -r, -c, --map-user or --map-group";
+
+	if (setgroups && write_file("/proc/self/setgroups", setgroups) == -1)
+		die_errno("cannot write %s to /proc/self/setgroups", setgroups);
+	if (*uid_map && write_file("/proc/self/uid_map", uid_map) == -1)
+		die_errno_hint(hint, "cannot write /proc/self/uid_map");
+	if (*gid_map && write_file("/proc/self/gid_map", gid_map) == -1)
+		die_errno_hint(hint, "cannot write /proc/self/gid_map");
+}
+
+/* A new time namespace starts with offsets of 0; they can be written
+ * only while no process is in it yet, that is before the fork. */
+static void set_time_offset(clockid_t clock, const char *name, long long seconds)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "%d %lld 0", (int)clock, seconds);
+	if (write_file("/proc/self/timens_offsets", line) == -1)
+		die_errno("cannot set the %s offset in /proc/self/timens_offsets", name);
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "mount", optional_argument, NULL, 'm' },
+		{ "uts", optional_argument, NULL, 'u' },
+		{ "ipc", optional_argument, NULL, 'i' },
+		{ "net", optional_argument, NULL, 'n' },
+		{ "pid", optional_argument, NULL, 'p' },
+		{ "user", optional_argument, NULL, 'U' },
+		{ "cgroup", optional_argument, NULL, 'C' },
+		{ "time", optional_argument, NULL, 'T' },
+		{ "fork", no_argument, NULL, 'f' },
+		{ "kill-child", optional_argument, NULL, OPT_KILL_CHILD },
+		{ "mount-proc", optional_argument, NULL, OPT_MOUNT_PROC },
+		{ "map-root-user", no_argument, NULL, 'r' },
+		{ "map-current-user", no_argument, NULL, 'c' },
+		{ "map-user", required_argument, NULL, OPT_MAP_USER },
+		{ "map-group", required_argument, NULL, OPT_MAP_GROUP },
+		{ "map-users", required_argument, NULL, OPT_MAP_USERS },
+		{ "map-groups", required_argument, NULL, OPT_MAP_GROUPS },
+		{ "setgroups", required_argument, NULL, OPT_SETGROUPS },
+		{ "propagation", required_argument, NULL, OPT_PROPAGATION },
+		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+		{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
+		{ "boottime", required_argument, NULL, OPT_BOOTTIME },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int flags = 0, forkit = 0, kill_signal = 0, c;
+	uid_t map_user = (uid_t)-1, euid = geteuid();
+	gid_t map_group = (gid_t)-1, egid = getegid();
+	const char *proc_dir = NULL, *hostname = NULL, *setgroups = NULL;
+	unsigned long propagation = MS_REC | MS_PRIVATE;
+	long long monotonic = 0, boottime = 0;
+	int set_monotonic = 0, set_boottime = 0;
+	struct idmap range;
+
+	progname = "nsunshare";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:muinpUCTfrcvh", longopts, NULL)) != -1) {
+		const char *short_types = "muinpUCT";
+		const char *letter = c < 128 ? strchr(short_types, c) : NULL;
+
+		if (letter) {
+			static const int flag_of[] = { CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC,
+						       CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER,
+						       CLONE_NEWCGROUP, CLONE_NEWTIME };
+			int flag = flag_of[letter - short_types];
+
+			flags |= flag;
+			if (optarg)
+				add_pin(flag, optarg);
+			continue;
+		}
+		switch (c) {
+		case 'f': forkit = 1; break;
+		case OPT_KILL_CHILD:
+			forkit = 1;
+			kill_signal = optarg ? parse_signal(optarg) : SIGKILL;
+			if (kill_signal == -1)
+				die_usage("--kill-child: unknown signal '%s'", optarg);
+			break;
+		case OPT_MOUNT_PROC:
+			flags |= CLONE_NEWNS;
+			proc_dir = optarg ? optarg : "/proc";
+			break;
+		case 'r':
+			flags |= CLONE_NEWUSER;
+			map_user = 0;
+			map_group = 0;
+			break;
+		case 'c':
+			flags |= CLONE_NEWUSER;
+			map_user = euid;
+			map_group = egid;
+			break;
+		case OPT_MAP_USER:
+			flags |= CLONE_NEWUSER;
+			if ((map_user = parse_uid(optarg)) == (uid_t)-1)
+				die_usage("--map-user: no such user '%s'", optarg);
+			break;
+		case OPT_MAP_GROUP:
+			flags |= CLONE_NEWUSER;
+			if ((map_group = parse_gid(optarg)) == (gid_t)-1)
+				die_usage("--map-group: no such group '%s'", optarg);
+			break;
+		case OPT_MAP_USERS:
+		case OPT_MAP_GROUPS:
+			flags |= CLONE_NEWUSER;
+			if (parse_idmap(optarg, &range) == -1)
+				die_usage("%s: bad map '%s' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)",
+					  c == OPT_MAP_USERS ? "--map-users" : "--map-groups", optarg);
+			if (c == OPT_MAP_USERS)
+				add_map_line(uid_map, sizeof(uid_map), range.inner, range.outer, range.count);
+			else
+				add_map_line(gid_map, sizeof(gid_map), range.inner, range.outer, range.count);
+			break;
+		case OPT_SETGROUPS:
+			if (strcmp(optarg, "allow") != 0 && strcmp(optarg, "deny") != 0)
+				die_usage("--setgroups: '%s' is neither allow nor deny", optarg);
+			setgroups = optarg;
+			break;
+		case OPT_PROPAGATION:
+			if (strcmp(optarg, "private") == 0)
+				propagation = MS_REC | MS_PRIVATE;
+			else if (strcmp(optarg, "shared") == 0)
+				propagation = MS_REC | MS_SHARED;
+			else if (strcmp(optarg, "slave") == 0)
+				propagation = MS_REC | MS_SLAVE;
+			else if (strcmp(optarg, "unchanged") == 0)
+				propagation = 0;
+			else
+				die_usage("--propagation: '%s' is not private, shared, slave or unchanged",
+					  optarg);
+			break;
+		case OPT_HOSTNAME:
+			if (!*optarg || strlen(optarg) > HOST_NAME_MAX)
+				die_usage("--hostname: a name of 1 to %d characters", HOST_NAME_MAX);
+			flags |= CLONE_NEWUTS;
+			hostname = optarg;
+			break;
+		case OPT_MONOTONIC:
+			monotonic = parse_offset("--monotonic", optarg);
+			set_monotonic = 1;
+			break;
+		case OPT_BOOTTIME:
+			boottime = parse_offset("--boottime", optarg);
+			set_boottime = 1;
+			break;
+		case 'v': verbose = 1; break;
+		case 'h': print_help(help);
+		case OPT_VERSION: print_version();
+		default: bad_option(argv, c);
+		}
+	}
+
+	/* 1. Check everything before the kernel is asked for anything. */
+	if ((set_monotonic || set_boottime) && !(flags & CLONE_NEWTIME))
+		die_usage("--monotonic and --boottime need a new time namespace (-T)");
+	for (size_t i = 0; i < npins; i++)
+		if (pins[i].type->clone_flag == CLONE_NEWPID && !forkit)
+			die_usage("--pid=FILE needs --fork: a pid namespace exists once its first "
+				  "process does");
+	if (map_user != (uid_t)-1)
+		add_map_line(uid_map, sizeof(uid_map), map_user, euid, 1);
+	if (map_group != (gid_t)-1) {
+		/* Mapping one's own group needs setgroups denied (see map_ids). */
+		if (setgroups && strcmp(setgroups, "allow") == 0)
+			die_usage("--setgroups=allow and --map-group (or -r, -c) exclude each other");
+		setgroups = "deny";
+		add_map_line(gid_map, sizeof(gid_map), map_group, egid, 1);
+	}
+	if (setgroups && !(flags & CLONE_NEWUSER))
+		die_usage("--setgroups needs a new user namespace (-U)");
+	if (proc_dir) {
+		struct stat st;
+
+		if (stat(proc_dir, &st) == -1)
+			die_errno("--mount-proc: %s", proc_dir);
+		if (!S_ISDIR(st.st_mode))
+			die("--mount-proc: %s is not a directory", proc_dir);
+	}
+
+	char *shell_argv[2] = { getenv("SHELL"), NULL };
+	char **cmd_argv = optind < argc ? argv + optind : shell_argv;
+	if (!cmd_argv[0] || !*cmd_argv[0])
+		cmd_argv[0] = "/bin/sh";
+	char *cmd_path = find_command(cmd_argv[0]);
+
+	create_pin_files();
+	int helper_fd = -1;
+	pid_t helper = 0;
+	if (npins && (flags & (CLONE_NEWNS | CLONE_NEWUSER)))
+		helper = start_pin_helper(&helper_fd);
+
+	/* 2. The call itself. Every namespace in flags is new from here on,
+	 * for this process, except pid and time: those are for its children. */
+	if (trace(unshare(flags), "unshare(%s)", clone_flags_str(flags)) == -1)
+		die_errno_hint(unshare_hint(flags, errno), "unshare(%s)", clone_flags_str(flags));
+
+	/* 3. Set the new namespaces up, while we are their only process. */
+	if (flags & CLONE_NEWUSER)
+		map_ids(setgroups);
+	if (set_boottime)
+		set_time_offset(CLOCK_BOOTTIME, "boottime", boottime);
+	if (set_monotonic)
+		set_time_offset(CLOCK_MONOTONIC, "monotonic", monotonic);
+	/* The new mount table is a copy, and a copy of a shared mount stays
+	 * in the same peer group: mounts made here would appear outside.
+	 * Making every mount private (recursively) cuts that link. */
+	if ((flags & CLONE_NEWNS) && propagation &&
+	    trace(mount("none", "/", NULL, propagation, NULL), "mount(\"none\", \"/\", NULL, %s, NULL)",
+		  mount_flags_str(propagation)) == -1)
+		die_errno("cannot change the propagation of /");
+	if (hostname && trace(sethostname(hostname, strlen(hostname)), "sethostname(%s, %zu)",
+			      quote(hostname), strlen(hostname)) == -1)
+		die_errno("sethostname(%s)", quote(hostname));
+
+	/* 4. Fork. The child waits on a pipe until the parent has pinned
+	 * the namespaces, so that it never runs the command if that fails. */
+	pid_t child = 0;
+	int go[2] = { -1, -1 };
+	sigset_t blocked, old_mask;
+	if (forkit) {
+		if (pipe2(go, O_CLOEXEC) == -1)
+			die_errno("pipe2");
+		/* The parent ignores ^C and TERM while it waits, as util-linux
+		 * unshare does: they are for the command, not for us. */
+		sigemptyset(&blocked);
+		sigaddset(&blocked, SIGINT);
+		sigaddset(&blocked, SIGTERM);
+		sigprocmask(SIG_BLOCK, &blocked, &old_mask);
+		fflush(NULL);
+		child = fork();
+		if (child == -1)
+			die_errno("fork");
+		if (child == 0) {
+			char byte;
+
+			sigprocmask(SIG_SETMASK, &old_mask, NULL);
+			close(go[1]);
+			/* Set before waiting: if the parent is already gone, the
+			 * read below sees EOF instead. */
+			if (kill_signal && trace(prctl(PR_SET_PDEATHSIG, kill_signal),
+						 "prctl(PR_SET_PDEATHSIG, SIG%s)",
+						 sigabbrev_np(kill_signal)) == -1)
+				die_errno("prctl(PR_SET_PDEATHSIG)");
+			if (read(go[0], &byte, 1) != 1)
+				_exit(EXIT_FAILURE);
+			close(go[0]);
+		} else {
+			trace(child, "fork()");
+			close(go[0]);
+		}
+	}
+
+	/* 5. Pin, in the parent (or through the helper, see above). */
+	if (child != 0 || !forkit) {
+		int pinned = 0;
+
+		if (helper) {
+			if (write(helper_fd, "g", 1) != 1)
+				die_errno("write to the pin helper");
+			close(helper_fd);
+			pinned = exit_status(wait_child(helper)) == 0 ? 0 : -1;
+		} else if (npins) {
+			pinned = pin_namespaces(getpid());
+		}
+		if (pinned == -1) {
+			if (child > 0) {
+				close(go[1]); /* the child reads EOF and leaves */
+				wait_child(child);
+			}
+			exit(EXIT_FAILURE);
+		}
+		pins_done = 1;
+		if (child > 0) {
+			if (write(go[1], "g", 1) != 1)
+				die_errno("write to the child");
+			close(go[1]);
+			exit_like(wait_child(child));
+		}
+	}
+
+	/* 6. Here we are the command's process: pid 1 of a new pid
+	 * namespace after -p -f. A proc filesystem shows the pid namespace
+	 * of the process that mounts it, which is why this happens here. */
+	if (proc_dir) {
+		if (propagation != (MS_REC | MS_PRIVATE)) {
+			int r = mount("none", proc_dir, NULL, MS_REC | MS_PRIVATE, NULL);
+			trace(r, "mount(\"none\", %s, NULL, MS_REC|MS_PRIVATE, NULL)", quote(proc_dir));
+			if (r == -1 && errno != EINVAL) /* EINVAL: nothing mounted there yet */
+				die_errno("cannot make %s private", proc_dir);
+		}
+		if (trace(mount("proc", proc_dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
+			  "mount(\"proc\", %s, \"proc\", %s, NULL)", quote(proc_dir),
+			  mount_flags_str(MS_NOSUID | MS_NODEV | MS_NOEXEC)) == -1)
+			die_errno("mount(\"proc\", %s)", quote(proc_dir));
+	}
+	exec_command(cmd_path, cmd_argv);
+}
