@@ -64,6 +64,10 @@ const char *mount_flags_str(unsigned long flags);
 /* Finds name in PATH as execvp would (a name with '/' is taken as is).
  * Returns a malloc'd path, or dies with 127 (not found) or 126. */
 char *find_command(const char *name);
+/* Becomes gid (with no supplementary groups) and then uid, for each
+ * that is asked; dies on failure. In a user namespace where setgroups(2)
+ * is denied, the groups stay as they are. */
+void set_ids(int set_gid, gid_t gid, int set_uid, uid_t uid);
 /* Traces and calls execve(path, argv, environ); on failure dies with
  * 127 if the file is gone, 126 otherwise. */
 noreturn void exec_command(const char *path, char *const argv[]);

@@ -1,5 +1,6 @@
 /* exec.c: find and run a command, and hand its exit status on. */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,18 @@ char *find_command(const char *name)
 		return seen; /* execve will say why it cannot run it */
 	warnx("failed to execute %s: command not found", name);
 	exit(EXIT_NOT_FOUND);
+}
+
+void set_ids(int set_gid, gid_t gid, int set_uid, uid_t uid)
+{
+	if (set_gid) {
+		if (trace(setgroups(0, NULL), "setgroups(0, NULL)") == -1 && errno != EPERM)
+			die_errno("setgroups(0, NULL)");
+		if (trace(setgid(gid), "setgid(%u)", (unsigned)gid) == -1)
+			die_errno("setgid(%u)", (unsigned)gid);
+	}
+	if (set_uid && trace(setuid(uid), "setuid(%u)", (unsigned)uid) == -1)
+		die_errno("setuid(%u)", (unsigned)uid);
 }
 
 void exec_command(const char *path, char *const argv[])

@@ -36,7 +36,11 @@ static const char *const links[] = {
  * link; dies when the process may not be inspected or is gone. */
 static int link_inode(pid_t pid, const char *link, ino_t *ino)
 {
-	if (ns_inode(pid, link, ino) == 0)
+	int r = ns_inode(pid, link, ino);
+
+	trace(r, "stat(\"/proc/%d/ns/%s\", {st_ino=%lu})", (int)pid, link,
+	      r == 0 ? (unsigned long)*ino : 0UL);
+	if (r == 0)
 		return 1;
 	if (errno == ENOENT && kill(pid, 0) == 0)
 		return 0; /* an older kernel without this kind */

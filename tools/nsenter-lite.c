@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -284,15 +283,7 @@ int main(int argc, char *argv[])
 	if ((flags & CLONE_NEWUSER) && !preserve) {
 		set_uid = set_gid = 1;
 	}
-	if (set_gid) {
-		/* EPERM: setgroups is denied in that user namespace. */
-		if (trace(setgroups(0, NULL), "setgroups(0, NULL)") == -1 && errno != EPERM)
-			die_errno("setgroups(0, NULL)");
-		if (trace(setgid(gid), "setgid(%u)", (unsigned)gid) == -1)
-			die_errno("setgid(%u)", (unsigned)gid);
-	}
-	if (set_uid && trace(setuid(uid), "setuid(%u)", (unsigned)uid) == -1)
-		die_errno("setuid(%u)", (unsigned)uid);
+	set_ids(set_gid, gid, set_uid, uid);
 
 	if (root_fd != -1) {
 		if (trace(fchdir(root_fd), "fchdir(%d)", root_fd) == -1)

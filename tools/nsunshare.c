@@ -14,7 +14,7 @@
  *   4. fork, when asked: only children enter a new pid namespace
  *   5. pin namespaces on files (after the fork: pid_for_children
  *      names a namespace only once it has a first process)
- *   6. mount /proc, exec the command
+ *   6. mount /proc, become -S/-G, exec the command
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +59,8 @@ static const char help[] =
 	"      --map-users=OUTER,INNER,COUNT  map a range of user ids (also INNER:OUTER:COUNT)\n"
 	"      --map-groups=OUTER,INNER,COUNT map a range of group ids (also INNER:OUTER:COUNT)\n"
 	"      --setgroups=allow|deny        allow setgroups(2) in the new user namespace or not\n"
+	"  -S, --setuid=UID          run the command as UID (in the new user namespace)\n"
+	"  -G, --setgid=GID          run the command as GID, with no supplementary groups\n"
 	"      --propagation=private|shared|slave|unchanged\n"
 	"                            mount propagation in the new mount namespace (default private)\n"
 	"      --hostname=NAME       set the hostname in the new UTS namespace; implies -u\n"
@@ -206,32 +208,50 @@ static int pin_namespaces(pid_t pid)
 	return 0;
 }
 
-/* A mount or user namespace must be pinned from outside it: a bind
- * mount made after unshare(CLONE_NEWNS) would land in the new mount
- * table, and after unshare(CLONE_NEWUSER) we lack the rights in the
- * old one. So a child forked before unshare() waits on a pipe, then
- * pins its parent's namespaces. Its exit status says if that worked. */
-static pid_t start_pin_helper(int *go_fd)
+/* Some work must be done from outside the new namespaces: a bind mount
+ * made after unshare(CLONE_NEWNS) would land in the new mount table,
+ * and after unshare(CLONE_NEWUSER) we have no rights left in the old
+ * user namespace (to write a uid_map with more than our own id, or to
+ * mount). So a helper is forked before unshare(2): it stays outside,
+ * waits on a pipe until the parent says go, does its job for the
+ * parent, and tells how it went by its exit status. */
+struct helper {
+	pid_t pid;
+	int go_fd;
+};
+
+static struct helper start_helper(int (*job)(pid_t parent))
 {
-	pid_t parent = getpid(), helper;
+	struct helper h;
+	pid_t parent = getpid();
 	int fds[2];
 	char go;
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		die_errno("pipe2");
-	helper = fork();
-	if (helper == -1)
+	fflush(NULL);
+	h.pid = fork();
+	if (h.pid == -1)
 		die_errno("fork");
-	if (helper > 0) {
+	if (h.pid > 0) {
 		close(fds[0]);
-		*go_fd = fds[1];
-		return helper;
+		h.go_fd = fds[1];
+		return h;
 	}
 	close(fds[1]);
 	/* EOF instead of a byte: the parent failed and cleans up itself. */
 	if (read(fds[0], &go, 1) != 1)
 		_exit(EXIT_FAILURE);
-	_exit(pin_namespaces(parent) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	_exit(job(parent) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+/* Tells the helper to go and waits for it; 0 if its job was done. */
+static int finish_helper(struct helper *h)
+{
+	if (write(h->go_fd, "g", 1) != 1)
+		die_errno("write to a helper");
+	close(h->go_fd);
+	return exit_status(wait_child(h->pid)) == 0 ? 0 : -1;
 }
 
 static const char *unshare_hint(int flags, int err)
@@ -249,21 +269,45 @@ static const char *unshare_hint(int flags, int err)
 }
 
 /* The user namespace is still empty: no id is mapped, so its root is
- * nobody outside. Writing uid_map and gid_map says who is who. An
- * unprivileged process may map only its own ids, and for gid_map it
- * must first deny setgroups(2) (else it could drop a group that keeps
- * it away from a file). Kernel rule: setgroups before gid_map. */
-static void map_ids(const char *setgroups)
-{
-	const char *hint = geteuid() == 0
-		? NULL : "without privilege you can map only your own ids: use -r, -c, --map-user or --map-group";
+ * nobody outside. Writing uid_map and gid_map of a process in it says
+ * who is who. The kernel lets a process map its own euid and egid from
+ * inside (after denying setgroups(2), else it could drop a group that
+ * keeps it away from a file); any other map must be written by a
+ * process that has CAP_SETUID in the parent namespace: the helper.
+ * Kernel rule: setgroups before gid_map. Returns 0, or -1 after one
+ * line on stderr. */
+static const char *setgroups_mode;
 
-	if (setgroups && write_file("/proc/self/setgroups", setgroups) == -1)
-		die_errno("cannot write %s to /proc/self/setgroups", setgroups);
-	if (*uid_map && write_file("/proc/self/uid_map", uid_map) == -1)
-		die_errno_hint(hint, "cannot write /proc/self/uid_map");
-	if (*gid_map && write_file("/proc/self/gid_map", gid_map) == -1)
-		die_errno_hint(hint, "cannot write /proc/self/gid_map");
+static int map_ids(pid_t pid)
+{
+	const char *hint = geteuid() == 0 ? NULL
+		: "without privilege you can map only your own ids: use -r, -c, --map-user or --map-group";
+	char path[64];
+	const char *self = pid ? NULL : "self";
+	const struct {
+		const char *file, *data, *hint;
+	} writes[] = {
+		{ "setgroups", setgroups_mode, NULL },
+		{ "uid_map", uid_map, hint },
+		{ "gid_map", gid_map, hint },
+	};
+
+	for (size_t i = 0; i < LEN(writes); i++) {
+		if (!writes[i].data || !*writes[i].data)
+			continue;
+		if (self)
+			snprintf(path, sizeof(path), "/proc/self/%s", writes[i].file);
+		else
+			snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, writes[i].file);
+		if (write_file(path, writes[i].data) == -1) {
+			int err = errno;
+			fprintf(stderr, "%s: cannot write %s: %s%s%s%s\n", progname, path, strerror(err),
+				writes[i].hint ? " (" : "", writes[i].hint ? writes[i].hint : "",
+				writes[i].hint ? ")" : "");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* A new time namespace starts with offsets of 0; they can be written
@@ -298,6 +342,8 @@ int main(int argc, char *argv[])
 		{ "map-users", required_argument, NULL, OPT_MAP_USERS },
 		{ "map-groups", required_argument, NULL, OPT_MAP_GROUPS },
 		{ "setgroups", required_argument, NULL, OPT_SETGROUPS },
+		{ "setuid", required_argument, NULL, 'S' },
+		{ "setgid", required_argument, NULL, 'G' },
 		{ "propagation", required_argument, NULL, OPT_PROPAGATION },
 		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 		{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
@@ -308,9 +354,11 @@ int main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	int flags = 0, forkit = 0, kill_signal = 0, c;
-	uid_t map_user = (uid_t)-1, euid = geteuid();
-	gid_t map_group = (gid_t)-1, egid = getegid();
-	const char *proc_dir = NULL, *hostname = NULL, *setgroups = NULL;
+	uid_t map_user = (uid_t)-1, euid = geteuid(), uid = 0;
+	gid_t map_group = (gid_t)-1, egid = getegid(), gid = 0;
+	int set_uid = 0, set_gid = 0;
+	const char *proc_dir = NULL, *hostname = NULL;
+	int map_ranges = 0; /* --map-users or --map-groups: written from outside */
 	unsigned long propagation = MS_REC | MS_PRIVATE;
 	long long monotonic = 0, boottime = 0;
 	int set_monotonic = 0, set_boottime = 0;
@@ -318,7 +366,7 @@ int main(int argc, char *argv[])
 
 	progname = "nsunshare";
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:muinpUCTfrcvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:muinpUCTfrcS:G:vh", longopts, NULL)) != -1) {
 		const char *short_types = "muinpUCT";
 		const char *letter = c < 128 ? strchr(short_types, c) : NULL;
 
@@ -371,6 +419,7 @@ int main(int argc, char *argv[])
 			if (parse_idmap(optarg, &range) == -1)
 				die_usage("%s: bad map '%s' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)",
 					  c == OPT_MAP_USERS ? "--map-users" : "--map-groups", optarg);
+			map_ranges = 1;
 			if (c == OPT_MAP_USERS)
 				add_map_line(uid_map, sizeof(uid_map), range.inner, range.outer, range.count);
 			else
@@ -379,7 +428,17 @@ int main(int argc, char *argv[])
 		case OPT_SETGROUPS:
 			if (strcmp(optarg, "allow") != 0 && strcmp(optarg, "deny") != 0)
 				die_usage("--setgroups: '%s' is neither allow nor deny", optarg);
-			setgroups = optarg;
+			setgroups_mode = optarg;
+			break;
+		case 'S':
+			if ((uid = parse_uid(optarg)) == (uid_t)-1)
+				die_usage("--setuid: no such user '%s'", optarg);
+			set_uid = 1;
+			break;
+		case 'G':
+			if ((gid = parse_gid(optarg)) == (gid_t)-1)
+				die_usage("--setgid: no such group '%s'", optarg);
+			set_gid = 1;
 			break;
 		case OPT_PROPAGATION:
 			if (strcmp(optarg, "private") == 0)
@@ -426,12 +485,12 @@ int main(int argc, char *argv[])
 		add_map_line(uid_map, sizeof(uid_map), map_user, euid, 1);
 	if (map_group != (gid_t)-1) {
 		/* Mapping one's own group needs setgroups denied (see map_ids). */
-		if (setgroups && strcmp(setgroups, "allow") == 0)
+		if (setgroups_mode && strcmp(setgroups_mode, "allow") == 0)
 			die_usage("--setgroups=allow and --map-group (or -r, -c) exclude each other");
-		setgroups = "deny";
+		setgroups_mode = "deny";
 		add_map_line(gid_map, sizeof(gid_map), map_group, egid, 1);
 	}
-	if (setgroups && !(flags & CLONE_NEWUSER))
+	if (setgroups_mode && !(flags & CLONE_NEWUSER))
 		die_usage("--setgroups needs a new user namespace (-U)");
 	if (proc_dir) {
 		struct stat st;
@@ -449,10 +508,11 @@ int main(int argc, char *argv[])
 	char *cmd_path = find_command(cmd_argv[0]);
 
 	create_pin_files();
-	int helper_fd = -1;
-	pid_t helper = 0;
+	struct helper pin_helper = { 0, -1 }, map_helper = { 0, -1 };
 	if (npins && (flags & (CLONE_NEWNS | CLONE_NEWUSER)))
-		helper = start_pin_helper(&helper_fd);
+		pin_helper = start_helper(pin_namespaces);
+	if (map_ranges)
+		map_helper = start_helper(map_ids);
 
 	/* 2. The call itself. Every namespace in flags is new from here on,
 	 * for this process, except pid and time: those are for its children. */
@@ -460,8 +520,8 @@ int main(int argc, char *argv[])
 		die_errno_hint(unshare_hint(flags, errno), "unshare(%s)", clone_flags_str(flags));
 
 	/* 3. Set the new namespaces up, while we are their only process. */
-	if (flags & CLONE_NEWUSER)
-		map_ids(setgroups);
+	if (map_helper.pid ? finish_helper(&map_helper) == -1 : map_ids(0) == -1)
+		exit(EXIT_FAILURE);
 	if (set_boottime)
 		set_time_offset(CLOCK_BOOTTIME, "boottime", boottime);
 	if (set_monotonic)
@@ -515,15 +575,12 @@ int main(int argc, char *argv[])
 		}
 	}
 
-	/* 5. Pin, in the parent (or through the helper, see above). */
+	/* 5. Pin, in the parent (or through a helper, see start_helper). */
 	if (child != 0 || !forkit) {
 		int pinned = 0;
 
-		if (helper) {
-			if (write(helper_fd, "g", 1) != 1)
-				die_errno("write to the pin helper");
-			close(helper_fd);
-			pinned = exit_status(wait_child(helper)) == 0 ? 0 : -1;
+		if (pin_helper.pid) {
+			pinned = finish_helper(&pin_helper);
 		} else if (npins) {
 			pinned = pin_namespaces(getpid());
 		}
@@ -558,5 +615,7 @@ int main(int argc, char *argv[])
 			  mount_flags_str(MS_NOSUID | MS_NODEV | MS_NOEXEC)) == -1)
 			die_errno("mount(\"proc\", %s)", quote(proc_dir));
 	}
+	/* Last, as util-linux does: the steps above may need our privilege. */
+	set_ids(set_gid, gid, set_uid, uid);
 	exec_command(cmd_path, cmd_argv);
 }

@@ -1,0 +1,104 @@
+# Shared by every bats file: the tools on PATH, root checks, a scratch
+# directory per test, containers to look at, and their cleanup.
+# shellcheck shell=bash
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+CTRKIT_BIN=${CTRKIT_BIN:-$TOP/bin}
+PATH=$CTRKIT_BIN:$TOP/tests/bin:$PATH
+export CTRKIT_BIN PATH
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+}
+
+# Everything a test makes lives under $SCRATCH (or is named ctrkit-test),
+# so that the final leak check can see what was left behind.
+make_scratch() {
+	SCRATCH=$(mktemp -d /tmp/ctrkit-test.XXXXXX)
+	chmod 755 "$SCRATCH"
+	CONTAINERS=()
+}
+
+# A private tmpfs for pin files: a mount namespace can only be pinned
+# on a mount that does not propagate into itself.
+make_pin_dir() {
+	PINS=$SCRATCH/pins
+	mkdir -p "$PINS"
+	mount -t tmpfs ctrkit-test "$PINS"
+	mount --make-private "$PINS"
+}
+
+# Runs "nsunshare ARGS... ctrkit-test-sleep" in the background and sets
+# CTR to the pid of the sleeping process (on the host), NSUNSHARE to
+# nsunshare's own. fd 3 is closed so that bats does not wait for it.
+start_container() {
+	nsunshare "$@" ctrkit-test-sleep >/dev/null 2>&1 3>&- &
+	NSUNSHARE=$!
+	CONTAINERS+=("$NSUNSHARE")
+	CTR=$(wait_for_child "$NSUNSHARE")
+	CONTAINERS+=("$CTR")
+}
+
+# Prints the pid of the one child of $1 once it has exec'd the sleeper
+# (waits up to 5 s). Without -f nsunshare itself becomes the sleeper.
+wait_for_child() {
+	local parent=$1 pid
+	for _ in $(seq 50); do
+		# A script's process is named after the script (15 characters).
+		for pid in "$parent" $(pgrep -P "$parent"); do
+			if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = ctrkit-test-sle ]; then
+				echo "$pid"
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	echo "no child of $parent started" >&2
+	return 1
+}
+
+stop_containers() {
+	local pid
+	for pid in "${CONTAINERS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	for pid in "${CONTAINERS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	CONTAINERS=()
+}
+
+cleanup_scratch() {
+	stop_containers
+	if [ -n "${SCRATCH:-}" ] && [ -d "$SCRATCH" ]; then
+		# Pins and other mounts under the scratch dir, deepest first.
+		grep -o " $SCRATCH[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
+			umount -l "$m" 2>/dev/null || true
+		done
+		rm -rf "$SCRATCH"
+	fi
+}
+
+# Runs a command as nobody, with no supplementary groups: the rootless
+# case. The tools are copied where nobody may run them if needed.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# Puts copies of the tools in $SCRATCH/bin if nobody cannot reach bin/.
+tools_for_nobody() {
+	if ! as_nobody test -x "$CTRKIT_BIN/nsunshare"; then
+		mkdir -p "$SCRATCH/bin"
+		cp "$CTRKIT_BIN"/* "$SCRATCH/bin/"
+		chmod -R a+rX "$SCRATCH/bin"
+		PATH=$SCRATCH/bin:$PATH
+	fi
+}
+
+# The inode of /proc/PID/ns/TYPE, as the kernel names it.
+ns_of() {
+	stat -L -c %i "/proc/$1/ns/$2"
+}
