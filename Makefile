@@ -28,8 +28,11 @@ all: $(addprefix $(OUT)/,$(TOOLS))
 $(OBJ)/%.o: lib/%.c $(LIBHDR) | $(OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
-$(OUT)/%: tools/%.c $(LIBOBJ) $(LIBHDR) | $(OUT)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS)
+$(OUT)/%: tools/%.c $(LIBOBJ) $(EXTRA_OBJ) $(LIBHDR) | $(OUT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIBOBJ) $(EXTRA_OBJ) $(LDFLAGS) $(LDLIBS)
+
+$(OBJ)/san-options.o: tests/san-options.c | $(OBJ)
+	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(OUT) $(OBJ):
 	mkdir -p $@
@@ -43,11 +46,19 @@ test: deps all
 demo: deps all
 	@scripts/demo
 
-# Sanitizers: a separate tree, so bin/ stays the plain build.
+# Sanitizers: a separate tree, so bin/ stays the plain build. A finding
+# exits 86, which no tool uses. Leak checks are off for the suite as a
+# whole: LeakSanitizer's exit-time tracer is a child process, and after
+# unshare(CLONE_NEWPID) or setns(CLONE_NEWPID) that child lands in the
+# new pid namespace, cannot see its parent, and the check spins.
+# tests/sanitizers.bats runs each tool with leak checks on, where it can.
+# The options are compiled in (tests/san-options.c), because a process
+# cannot always read its environment through /proc/self.
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 san: deps
-	$(MAKE) OUT=build-san/bin CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
-	@CTRKIT_BIN=$(CURDIR)/build-san/bin scripts/test
+	$(MAKE) OUT=build-san/bin CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)" \
+		EXTRA_OBJ=build-san/bin/.obj/san-options.o
+	@CTRKIT_BIN=$(CURDIR)/build-san/bin CTRKIT_SAN=1 scripts/test
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -2,6 +2,8 @@
 # directory per test, containers to look at, and their cleanup.
 # shellcheck shell=bash
 
+bats_require_minimum_version 1.5.0
+
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
@@ -31,32 +33,45 @@ make_pin_dir() {
 	mount --make-private "$PINS"
 }
 
-# Runs "nsunshare ARGS... ctrkit-test-sleep" in the background and sets
-# CTR to the pid of the sleeping process (on the host), NSUNSHARE to
-# nsunshare's own. fd 3 is closed so that bats does not wait for it.
+# Runs "nsunshare ARGS... ctrkit-test-sleep" in the background, or with
+# "ARGS... -- COMMAND..." the command given (which must end up running
+# ctrkit-test-sleep), and sets CTR to the pid of the sleeping process, on
+# the host, and NSUNSHARE to nsunshare's own. fd 3 is closed so that bats
+# does not wait for it.
 start_container() {
-	nsunshare "$@" ctrkit-test-sleep >/dev/null 2>&1 3>&- &
+	local arg
+	for arg in "$@"; do
+		[ "$arg" != -- ] || break
+	done
+	if [ "$arg" = -- ]; then
+		nsunshare "$@" >/dev/null 2>&1 3>&- &
+	else
+		nsunshare "$@" ctrkit-test-sleep >/dev/null 2>&1 3>&- &
+	fi
 	NSUNSHARE=$!
 	CONTAINERS+=("$NSUNSHARE")
-	CTR=$(wait_for_child "$NSUNSHARE")
+	CTR=$(wait_for_sleeper "$NSUNSHARE")
 	CONTAINERS+=("$CTR")
 }
 
-# Prints the pid of the one child of $1 once it has exec'd the sleeper
-# (waits up to 5 s). Without -f nsunshare itself becomes the sleeper.
-wait_for_child() {
-	local parent=$1 pid
+# Prints the pid of the ctrkit-test-sleep process that $1 is or that
+# descends from it, once it runs (waits up to 5 s).
+wait_for_sleeper() {
+	local top=$1 pid pids
 	for _ in $(seq 50); do
-		# A script's process is named after the script (15 characters).
-		for pid in "$parent" $(pgrep -P "$parent"); do
-			if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = ctrkit-test-sle ]; then
-				echo "$pid"
-				return 0
-			fi
+		pids=$top
+		while [ -n "$pids" ]; do
+			for pid in $pids; do
+				if [ "$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1)" = ctrkit-test-sleep ]; then
+					echo "$pid"
+					return 0
+				fi
+			done
+			pids=$(for pid in $pids; do pgrep -P "$pid"; done)
 		done
 		sleep 0.1
 	done
-	echo "no child of $parent started" >&2
+	echo "no ctrkit-test-sleep started under $top" >&2
 	return 1
 }
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bats
+# Every lesson's commands run, and print what the lesson shows.
+
+load helpers
+
+check_lesson() {
+	need_root
+	run "$TOP/scripts/lesson" --check "$1"
+	echo "$output"
+	assert_success
+}
+
+@test "every lesson in lessons/ is checked in this file" {
+	for dir in "$TOP"/lessons/[0-9][0-9]-*/; do
+		n=$(basename "$dir" | cut -c1-2)
+		grep -q "^@test \"lesson $n:" "$BATS_TEST_FILENAME" || { echo "lesson $n is not checked"; return 1; }
+	done
+}
+
+@test "lesson 01: the pid namespace (E1, E2, E3, E4)" { check_lesson 01; }
+@test "lesson 02: /proc/PID/ns and nscmp (E7, E8, E9)" { check_lesson 02; }
+@test "lesson 03: lsns, pinned namespaces and nsenter (E10, E11)" { check_lesson 03; }
+@test "lesson 04: one demo per namespace kind (E14)" { check_lesson 04; }
+@test "lesson 05: user namespaces and file ownership (E5, E6)" { check_lesson 05; }
+@test "lesson 06: clone, unshare, setns (E12, E13)" { check_lesson 06; }
+
+@test "the lesson runner catches output that differs from the lesson" {
+	need_root
+	dir=$(mktemp -d "$TOP/lessons/99-ctrkit-test.XXXXXX")
+	printf '# test\n\n```console\n$ echo hello\nhello\n$ getpid\npid:<N>\n$ echo one; echo two; echo three\none\n<...>\n```\n' >"$dir/README.md"
+	run "$TOP/scripts/lesson" --check 99
+	assert_success
+	printf '# test\n\n```console\n$ echo hello\ngoodbye\n```\n' >"$dir/README.md"
+	run "$TOP/scripts/lesson" --check 99
+	rm -rf "$dir"
+	assert_failure
+	assert_output --partial "FAIL"
+	assert_output --partial "goodbye"
+}

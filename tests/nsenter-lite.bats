@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# nsenter-lite: joining the namespaces of a running container (E11, E26).
+
+load helpers
+
+setup() {
+	make_scratch
+}
+
+teardown() {
+	cleanup_scratch
+}
+
+@test "-t PID -n: ip -o link is the same as util-linux nsenter's (E11)" {
+	need_root
+	start_container -n
+	nsenter -t "$CTR" -n ip link add eth0 type veth peer name peer0
+	nsenter -t "$CTR" -n ip addr add 192.168.235.196/32 dev eth0
+	run nsenter -t "$CTR" -n ip -o addr
+	want=$output
+	run nsenter-lite -t "$CTR" -n ip -o addr
+	assert_success
+	assert_output "$want"
+	assert_output --partial "inet 192.168.235.196/32 scope global eth0"
+	# and the host has no such address
+	run ip -o addr
+	refute_output --partial 192.168.235.196
+}
+
+@test "-a joins every namespace that differs: the command sees what the container sees" {
+	need_root
+	start_container -m -u -i -n -p -f --mount-proc --hostname=ctr-a
+	run nsenter-lite -t "$CTR" -a sh -c 'hostname; ps -e -o pid=,comm= | head -n 1'
+	assert_success
+	assert_line --index 0 ctr-a
+	assert_line --index 1 --regexp '^ *1 sleep$'
+}
+
+@test "a second process joined with -a shares all the container's namespaces (E8)" {
+	need_root
+	start_container -m -u -i -n -p -f --mount-proc
+	nsenter-lite -t "$CTR" -a ctrkit-test-sleep >/dev/null 2>&1 3>&- &
+	CONTAINERS+=("$!")
+	second=$(wait_for_sleeper "$!")
+	run nscmp -q "$CTR" "$second"
+	assert_success
+}
+
+@test "-p: the command runs in a child, inside the pid namespace" {
+	need_root
+	start_container -p -f --mount-proc
+	run nsenter-lite -t "$CTR" -p -m getpid
+	assert_success
+	assert_output --regexp '^pid:[0-9]+$'
+	pid=${output#pid:}
+	[ "$pid" -gt 1 ] && [ "$pid" -lt 100 ]
+	# -F: no fork, so the command stays in our pid namespace (only its
+	# children would go in): the same process, with its host pid.
+	run --separate-stderr nsenter-lite -t "$CTR" -p -m -F sh -c 'echo $$; test -e /proc/$$ || echo "not in this /proc"; exec getpid'
+	assert_line --index 1 "not in this /proc"
+	assert_line --index 2 "pid:${lines[0]}"
+}
+
+@test "-v: one setns on a pidfd joins all the namespaces at once" {
+	need_root
+	start_container -u -n
+	run --separate-stderr nsenter-lite -v -t "$CTR" -u -n true
+	assert_success
+	[[ ${stderr_lines[0]} == "nsenter-lite: pidfd_open($CTR, 0) = "[0-9]* ]]
+	fd=${stderr_lines[0]##* = }
+	[ "${stderr_lines[1]}" = "nsenter-lite: setns($fd, CLONE_NEWUTS|CLONE_NEWNET) = 0" ]
+	[[ ${stderr_lines[2]} == 'nsenter-lite: execve("'*'/true", ["true"], '* ]]
+}
+
+@test "--net=FILE joins a pinned namespace, one setns per file" {
+	need_root
+	make_pin_dir
+	nsunshare --net="$PINS/net" ip link set lo up
+	run --separate-stderr nsenter-lite -v --net="$PINS/net" ip -o link show lo
+	assert_success
+	assert_output --regexp '^1: lo: <LOOPBACK,UP,LOWER_UP>'
+	[[ ${stderr_lines[0]} == "nsenter-lite: openat(AT_FDCWD, \"$PINS/net\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
+	[[ ${stderr_lines[1]} == "nsenter-lite: setns("[0-9]*", CLONE_NEWNET) = 0" ]]
+	umount "$PINS/net"
+}
+
+@test "-U joins a user namespace and becomes uid 0 there" {
+	need_root
+	start_container -U --map-users=1000,0,1 --map-groups=1000,0,1
+	run nsenter-lite -t "$CTR" -U sh -c 'id -u; cat /proc/self/uid_map'
+	assert_success
+	assert_line --index 0 0
+	assert_line --index 1 --regexp '^ +0 +1000 +1$'
+	run nsenter-lite -t "$CTR" -U --preserve-credentials id -u
+	assert_output 65534
+}
+
+@test "-r and -w: the target's root and working directory" {
+	need_root
+	mkdir "$SCRATCH/wd"
+	(cd "$SCRATCH/wd" && exec nsunshare -m ctrkit-test-sleep >/dev/null 2>&1 3>&-) &
+	CONTAINERS+=("$!")
+	CTR=$(wait_for_sleeper "$!")
+	run nsenter-lite -t "$CTR" -m -w pwd
+	assert_output "$SCRATCH/wd"
+	run nsenter-lite -t "$CTR" -m -r -w"$SCRATCH" pwd
+	assert_output "$SCRATCH"
+}
+
+@test "same results as util-linux nsenter for the same flags" {
+	need_root
+	start_container -m -u -i -n -p -f --mount-proc --hostname=same
+	probe='hostname; id -u; ip -o link | wc -l; ipcs -q | wc -l; readlink /proc/self/ns/*; exit 5'
+	for flags in "-u" "-n" "-i" "-m" "-p -m" "-a" "-m -u -i -n -p"; do
+		# shellcheck disable=SC2086 # the flags are words
+		run nsenter -t "$CTR" $flags sh -c "$probe"
+		want_status=$status want_output=$output
+		# shellcheck disable=SC2086
+		run nsenter-lite -t "$CTR" $flags sh -c "$probe"
+		[ "$status" -eq "$want_status" ] || { echo "$flags: status $status, nsenter's $want_status"; return 1; }
+		[ "$output" = "$want_output" ] || { echo "$flags:"; echo "$output"; echo "--- nsenter:"; echo "$want_output"; return 1; }
+	done
+}
+
+@test "the command's status passes through; a signal gives 128+N after the fork" {
+	need_root
+	start_container -p -f
+	run nsenter-lite -t "$CTR" -p sh -c 'exit 9'
+	assert_failure 9
+	run nsenter-lite -t "$CTR" -p sh -c 'sh -c "kill -KILL \$\$"'
+	assert_failure 137
+	run -127 nsenter-lite -t "$CTR" -p no-such-command-ctrkit
+	touch "$SCRATCH/plain-file"
+	run -126 nsenter-lite -t "$CTR" -p "$SCRATCH/plain-file"
+}
+
+@test "bad input: one line on stderr, the right status, nothing joined" {
+	need_root
+	start_container -u
+	dead=$(sh -c 'echo $$')
+	touch "$SCRATCH/not-a-namespace"
+	cases=(
+		"2|-n true|which process? give -t PID, or --TYPE=FILE for a pinned namespace (see nsenter-lite --help)"
+		"2|-t abc -n true|'abc' is not a pid (see nsenter-lite --help)"
+		"2|-t|option '-t' needs an argument (see nsenter-lite --help)"
+		"1|-t $dead -n true|no process with pid $dead"
+		"1|--net=$SCRATCH/missing true|cannot open $SCRATCH/missing: No such file or directory"
+		"1|--net=$SCRATCH/not-a-namespace true|setns($SCRATCH/not-a-namespace, CLONE_NEWNET): Invalid argument"
+		"1|--uts=/proc/$CTR/ns/net true|setns(/proc/$CTR/ns/net, CLONE_NEWUTS): Invalid argument"
+		"1|-t $CTR -U true|setns(user, CLONE_NEWUSER): Invalid argument"
+		"2|-a true|--all needs a target (-t PID) (see nsenter-lite --help)"
+	)
+	for c in "${cases[@]}"; do
+		IFS='|' read -r want_status args want_message <<<"$c"
+		# shellcheck disable=SC2086 # args are words
+		run --separate-stderr nsenter-lite $args
+		[ "$status" -eq "$want_status" ] || { echo "$args: status $status: $stderr"; return 1; }
+		[ "${#stderr_lines[@]}" -eq 1 ] || { echo "$args: $stderr"; return 1; }
+		case "$stderr" in
+		"nsenter-lite: $want_message"*) ;;
+		*) echo "$args: got '$stderr'"; return 1 ;;
+		esac
+	done
+}
+
+@test "a process you may not enter: as nobody, into root's container" {
+	need_root
+	tools_for_nobody
+	start_container -n
+	run --separate-stderr as_nobody nsenter-lite -t "$CTR" -n true
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "nsenter-lite: setns(pidfd of $CTR, CLONE_NEWNET): Operation not permitted (joining needs CAP_SYS_ADMIN"* ]]
+	run --separate-stderr as_nobody nsenter-lite --net="/proc/$CTR/ns/net" true
+	assert_failure 1
+	[[ $stderr == "nsenter-lite: cannot open /proc/$CTR/ns/net: Permission denied"* ]]
+}

@@ -1,0 +1,410 @@
+#!/usr/bin/env bats
+# nsunshare: new namespaces, their setup, pins, and every bad input.
+
+load helpers
+
+setup() {
+	make_scratch
+}
+
+teardown() {
+	cleanup_scratch
+}
+
+# ---- the pid namespace (E1, E2, E3) ----
+
+@test "getpid under -p without fork still prints a host pid" {
+	need_root
+	run nsunshare -p getpid
+	assert_success
+	assert_output --regexp '^pid:[0-9]+$'
+	[ "$output" != "pid:1" ]
+}
+
+@test "getpid under -p -f prints pid:1" {
+	need_root
+	run nsunshare -p -f getpid
+	assert_success
+	assert_output "pid:1"
+}
+
+@test "-p -f --mount-proc: ps inside shows only the command, as pid 1" {
+	need_root
+	run nsunshare -p -f --mount-proc ps -e -o pid=,comm=
+	assert_success
+	assert_output --regexp '^ *1 ps$'
+}
+
+@test "-p -f: the host sees the container's pid 1 under another pid" {
+	need_root
+	start_container -p -f --mount-proc
+	[ "$CTR" -gt 1 ]
+	run grep NSpid "/proc/$CTR/status"
+	assert_output --regexp "^NSpid:[[:space:]]+$CTR[[:space:]]+1$"
+}
+
+# ---- each kind of namespace ----
+
+@test "each namespace flag makes exactly that namespace new" {
+	need_root
+	for spec in "-m mnt" "-u uts" "-i ipc" "-n net" "-C cgroup" "-U user" "-p pid" "-T time"; do
+		flag=${spec% *} type=${spec#* }
+		start_container "$flag" -f
+		for other in cgroup ipc mnt net pid time user uts; do
+			if [ "$other" = "$type" ]; then
+				[ "$(ns_of "$CTR" "$other")" != "$(ns_of $$ "$other")" ] ||
+					{ echo "$flag: $other did not change"; return 1; }
+			else
+				[ "$(ns_of "$CTR" "$other")" = "$(ns_of $$ "$other")" ] ||
+					{ echo "$flag: $other changed too"; return 1; }
+			fi
+		done
+		stop_containers
+	done
+}
+
+@test "--hostname: the name changes inside and not outside" {
+	need_root
+	before=$(hostname)
+	run nsunshare --hostname=ctrkit-box hostname
+	assert_success
+	assert_output "ctrkit-box"
+	[ "$(hostname)" = "$before" ]
+	run nsunshare -u sh -c 'hostname inside; hostname'
+	assert_output "inside"
+	[ "$(hostname)" = "$before" ]
+}
+
+@test "-i: a new IPC namespace does not see the host's message queue" {
+	need_root
+	id=$(ipcmk -Q | grep -o '[0-9]*$')
+	run nsunshare -i ipcs -q -i "$id"
+	ipcrm -q "$id"
+	assert_output "ipcs: id $id not found"
+}
+
+@test "-n: a new network namespace holds only a loopback, down" {
+	need_root
+	run nsunshare -n ip -o link
+	assert_success
+	assert_output --regexp '^1: lo: <LOOPBACK> .*state DOWN'
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "-T --boottime: uptime inside is a day more than outside" {
+	need_root
+	a=$(cut -d. -f1 /proc/uptime)
+	b=$(nsunshare -T -f --boottime=86400 cut -d. -f1 /proc/uptime)
+	[ $((b - a)) -ge 86400 ] && [ $((b - a)) -le 86402 ]
+	m=$(nsunshare -T -f --monotonic=-5 cat /proc/uptime) # boottime stays
+	[ -n "$m" ]
+}
+
+@test "-m: a mount inside stays inside, even under a shared mount" {
+	need_root
+	mkdir "$SCRATCH/shared"
+	mount -t tmpfs ctrkit-test "$SCRATCH/shared"
+	mount --make-shared "$SCRATCH/shared"
+	mkdir "$SCRATCH/shared/sub"
+	run nsunshare -m sh -c "mount -t tmpfs ctrkit-test $SCRATCH/shared/sub && touch $SCRATCH/shared/sub/inside && ls $SCRATCH/shared/sub"
+	assert_output "inside"
+	run ls "$SCRATCH/shared/sub"
+	assert_output ""
+}
+
+@test "--propagation=shared lets a mount made inside appear outside" {
+	need_root
+	mkdir "$SCRATCH/shared"
+	mount -t tmpfs ctrkit-test "$SCRATCH/shared"
+	mount --make-shared "$SCRATCH/shared"
+	mkdir "$SCRATCH/shared/sub"
+	run nsunshare -m --propagation=shared mount -t tmpfs ctrkit-test "$SCRATCH/shared/sub"
+	assert_success
+	run grep -c " $SCRATCH/shared/sub " /proc/self/mountinfo
+	assert_output 1
+}
+
+@test "-v prints each kernel call in strace's syntax, as strace sees them" {
+	need_root
+	run --separate-stderr nsunshare -v -m -u -i -p -n -f --mount-proc --hostname=box getpid
+	assert_success
+	assert_output "pid:1"
+	assert_equal "${stderr_lines[0]}" 'nsunshare: unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET) = 0'
+	assert_equal "${stderr_lines[1]}" 'nsunshare: mount("none", "/", NULL, MS_REC|MS_PRIVATE, NULL) = 0'
+	assert_equal "${stderr_lines[2]}" 'nsunshare: sethostname("box", 3) = 0'
+	[[ ${stderr_lines[3]} == 'nsunshare: fork() = '[1-9]* ]]
+	assert_equal "${stderr_lines[4]}" 'nsunshare: mount("proc", "/proc", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL) = 0'
+	[[ ${stderr_lines[5]} == 'nsunshare: execve("'*'/getpid", ["getpid"], 0x'*' vars */)' ]]
+	[ "${#stderr_lines[@]}" -eq 6 ]
+	# strace, from outside, sees the same unshare call.
+	strace -f -qq -e trace=unshare -o "$SCRATCH/trace" nsunshare -m -u -i -p -n -f true
+	run grep -o 'unshare(.*' "$SCRATCH/trace"
+	assert_output "${stderr_lines[0]#nsunshare: }"
+}
+
+# ---- output and status as util-linux unshare ----
+
+@test "output and exit status match util-linux unshare for the same flags" {
+	need_root
+	probe='getpid; id; hostname; ip -o link | wc -l; ipcs -q | wc -l; cat /proc/self/uid_map | wc -l; exit 3'
+	for flags in "-p" "-p -f" "-u" "-i" "-n" "-m" "-C" "-U" "-U -r" "-T -f" "-p -f --mount-proc" "-m -u -i -n -p -f -r"; do
+		# shellcheck disable=SC2086 # the flags are words
+		run unshare $flags sh -c "$probe"
+		want_status=$status want_output=${output//pid:[0-9]*/pid:N}
+		# shellcheck disable=SC2086
+		run nsunshare $flags sh -c "$probe"
+		[ "$status" -eq "$want_status" ] || { echo "$flags: status $status, unshare's $want_status"; return 1; }
+		[ "${output//pid:[0-9]*/pid:N}" = "$want_output" ] ||
+			{ echo "$flags: output differs:"; echo "$output"; echo "--- unshare:"; echo "$want_output"; return 1; }
+	done
+}
+
+@test "the command's exit status passes through, with and without fork" {
+	need_root
+	run nsunshare -u sh -c 'exit 7'
+	assert_failure 7
+	run nsunshare -p -f sh -c 'exit 42'
+	assert_failure 42
+}
+
+@test "a command killed by signal N gives 128+N" {
+	need_root
+	run nsunshare -u sh -c 'kill -TERM $$'
+	assert_failure 143
+	run nsunshare -f sh -c 'kill -KILL $$'
+	assert_failure 137
+	run nsunshare -f sh -c 'kill -SEGV $$'
+	assert_failure 139
+}
+
+@test "pid 1 of a new pid namespace ignores its own signals; SIGKILL from the host ends it" {
+	need_root
+	run nsunshare -p -f sh -c 'kill -KILL $$; echo still here'
+	assert_success
+	assert_output "still here"
+	start_container -p -f
+	kill -KILL "$CTR"
+	rc=0
+	wait "$NSUNSHARE" || rc=$?
+	[ "$rc" -eq 137 ]
+}
+
+@test "a command that is not found gives 127, one that cannot run 126" {
+	need_root
+	run -127 --separate-stderr nsunshare -u no-such-command-ctrkit
+	[ "$stderr" = "nsunshare: failed to execute no-such-command-ctrkit: command not found" ]
+	touch "$SCRATCH/not-executable"
+	run --separate-stderr nsunshare -u "$SCRATCH/not-executable"
+	assert_failure 126
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run nsunshare -p -f "$SCRATCH"
+	assert_failure 126
+}
+
+@test "without a command it runs \$SHELL" {
+	need_root
+	run env SHELL=/bin/sh nsunshare -u <<<'echo from the shell'
+	assert_success
+	assert_output "from the shell"
+}
+
+# ---- user namespaces ----
+
+@test "rootless: -U -r as nobody gives uid 0 inside" {
+	tools_for_nobody
+	run as_nobody nsunshare -U -r id -u
+	assert_success
+	assert_output 0
+	run as_nobody nsunshare -U -r cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
+	assert_line --index 0 --regexp '^ +0 +65534 +1$'
+	assert_line --index 1 --regexp '^ +0 +65534 +1$'
+	assert_line --index 2 "deny"
+}
+
+@test "rootless: -U -r makes the other namespaces possible, pid 1 included" {
+	tools_for_nobody
+	run as_nobody nsunshare -U -r -u -m -p -f --mount-proc sh -c 'hostname rootless && hostname && ps -e -o pid=,comm='
+	assert_success
+	assert_line --index 0 rootless
+	assert_line --index 1 --regexp '^ *1 sh$'
+}
+
+@test "rootless: without -U, unshare fails with a hint and changes nothing" {
+	tools_for_nobody
+	run --separate-stderr as_nobody nsunshare -u hostname x
+	assert_failure 1
+	[ "$stderr" = "nsunshare: unshare(CLONE_NEWUTS): Operation not permitted (run as root, or add -U -r for a user namespace)" ]
+}
+
+@test "rootless: a file made by root inside belongs to the user outside (E6)" {
+	tools_for_nobody
+	mkdir "$SCRATCH/shared" && chown 65534:65534 "$SCRATCH/shared"
+	run as_nobody nsunshare -U -r sh -c "touch $SCRATCH/shared/file && stat -c %u:%g $SCRATCH/shared/file"
+	assert_output "0:0"
+	run stat -c %u:%g "$SCRATCH/shared/file"
+	assert_output "65534:65534"
+}
+
+@test "--map-users and -S: root inside is uid 1000 outside, as in the article" {
+	need_root
+	mkdir "$SCRATCH/shared_data" && chown 1000:1000 "$SCRATCH/shared_data"
+	run nsunshare -U --map-users=1000,0,1 --map-groups=0:1000:1 -S 0 -G 0 sh -c "id -u; id -g; touch $SCRATCH/shared_data/file"
+	assert_success
+	assert_output $'0\n0'
+	run stat -c %u:%g "$SCRATCH/shared_data/file"
+	assert_output "1000:1000"
+}
+
+@test "--map-user and --map-group map our ids to the given ones" {
+	need_root
+	run nsunshare --map-user=1234 --map-group=4321 sh -c 'id -u; id -g; cat /proc/self/uid_map'
+	assert_success
+	assert_line --index 0 1234
+	assert_line --index 1 4321
+	assert_line --index 2 --regexp '^ +1234 +0 +1$'
+}
+
+@test "-c maps our ids to themselves; --setgroups=allow is refused with it" {
+	need_root
+	run nsunshare -c id -u
+	assert_output 0
+	run --separate-stderr nsunshare -c --setgroups=allow true
+	assert_failure 2
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "rootless: a map of other ids is refused with a hint" {
+	tools_for_nobody
+	run --separate-stderr as_nobody nsunshare -U --map-users=0,0,100 true
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "nsunshare: cannot write /proc/"*"/uid_map: Operation not permitted (without privilege"* ]]
+}
+
+# ---- pinning ----
+
+@test "--uts=FILE pins the namespace: it outlives its process and nsenter joins it" {
+	need_root
+	make_pin_dir
+	run nsunshare --uts="$PINS/uts" --hostname=pinned true
+	assert_success
+	run nsenter --uts="$PINS/uts" hostname
+	assert_output pinned
+	run nsenter-lite --uts="$PINS/uts" hostname
+	assert_output pinned
+	run grep -c " $PINS/uts .* - nsfs " /proc/self/mountinfo
+	assert_output 1
+	umount "$PINS/uts"
+}
+
+@test "--mount=FILE pins a mount namespace, and nsenter finds its mounts" {
+	need_root
+	make_pin_dir
+	run nsunshare --mount="$PINS/mnt" sh -c "mount -t tmpfs ctrkit-test /mnt && touch /mnt/inside"
+	assert_success
+	run nsenter-lite --mount="$PINS/mnt" ls /mnt
+	assert_output inside
+	umount "$PINS/mnt"
+}
+
+@test "--pid=FILE pins the children's pid namespace, and needs -f" {
+	need_root
+	make_pin_dir
+	run --separate-stderr nsunshare --pid="$PINS/pid" true
+	assert_failure 2
+	[ ! -e "$PINS/pid" ]
+	start_container -f --pid="$PINS/pid"
+	[ "$(stat -L -c %i "$PINS/pid")" = "$(ns_of "$CTR" pid)" ]
+	stop_containers
+	umount "$PINS/pid"
+}
+
+@test "a pin file in a missing directory: one line, nothing made" {
+	need_root
+	make_pin_dir
+	before=$(grep -c nsfs /proc/self/mountinfo || true)
+	run --separate-stderr nsunshare -u -n --uts="$PINS/uts" --net="$PINS/missing/net" true
+	assert_failure 1
+	[ "$stderr" = "nsunshare: cannot create pin file $PINS/missing/net: No such file or directory" ]
+	[ ! -e "$PINS/uts" ]
+	[ "$(grep -c nsfs /proc/self/mountinfo || true)" = "$before" ]
+}
+
+@test "a pin that fails halfway (no right to mount) leaves no file and no mount" {
+	tools_for_nobody
+	chmod 777 "$SCRATCH"
+	before=$(grep -c nsfs /proc/self/mountinfo || true)
+	run --separate-stderr as_nobody nsunshare -U -r -u --uts="$SCRATCH/uts" true
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "nsunshare: cannot pin uts namespace on $SCRATCH/uts: Operation not permitted"* ]]
+	[ ! -e "$SCRATCH/uts" ]
+	[ "$(grep -c nsfs /proc/self/mountinfo || true)" = "$before" ]
+}
+
+@test "a pin file that is a directory is refused before anything happens" {
+	need_root
+	mkdir "$SCRATCH/dir"
+	run --separate-stderr nsunshare --net="$SCRATCH/dir" true
+	assert_failure 1
+	[ "$stderr" = "nsunshare: cannot pin net namespace on $SCRATCH/dir: it is a directory" ]
+}
+
+# ---- --kill-child and the waiting parent ----
+
+@test "--kill-child: when nsunshare dies, the command dies" {
+	need_root
+	start_container -p -f --kill-child
+	kill -KILL "$NSUNSHARE"
+	for _ in $(seq 30); do kill -0 "$CTR" 2>/dev/null || break; sleep 0.1; done
+	run kill -0 "$CTR"
+	assert_failure
+}
+
+@test "without --kill-child, the command outlives nsunshare" {
+	need_root
+	start_container -f
+	kill -KILL "$NSUNSHARE"
+	sleep 0.3
+	run kill -0 "$CTR"
+	assert_success
+}
+
+@test "--kill-child takes a signal name" {
+	need_root
+	start_container -f --kill-child=TERM
+	kill -KILL "$NSUNSHARE"
+	for _ in $(seq 30); do kill -0 "$CTR" 2>/dev/null || break; sleep 0.1; done
+	run kill -0 "$CTR"
+	assert_failure
+}
+
+# ---- bad input: one line, status 2 (usage) or 1, nothing changed ----
+
+@test "bad input is refused with one line on stderr, before any namespace exists" {
+	need_root
+	cases=(
+		"2|--map-users=1,2|--map-users: bad map '1,2' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)"
+		"2|--map-users=a,b,c|--map-users: bad map 'a,b,c' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)"
+		"2|--map-groups=0:0:0|--map-groups: bad map '0:0:0' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)"
+		"2|--map-user=no-such-user-ctrkit|--map-user: no such user 'no-such-user-ctrkit'"
+		"2|--kill-child=NOSIG|--kill-child: unknown signal 'NOSIG'"
+		"2|--propagation=sideways|--propagation: 'sideways' is not private, shared, slave or unchanged"
+		"2|--setgroups=maybe|--setgroups: 'maybe' is neither allow nor deny"
+		"2|--monotonic=5|--monotonic and --boottime need a new time namespace (-T)"
+		"2|-T --boottime=soon|--boottime: 'soon' is not a number of seconds"
+		"2|--setgroups=deny|--setgroups needs a new user namespace (-U)"
+		"1|--mount-proc=$SCRATCH/none|--mount-proc: $SCRATCH/none: No such file or directory"
+	)
+	for c in "${cases[@]}"; do
+		IFS='|' read -r want_status args want_message <<<"$c"
+		# shellcheck disable=SC2086 # args are words
+		run --separate-stderr nsunshare $args true
+		[ "$status" -eq "$want_status" ] || { echo "$args: status $status"; return 1; }
+		[ "${#stderr_lines[@]}" -eq 1 ] || { echo "$args: $stderr"; return 1; }
+		case "$stderr" in
+		"nsunshare: $want_message"*) ;;
+		*) echo "$args: got '$stderr'"; return 1 ;;
+		esac
+	done
+}

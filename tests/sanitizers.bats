@@ -1,0 +1,84 @@
+#!/usr/bin/env bats
+# Under `make san`: every tool, on its main paths and its error paths,
+# with LeakSanitizer on. (The rest of the suite runs with AddressSanitizer
+# and UndefinedBehaviorSanitizer too, leak checks off: see the Makefile.)
+
+load helpers
+
+setup() {
+	[ -n "${CTRKIT_SAN:-}" ] || skip "only under the sanitizer build (make san)"
+	make_scratch
+}
+
+teardown() {
+	cleanup_scratch
+}
+
+# clean_run STATUS COMMAND...: runs the command with leak checks on, and
+# fails unless it exits STATUS with no sanitizer report (exit 86, or a
+# report file: see tests/san-options.c).
+clean_run() {
+	local want=$1
+	shift
+	rm -f /tmp/ctrkit-san.*
+	ASAN_OPTIONS=detect_leaks=1:exitcode=86:log_path=/tmp/ctrkit-san run "-$want" --separate-stderr "$@"
+	if [ "$status" -ne "$want" ] || grep -q -s -e ERROR -e 'runtime error' /tmp/ctrkit-san.*; then
+		echo "$*: status $status (want $want): $stderr"
+		cat /tmp/ctrkit-san.* 2>/dev/null
+		return 1
+	fi
+}
+
+@test "getpid: no leak, no error" {
+	clean_run 0 getpid
+	clean_run 0 getpid -v
+	clean_run 0 getpid --help
+	clean_run 2 getpid extra
+}
+
+@test "lsns-lite: no leak, no error, in every output mode" {
+	need_root
+	make_pin_dir
+	nsunshare --net="$PINS/net" true
+	clean_run 0 lsns-lite
+	clean_run 0 lsns-lite -J -T
+	clean_run 0 lsns-lite --tree=owner -o NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,NSFS,PNS,ONS
+	clean_run 0 lsns-lite -r -n -p $$
+	clean_run 0 lsns-lite -v -t net
+	clean_run 1 lsns-lite 1
+	clean_run 2 lsns-lite -t bogus
+	umount "$PINS/net"
+}
+
+@test "nscmp and nspid: no leak, no error" {
+	dead=$(sh -c 'echo $$')
+	clean_run 0 nscmp $$
+	clean_run 0 nscmp -v -q $$ $$
+	clean_run 2 nscmp "$dead"
+	clean_run 0 nspid $$
+	clean_run 0 nspid -v $$
+	clean_run 1 nspid "$dead"
+}
+
+@test "nsunshare: no leak on its failures, nor in a parent that waits" {
+	need_root
+	clean_run 0 nsunshare -f -u true
+	clean_run 2 nsunshare --map-users=1,2 true
+	clean_run 127 nsunshare -u no-such-command-ctrkit
+	clean_run 1 nsunshare --net="$SCRATCH/missing/net" true
+	clean_run 1 nsunshare --mount-proc="$SCRATCH/none" true
+	tools_for_nobody
+	clean_run 1 as_nobody nsunshare -u true
+	clean_run 1 as_nobody nsunshare -U --map-users=0,0,10 true
+}
+
+@test "nsenter-lite: no leak on its failures, nor when it joins" {
+	need_root
+	start_container -u -n
+	dead=$(sh -c 'echo $$')
+	clean_run 0 nsenter-lite -t "$CTR" -u -n true
+	clean_run 1 nsenter-lite -t "$dead" -n true
+	clean_run 2 nsenter-lite -n true
+	clean_run 1 nsenter-lite -t "$CTR" -U true
+	clean_run 127 nsenter-lite -t "$CTR" -n no-such-command-ctrkit
+}

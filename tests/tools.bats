@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# What every tool does the same way: help, version, usage errors, man page.
+
+load helpers
+
+tools() {
+	local c
+	for c in "$TOP"/tools/*.c; do basename "$c" .c; done
+}
+
+@test "every tool prints its help on stdout and exits 0" {
+	for tool in $(tools); do
+		run --separate-stderr "$tool" --help
+		assert_success
+		assert_line --index 0 --regexp "^Usage: $tool "
+		[ -z "$stderr" ]
+		run "$tool" -h
+		assert_success
+	done
+}
+
+@test "every tool prints its name and version" {
+	for tool in $(tools); do
+		run "$tool" --version
+		assert_success
+		assert_output --regexp "^$tool \(ctrkit\) [0-9]+\.[0-9]+\.[0-9]+$"
+	done
+}
+
+@test "every tool refuses an unknown option with one line on stderr and status 2" {
+	for tool in $(tools); do
+		run --separate-stderr "$tool" --no-such-option
+		assert_failure 2
+		[ -z "$output" ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ $stderr == "$tool: option '--no-such-option' is unknown (see $tool --help)" ]]
+		run --separate-stderr "$tool" -Y
+		assert_failure 2
+		[[ $stderr == "$tool: option '-Y' is unknown (see $tool --help)" ]]
+	done
+}
+
+@test "every tool has a man page beside it that renders without warnings" {
+	for tool in $(tools); do
+		page=$TOP/tools/$tool.1
+		[ -f "$page" ]
+		run groff -man -ww -z "$page"
+		assert_success
+		assert_output ""
+		run env MANWIDTH=80 man -l "$page"
+		assert_success
+		assert_line --regexp "^ +$tool - "
+	done
+}
+
+@test "every option in a tool's help is described in its man page" {
+	for tool in $(tools); do
+		page=$(env MANWIDTH=200 man -l "$TOP/tools/$tool.1" 2>/dev/null)
+		for opt in $("$tool" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+			if ! grep -q -- "$opt" <<<"$page"; then
+				echo "$tool: $opt is in --help but not in the man page"
+				return 1
+			fi
+		done
+	done
+}
+
+@test "make install puts every tool and man page under DESTDIR" {
+	dest=$(mktemp -d /tmp/ctrkit-test.XXXXXX)
+	run make -C "$TOP" -s install DESTDIR="$dest" PREFIX=/usr
+	assert_success
+	for tool in $(tools); do
+		[ -x "$dest/usr/bin/$tool" ]
+		[ -f "$dest/usr/share/man/man1/$tool.1" ]
+	done
+	rm -rf "$dest"
+}
