@@ -90,7 +90,7 @@ cleanup_scratch() {
 	stop_containers
 	if [ -n "${SCRATCH:-}" ] && [ -d "$SCRATCH" ]; then
 		# Pins and other mounts under the scratch dir, deepest first.
-		grep -o " $SCRATCH[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
+		grep -o " ${SCRATCH}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
 			umount -l "$m" 2>/dev/null || true
 		done
 		rm -rf "$SCRATCH"

@@ -75,3 +75,25 @@ tools() {
 	done
 	rm -rf "$dest"
 }
+
+@test "gcc and clang both build every tool with -Wall -Wextra -Werror" {
+	for cc in gcc clang; do
+		out=$(mktemp -d /tmp/ctrkit-test.XXXXXX)
+		run make -C "$TOP" -s OUT="$out" CC="$cc"
+		rm -rf "$out"
+		[ "$status" -eq 0 ] || { echo "$cc: $output"; return 1; }
+		assert_output ""
+	done
+}
+
+@test "make demo's tour runs E1, E2, E3 and nscmp, and cleans up" {
+	need_root
+	run "$TOP/scripts/demo" </dev/null
+	assert_success
+	assert_line "pid:1"
+	assert_line --regexp '^ +1 \? +R +0:00 ps ax$'
+	assert_line --regexp '^pid_for_children +differ '
+	assert_line --regexp '^1 +[0-9]+ +1$'
+	run pgrep -f '^sleep 1000$'
+	assert_output ""
+}
