@@ -62,13 +62,14 @@ wait_for_sleeper() {
 		pids=$top
 		while [ -n "$pids" ]; do
 			for pid in $pids; do
-				if [ "$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1)" = ctrkit-test-sleep ]; then
+				if [ "$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | head -n 1)" = ctrkit-test-sleep ]; then
 					echo "$pid"
 					return 0
 				fi
 			done
 			pids=$(for pid in $pids; do pgrep -P "$pid"; done)
 		done
+		kill -0 "$top" 2>/dev/null || break # it failed: no point waiting
 		sleep 0.1
 	done
 	echo "no ctrkit-test-sleep started under $top" >&2
