@@ -37,3 +37,23 @@ check_lesson() {
 	assert_output --partial "FAIL"
 	assert_output --partial "goodbye"
 }
+
+@test "live mode runs a lesson step by step: prose, command, output" {
+	need_root
+	run "$TOP/scripts/lesson" 01 </dev/null
+	assert_success
+	assert_line "Lesson 01-pid-namespace: a key runs each step, q quits."
+	assert_line '$ nsunshare -p -f getpid'
+	assert_line "pid:1"
+	assert_line "nsunshare: unshare(CLONE_NEWPID) = 0"
+	run bash -c 'ls -d /tmp/ctrkit-lesson* 2>/dev/null'
+	assert_output ""
+}
+
+@test "the runner refuses an unknown lesson and a missing argument" {
+	run "$TOP/scripts/lesson" --check 98
+	assert_failure 1
+	assert_output "lesson: no lesson 98 (try scripts/lesson --list)"
+	run "$TOP/scripts/lesson"
+	assert_failure 2
+}
