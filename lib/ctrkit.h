@@ -68,6 +68,9 @@ char *find_command(const char *name);
  * that is asked; dies on failure. In a user namespace where setgroups(2)
  * is denied, the groups stay as they are. */
 void set_ids(int set_gid, gid_t gid, int set_uid, uid_t uid);
+/* The command to run: argv (from optind on) if it names one, else the
+ * user's $SHELL, else /bin/sh; *path is where find_command found it. */
+char **command_or_shell(char *argv[], char **path);
 /* Traces and calls execve(path, argv, environ); on failure dies with
  * 127 if the file is gone, 126 otherwise. */
 noreturn void exec_command(const char *path, char *const argv[]);
@@ -102,10 +105,10 @@ int ns_inode(pid_t pid, const char *file, ino_t *ino);
 pid_t parse_pid(const char *s);
 /* A non-negative integer; -1 with errno EINVAL if s is not exactly one. */
 long long parse_number(const char *s);
-/* A uid from a number or a user name; (uid_t)-1 if neither. */
-uid_t parse_uid(const char *s);
-/* A gid from a number or a group name; (gid_t)-1 if neither. */
-gid_t parse_gid(const char *s);
+/* A uid from a number or a user name; dies (usage) "OPT: no such user". */
+uid_t parse_uid(const char *opt, const char *s);
+/* A gid from a number or a group name; dies (usage) "OPT: no such group". */
+gid_t parse_gid(const char *opt, const char *s);
 
 /* One line of /proc/PID/uid_map or gid_map. */
 struct idmap {

@@ -67,6 +67,20 @@ char *find_command(const char *name)
 	exit(EXIT_NOT_FOUND);
 }
 
+char **command_or_shell(char *argv[], char **path)
+{
+	static char *shell_argv[2];
+
+	if (!argv[0]) {
+		shell_argv[0] = getenv("SHELL");
+		if (!shell_argv[0] || !*shell_argv[0])
+			shell_argv[0] = "/bin/sh";
+		argv = shell_argv;
+	}
+	*path = find_command(argv[0]);
+	return argv;
+}
+
 void set_ids(int set_gid, gid_t gid, int set_uid, uid_t uid)
 {
 	if (set_gid) {

@@ -42,26 +42,28 @@ pid_t parse_pid(const char *s)
 	return (pid_t)n;
 }
 
-uid_t parse_uid(const char *s)
+uid_t parse_uid(const char *opt, const char *s)
 {
 	long long n = parse_number(s);
 	struct passwd *pw;
 
 	if (n >= 0 && n < UINT_MAX)
 		return (uid_t)n;
-	pw = getpwnam(s);
-	return pw ? pw->pw_uid : (uid_t)-1;
+	if (!(pw = getpwnam(s)))
+		die_usage("%s: no such user '%s'", opt, s);
+	return pw->pw_uid;
 }
 
-gid_t parse_gid(const char *s)
+gid_t parse_gid(const char *opt, const char *s)
 {
 	long long n = parse_number(s);
 	struct group *gr;
 
 	if (n >= 0 && n < UINT_MAX)
 		return (gid_t)n;
-	gr = getgrnam(s);
-	return gr ? gr->gr_gid : (gid_t)-1;
+	if (!(gr = getgrnam(s)))
+		die_usage("%s: no such group '%s'", opt, s);
+	return gr->gr_gid;
 }
 
 /* Reads three numbers separated by sep; 0 on success. */

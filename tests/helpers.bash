@@ -118,3 +118,24 @@ tools_for_nobody() {
 ns_of() {
 	stat -L -c %i "/proc/$1/ns/$2"
 }
+
+# expect_errors TOOL "STATUS|ARGS|MESSAGE"...: for each case, TOOL ARGS
+# must exit STATUS with nothing on stdout and exactly the one line
+# "TOOL: MESSAGE" on stderr (a MESSAGE ending in * is a prefix).
+expect_errors() {
+	local tool=$1 c want_status args want
+	shift
+	for c in "$@"; do
+		IFS='|' read -r want_status args want <<<"$c"
+		# shellcheck disable=SC2086 # args are words
+		run --separate-stderr "$tool" $args
+		[ "$status" -eq "$want_status" ] || { echo "$tool $args: status $status: $stderr"; return 1; }
+		[ -z "$output" ] || { echo "$tool $args: printed '$output'"; return 1; }
+		[ "${#stderr_lines[@]}" -eq 1 ] || { echo "$tool $args: $stderr"; return 1; }
+		if [[ $want == *'*' ]]; then
+			[[ $stderr == "$tool: ${want%\*}"* ]] || { echo "$tool $args: got '$stderr'"; return 1; }
+		else
+			[ "$stderr" = "$tool: $want" ] || { echo "$tool $args: got '$stderr'"; return 1; }
+		fi
+	done
+}

@@ -130,12 +130,5 @@ same_as_lsns() {
 		"2|-p x|'x' is not a pid (see lsns-lite --help)"
 		"2|notanumber|'notanumber' is not a namespace inode number (see lsns-lite --help)"
 	)
-	for c in "${cases[@]}"; do
-		IFS='|' read -r want_status args want_message <<<"$c"
-		# shellcheck disable=SC2086 # args are words
-		run --separate-stderr lsns-lite $args
-		[ "$status" -eq "$want_status" ] || { echo "$args: status $status"; return 1; }
-		[ "$stderr" = "lsns-lite: $want_message" ] || { echo "$args: got '$stderr'"; return 1; }
-		[ -z "$output" ]
-	done
+	expect_errors lsns-lite "${cases[@]}"
 }

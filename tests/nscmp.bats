@@ -64,18 +64,12 @@ teardown() {
 @test "trouble exits 2 with one line: dead pid, bad pid, no pid, one too many" {
 	dead=$(sh -c 'echo $$')
 	cases=(
-		"$dead|no process with pid $dead"
-		"abc|'abc' is not a pid (see nscmp --help)"
-		"|give one or two pids (see nscmp --help)"
-		"1 2 3|give one or two pids (see nscmp --help)"
+		"2|$dead|no process with pid $dead"
+		"2|abc|'abc' is not a pid (see nscmp --help)"
+		"2||give one or two pids (see nscmp --help)"
+		"2|1 2 3|give one or two pids (see nscmp --help)"
 	)
-	for c in "${cases[@]}"; do
-		IFS='|' read -r args want <<<"$c"
-		# shellcheck disable=SC2086 # args are words
-		run --separate-stderr nscmp $args
-		[ "$status" -eq 2 ] || { echo "$args: status $status"; return 1; }
-		[ "$stderr" = "nscmp: $want" ] || { echo "$args: $stderr"; return 1; }
-	done
+	expect_errors nscmp "${cases[@]}"
 }
 
 @test "a process nobody may inspect: trouble, with a hint" {

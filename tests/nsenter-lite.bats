@@ -140,27 +140,17 @@ teardown() {
 	dead=$(sh -c 'echo $$')
 	touch "$SCRATCH/not-a-namespace"
 	cases=(
-		"2|-n true|which process? give -t PID, or --TYPE=FILE for a pinned namespace (see nsenter-lite --help)"
-		"2|-t abc -n true|'abc' is not a pid (see nsenter-lite --help)"
-		"2|-t|option '-t' needs an argument (see nsenter-lite --help)"
-		"1|-t $dead -n true|no process with pid $dead"
-		"1|--net=$SCRATCH/missing true|cannot open $SCRATCH/missing: No such file or directory"
-		"1|--net=$SCRATCH/not-a-namespace true|setns($SCRATCH/not-a-namespace, CLONE_NEWNET): Invalid argument"
-		"1|--uts=/proc/$CTR/ns/net true|setns(/proc/$CTR/ns/net, CLONE_NEWUTS): Invalid argument"
-		"1|-t $CTR -U true|setns(user, CLONE_NEWUSER): Invalid argument"
-		"2|-a true|--all needs a target (-t PID) (see nsenter-lite --help)"
+		"2|-n true|which process? give -t PID, or --TYPE=FILE for a pinned namespace (see nsenter-lite --help)*"
+		"2|-t abc -n true|'abc' is not a pid (see nsenter-lite --help)*"
+		"2|-t|option '-t' needs an argument (see nsenter-lite --help)*"
+		"1|-t $dead -n true|no process with pid $dead*"
+		"1|--net=$SCRATCH/missing true|cannot open $SCRATCH/missing: No such file or directory*"
+		"1|--net=$SCRATCH/not-a-namespace true|setns($SCRATCH/not-a-namespace, CLONE_NEWNET): Invalid argument*"
+		"1|--uts=/proc/$CTR/ns/net true|setns(/proc/$CTR/ns/net, CLONE_NEWUTS): Invalid argument*"
+		"1|-t $CTR -U true|setns(user, CLONE_NEWUSER): Invalid argument*"
+		"2|-a true|--all needs a target (-t PID) (see nsenter-lite --help)*"
 	)
-	for c in "${cases[@]}"; do
-		IFS='|' read -r want_status args want_message <<<"$c"
-		# shellcheck disable=SC2086 # args are words
-		run --separate-stderr nsenter-lite $args
-		[ "$status" -eq "$want_status" ] || { echo "$args: status $status: $stderr"; return 1; }
-		[ "${#stderr_lines[@]}" -eq 1 ] || { echo "$args: $stderr"; return 1; }
-		case "$stderr" in
-		"nsenter-lite: $want_message"*) ;;
-		*) echo "$args: got '$stderr'"; return 1 ;;
-		esac
-	done
+	expect_errors nsenter-lite "${cases[@]}"
 }
 
 @test "a process you may not enter: as nobody, into root's container" {

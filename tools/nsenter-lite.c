@@ -197,13 +197,11 @@ int main(int argc, char *argv[])
 		case 't': target = parse_pid(optarg); break;
 		case 'a': all = 1; break;
 		case 'S':
-			if ((uid = parse_uid(optarg)) == (uid_t)-1)
-				die_usage("--setuid: no such user '%s'", optarg);
+			uid = parse_uid("--setuid", optarg);
 			set_uid = 1;
 			break;
 		case 'G':
-			if ((gid = parse_gid(optarg)) == (gid_t)-1)
-				die_usage("--setgid: no such group '%s'", optarg);
+			gid = parse_gid("--setgid", optarg);
 			set_gid = 1;
 			break;
 		case OPT_PRESERVE: preserve = 1; break;
@@ -253,11 +251,8 @@ int main(int argc, char *argv[])
 	if (((set_root && !root_dir) || (set_wd && !wd_dir)) && !target)
 		die_usage("-r and -w without a directory take the target's: give -t PID");
 
-	char *shell_argv[2] = { getenv("SHELL"), NULL };
-	char **cmd_argv = optind < argc ? argv + optind : shell_argv;
-	if (!cmd_argv[0] || !*cmd_argv[0])
-		cmd_argv[0] = "/bin/sh";
-	char *cmd_path = find_command(cmd_argv[0]);
+	char *cmd_path;
+	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
 
 	/* The root and working directory are opened now, from where we
 	 * stand: joining a mount namespace moves us to its root. */

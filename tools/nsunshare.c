@@ -405,13 +405,11 @@ int main(int argc, char *argv[])
 			break;
 		case OPT_MAP_USER:
 			flags |= CLONE_NEWUSER;
-			if ((map_user = parse_uid(optarg)) == (uid_t)-1)
-				die_usage("--map-user: no such user '%s'", optarg);
+			map_user = parse_uid("--map-user", optarg);
 			break;
 		case OPT_MAP_GROUP:
 			flags |= CLONE_NEWUSER;
-			if ((map_group = parse_gid(optarg)) == (gid_t)-1)
-				die_usage("--map-group: no such group '%s'", optarg);
+			map_group = parse_gid("--map-group", optarg);
 			break;
 		case OPT_MAP_USERS:
 		case OPT_MAP_GROUPS:
@@ -431,13 +429,11 @@ int main(int argc, char *argv[])
 			setgroups_mode = optarg;
 			break;
 		case 'S':
-			if ((uid = parse_uid(optarg)) == (uid_t)-1)
-				die_usage("--setuid: no such user '%s'", optarg);
+			uid = parse_uid("--setuid", optarg);
 			set_uid = 1;
 			break;
 		case 'G':
-			if ((gid = parse_gid(optarg)) == (gid_t)-1)
-				die_usage("--setgid: no such group '%s'", optarg);
+			gid = parse_gid("--setgid", optarg);
 			set_gid = 1;
 			break;
 		case OPT_PROPAGATION:
@@ -501,11 +497,8 @@ int main(int argc, char *argv[])
 			die("--mount-proc: %s is not a directory", proc_dir);
 	}
 
-	char *shell_argv[2] = { getenv("SHELL"), NULL };
-	char **cmd_argv = optind < argc ? argv + optind : shell_argv;
-	if (!cmd_argv[0] || !*cmd_argv[0])
-		cmd_argv[0] = "/bin/sh";
-	char *cmd_path = find_command(cmd_argv[0]);
+	char *cmd_path;
+	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
 
 	create_pin_files();
 	struct helper pin_helper = { 0, -1 }, map_helper = { 0, -1 };
