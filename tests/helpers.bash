@@ -1,6 +1,8 @@
 # Shared by every bats file: the tools on PATH, root checks, a scratch
 # directory per test, containers to look at, and their cleanup.
 # shellcheck shell=bash
+# bats' run sets status, output, lines, stderr and stderr_lines:
+# shellcheck disable=SC2154
 
 bats_require_minimum_version 1.5.0
 
