@@ -22,14 +22,23 @@ LIBHDR  := lib/ctrkit.h
 OUT     ?= bin
 OBJ     := $(OUT)/.obj
 LIBOBJ  := $(patsubst lib/%.c,$(OBJ)/%.o,$(LIBSRC))
+LIBA    := $(OBJ)/libctrkit.a
 
 all: $(addprefix $(OUT)/,$(TOOLS))
+
+# Libraries, for the tools that need one.
+$(OUT)/mkrootfs: LDLIBS += -larchive -ljson-c
+$(OUT)/ovlmount: LDLIBS += -larchive
 
 $(OBJ)/%.o: lib/%.c $(LIBHDR) | $(OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
-$(OUT)/%: tools/%.c $(LIBOBJ) $(EXTRA_OBJ) $(LIBHDR) | $(OUT)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIBOBJ) $(EXTRA_OBJ) $(LDFLAGS) $(LDLIBS)
+# One archive: a tool links only the parts of lib/ it calls.
+$(LIBA): $(LIBOBJ)
+	$(AR) rcs $@ $^
+
+$(OUT)/%: tools/%.c $(LIBA) $(EXTRA_OBJ) $(LIBHDR) | $(OUT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(EXTRA_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)
 
 $(OBJ)/san-options.o: tests/san-options.c | $(OBJ)
 	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<

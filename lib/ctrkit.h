@@ -132,4 +132,23 @@ int write_file(const char *path, const char *data);
 /* The value of "Field:" in /proc/PID/status into buf; -1 if absent. */
 int proc_status_field(pid_t pid, const char *field, char *buf, size_t size);
 
+/* ---- fs.c: paths inside a root ----------------------------------- */
+
+/* openat2(2) with RESOLVE_IN_ROOT: path is looked up as if rootfd were
+ * "/", so "..", absolute names and absolute symlinks all stay inside
+ * it (the escape a container's rootfs could try). -1 and errno. */
+int open_in_root(int rootfd, const char *path, int flags);
+
+/* ---- sha256.c: digests of OCI blobs -------------------------------- */
+
+struct sha256 {
+	unsigned int h[8];
+	unsigned long long len;
+	unsigned char block[64];
+};
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t n);
+/* Finishes the digest and writes it as 64 hex digits and a NUL. */
+void sha256_hex(struct sha256 *s, char hex[65]);
+
 #endif
