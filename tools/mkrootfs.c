@@ -744,18 +744,22 @@ int main(int argc, char *argv[])
 	const char *dir = argv[optind];
 
 	/* DIR is made if missing (its parent must exist), and may not be /. */
-	if (mkdir(dir, 0755) == 0) {
+	int made = mkdir(dir, 0755) == 0;
+	if (made)
 		trace(0, "mkdir(%s, 0755)", quote(dir));
-		made_dir = dir;
-		atexit(remove_made_dir);
-	} else if (errno != EEXIST)
+	else if (errno != EEXIST)
 		die_errno("cannot make %s", dir);
 	char *real = realpath(dir, NULL);
 	if (!real)
 		die_errno("%s", dir);
 	if (strcmp(real, "/") == 0)
 		die("refusing to fill / (give the directory of a new root)");
-	free(real);
+	if (made) {
+		made_dir = real; /* absolute: unpacking changes our cwd */
+		atexit(remove_made_dir);
+	} else {
+		free(real);
+	}
 	int rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd == -1)
 		die_errno("%s", dir);
