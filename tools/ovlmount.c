@@ -1,0 +1,519 @@
+/* ovlmount: a union mount of an image and a container's own layer.
+ *
+ * overlayfs merges read-only lower directories (the image's layers, the
+ * leftmost on top) and one writable upper directory into one view. A
+ * write copies the file up into the upper directory first; a delete
+ * leaves a "whiteout" there, a character device 0:0 that hides the
+ * lower file; a directory deleted and made anew is marked "opaque" (an
+ * xattr), hiding everything below it. The image never changes: throw
+ * the upper directory away and the container's changes are gone.
+ *
+ *   ovlmount LOWER[:LOWER...] UPPER WORK MERGED   mount
+ *   ovlmount -u MERGED                            unmount
+ *   ovlmount --diff UPPER [LOWER]                 what changed, as docker diff
+ *   ovlmount --commit UPPER > layer.tar           the changes as a layer
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "ctrkit.h"
+
+static const char help[] =
+	"Usage: ovlmount [options] LOWER[:LOWER...] UPPER WORK MERGED\n"
+	"       ovlmount [options] -u MERGED\n"
+	"       ovlmount [options] --diff UPPER [LOWER[:LOWER...]]\n"
+	"       ovlmount [options] --commit UPPER > layer.tar\n"
+	"Mount an overlay: the LOWER directories (read-only, leftmost on top) under\n"
+	"the writable UPPER, seen merged at MERGED (UPPER, WORK and MERGED are made\n"
+	"when missing); unmount it; show or export what was written to UPPER.\n"
+	"\n"
+	"  -u, --unmount     unmount MERGED (nothing to do if it is not mounted)\n"
+	"      --diff        list the changes in UPPER as docker diff does: A added,\n"
+	"                    C changed, D deleted (LOWER: from the mount if omitted)\n"
+	"      --commit      write the changes in UPPER to stdout as a layer tar,\n"
+	"                    whiteouts as .wh. files (for mkrootfs --layer)\n"
+	"  -v, --verbose     print each kernel call on stderr\n"
+	"  -h, --help        show this help\n"
+	"      --version     show the version\n";
+
+enum { OPT_DIFF = 256, OPT_COMMIT, OPT_VERSION };
+
+/* ---- what overlayfs leaves in the upper directory ---- */
+
+static int is_whiteout(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == 0 && minor(st->st_rdev) == 0;
+}
+
+/* Opaque: "trusted.overlay.opaque" = "y" (root), or with the "user."
+ * prefix when the overlay was mounted in a user namespace. */
+static int is_opaque(const char *path)
+{
+	static const char *const names[] = { "trusted.overlay.opaque", "user.overlay.opaque" };
+	char value[4];
+
+	for (size_t i = 0; i < LEN(names); i++) {
+		ssize_t n = lgetxattr(path, names[i], value, sizeof(value));
+		if (n > 0) {
+			trace(n, "lgetxattr(%s, \"%s\", \"%.*s\", 4)", quote(path), names[i], (int)n, value);
+			if (value[0] == 'y')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int is_overlay_xattr(const char *name)
+{
+	return strncmp(name, "trusted.overlay.", 16) == 0 || strncmp(name, "user.overlay.", 13) == 0;
+}
+
+/* Every path below UPPER, relative and sorted, so that a directory
+ * comes before what it holds. Whiteouts are not descended into. */
+static char **paths;
+static size_t npaths, cap_paths;
+
+static void collect(const char *upper, const char *rel)
+{
+	char path[PATH_MAX];
+	DIR *dir;
+	struct dirent *d;
+
+	snprintf(path, sizeof(path), "%s%s%s", upper, *rel ? "/" : "", rel);
+	if (!(dir = opendir(path)))
+		die_errno("cannot read %s", path);
+	while ((d = readdir(dir))) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		if (npaths == cap_paths) {
+			cap_paths = cap_paths ? cap_paths * 2 : 256;
+			if (!(paths = realloc(paths, cap_paths * sizeof(*paths))))
+				die("out of memory");
+		}
+		char *child;
+		if (asprintf(&child, "%s%s%s", rel, *rel ? "/" : "", d->d_name) < 0)
+			die("out of memory");
+		paths[npaths++] = child;
+		if (d->d_type == DT_DIR)
+			collect(upper, child);
+	}
+	closedir(dir);
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void collect_sorted(const char *upper)
+{
+	struct stat st;
+
+	if (stat(upper, &st) == -1)
+		die_errno("%s", upper);
+	if (!S_ISDIR(st.st_mode))
+		die("%s is not a directory", upper);
+	collect(upper, "");
+	qsort(paths, npaths, sizeof(*paths), by_path);
+}
+
+/* ---- --diff ---- */
+
+static char **lowers;
+static size_t nlowers;
+
+static void split_lowers(const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+			die("lower directory %s: %s", dir, errno ? strerror(errno) : "not a directory");
+		lowers = realloc(lowers, (nlowers + 1) * sizeof(*lowers));
+		lowers[nlowers++] = dir;
+	}
+	if (!nlowers)
+		die_usage("no lower directory in '%s'", list);
+}
+
+static int in_lower(const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < nlowers; i++) {
+		snprintf(path, sizeof(path), "%s/%s", lowers[i], rel);
+		if (lstat(path, &st) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Without LOWER: the lowerdir of a mounted overlay that uses UPPER. */
+static const char *lowers_from_mount(const char *upper)
+{
+	char *real = realpath(upper, NULL), want[PATH_MAX + 16], *line = NULL;
+	static char lowerdir[PATH_MAX * 4];
+	size_t size = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!real || !f)
+		die_errno("%s", real ? "/proc/self/mountinfo" : upper);
+	snprintf(want, sizeof(want), "upperdir=%s", real);
+	*lowerdir = '\0';
+	while (!*lowerdir && getline(&line, &size, f) != -1) {
+		char *options = strstr(line, " - overlay ");
+		char *found = options ? strstr(options, want) : NULL;
+		char *lower = options ? strstr(options, "lowerdir=") : NULL;
+		if (!found || !lower || (found[strlen(want)] != ',' && found[strlen(want)] != '\n'))
+			continue;
+		snprintf(lowerdir, sizeof(lowerdir), "%.*s", (int)strcspn(lower + 9, ",\n"), lower + 9);
+	}
+	free(line);
+	fclose(f);
+	free(real);
+	if (!*lowerdir)
+		die_usage("give LOWER: %s is not the upper directory of a mounted overlay", upper);
+	trace_line("lowerdir=%s, from the overlay mounted on this upper", lowerdir);
+	return lowerdir;
+}
+
+/* The changes, printed sorted by path at the end, as docker diff does. */
+static char **changes;
+static size_t nchanges;
+
+static void add_change(char kind, const char *rel, const char *child)
+{
+	changes = realloc(changes, (nchanges + 1) * sizeof(*changes));
+	if (!changes || asprintf(&changes[nchanges++], "/%s%s%s %c", rel, child ? "/" : "",
+				 child ? child : "", kind) < 0)
+		die("out of memory");
+}
+
+static void print_changes(void)
+{
+	qsort(changes, nchanges, sizeof(*changes), by_path);
+	for (size_t i = 0; i < nchanges; i++) {
+		size_t len = strlen(changes[i]);
+		printf("%c %.*s\n", changes[i][len - 1], (int)len - 2, changes[i]);
+		free(changes[i]);
+	}
+	free(changes);
+}
+
+static void diff(const char *upper)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	collect_sorted(upper);
+	for (size_t i = 0; i < npaths; i++) {
+		const char *rel = paths[i];
+
+		snprintf(path, sizeof(path), "%s/%s", upper, rel);
+		if (lstat(path, &st) == -1)
+			die_errno("%s", path);
+		if (is_whiteout(&st)) {
+			add_change('D', rel, NULL);
+			continue;
+		}
+		int lower = in_lower(rel);
+		add_change(lower ? 'C' : 'A', rel, NULL);
+		/* A directory made anew over an old one: the old one's
+		 * entries that upper does not have again are gone. */
+		if (S_ISDIR(st.st_mode) && lower && is_opaque(path)) {
+			for (size_t l = 0; l < nlowers; l++) {
+				char lpath[PATH_MAX], upath[PATH_MAX + NAME_MAX + 2];
+				snprintf(lpath, sizeof(lpath), "%s/%s", lowers[l], rel);
+				DIR *dir = opendir(lpath);
+				struct dirent *d;
+				while (dir && (d = readdir(dir))) {
+					if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+						continue;
+					snprintf(upath, sizeof(upath), "%s/%s", path, d->d_name);
+					if (lstat(upath, &st) == -1)
+						add_change('D', rel, d->d_name);
+				}
+				if (dir)
+					closedir(dir);
+			}
+		}
+	}
+	print_changes();
+}
+
+/* ---- --commit ---- */
+
+static void write_entry(struct archive *out, struct archive_entry *entry, const char *name)
+{
+	if (archive_write_header(out, entry) < ARCHIVE_WARN)
+		die("cannot write %s to the layer: %s", name, archive_error_string(out));
+}
+
+/* An empty file named NAME: how a layer tar says "delete". */
+static void write_marker(struct archive *out, const char *name)
+{
+	struct archive_entry *entry = archive_entry_new();
+
+	archive_entry_set_pathname(entry, name);
+	archive_entry_set_filetype(entry, AE_IFREG);
+	archive_entry_set_perm(entry, 0644);
+	archive_entry_set_size(entry, 0);
+	write_entry(out, entry, name);
+	archive_entry_free(entry);
+}
+
+static void commit(const char *upper)
+{
+	struct archive *out = archive_write_new(), *disk = archive_read_disk_new();
+	char path[PATH_MAX], marker[PATH_MAX + 16];
+	struct {
+		dev_t dev;
+		ino_t ino;
+		char *name;
+	} *links = NULL;
+	size_t nlinks = 0;
+
+	if (isatty(STDOUT_FILENO))
+		die_usage("the layer is a tar on stdout: redirect it (ovlmount --commit UPPER > layer.tar)");
+	archive_write_set_format_pax_restricted(out);
+	if (archive_write_open_fd(out, STDOUT_FILENO) != ARCHIVE_OK)
+		die("cannot write to stdout: %s", archive_error_string(out));
+	archive_read_disk_set_standard_lookup(disk);
+
+	collect_sorted(upper);
+	for (size_t i = 0; i < npaths; i++) {
+		const char *rel = paths[i], *base = strrchr(rel, '/');
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", upper, rel);
+		if (lstat(path, &st) == -1)
+			die_errno("%s", path);
+		if (is_whiteout(&st)) {
+			/* dir/name as a 0:0 device becomes dir/.wh.name */
+			snprintf(marker, sizeof(marker), "%.*s.wh.%s", base ? (int)(base - rel + 1) : 0, rel,
+				 base ? base + 1 : rel);
+			trace_line("whiteout %s -> %s", rel, marker);
+			write_marker(out, marker);
+			continue;
+		}
+
+		struct archive_entry *entry = archive_entry_new();
+		archive_entry_copy_sourcepath(entry, path);
+		if (archive_read_disk_entry_from_file(disk, entry, -1, &st) != ARCHIVE_OK)
+			die("cannot read %s: %s", path, archive_error_string(disk));
+		archive_entry_set_pathname(entry, rel);
+
+		/* overlayfs's own bookkeeping stays out of the layer. */
+		const char *name;
+		const void *value;
+		size_t size;
+		struct archive_entry *kept = archive_entry_clone(entry);
+		archive_entry_xattr_clear(kept);
+		archive_entry_xattr_reset(entry);
+		while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK)
+			if (!is_overlay_xattr(name))
+				archive_entry_xattr_add_entry(kept, name, value, size);
+		archive_entry_free(entry);
+		entry = kept;
+
+		/* A second name for a file already written: a hard link. */
+		int linked = 0;
+		if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+			for (size_t l = 0; l < nlinks && !linked; l++)
+				if (links[l].dev == st.st_dev && links[l].ino == st.st_ino) {
+					archive_entry_set_hardlink(entry, links[l].name);
+					archive_entry_set_size(entry, 0);
+					linked = 1;
+				}
+			if (!linked) {
+				links = realloc(links, (nlinks + 1) * sizeof(*links));
+				links[nlinks].dev = st.st_dev;
+				links[nlinks].ino = st.st_ino;
+				links[nlinks++].name = paths[i];
+			}
+		}
+		write_entry(out, entry, rel);
+		if (S_ISREG(st.st_mode) && !linked && st.st_size > 0) {
+			char buf[1 << 16];
+			ssize_t n;
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd == -1)
+				die_errno("%s", path);
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				if (archive_write_data(out, buf, (size_t)n) < 0)
+					die("cannot write %s: %s", rel, archive_error_string(out));
+			if (n == -1)
+				die_errno("%s", path);
+			close(fd);
+		}
+		archive_entry_free(entry);
+		if (S_ISDIR(st.st_mode) && is_opaque(path)) {
+			snprintf(marker, sizeof(marker), "%s/.wh..wh..opq", rel);
+			trace_line("opaque %s -> %s", rel, marker);
+			write_marker(out, marker);
+		}
+	}
+	if (archive_write_close(out) != ARCHIVE_OK)
+		die("cannot finish the layer: %s", archive_error_string(out));
+	archive_write_free(out);
+	archive_read_free(disk);
+	free(links);
+}
+
+/* ---- mount, unmount ---- */
+
+static char *absolute_dir(const char *path, int create)
+{
+	char *real;
+
+	if (create && mkdir(path, 0755) == 0)
+		trace(0, "mkdir(%s, 0755)", quote(path));
+	if (!(real = realpath(path, NULL)))
+		die_errno("%s", path);
+	if (strchr(real, ',') || (!create && strchr(real, ':')))
+		die("%s: overlay options cannot hold a path with ',' or ':'", real);
+	return real;
+}
+
+static void mount_overlay(const char *lower_list, const char *upper, const char *work,
+			  const char *merged)
+{
+	char options[PATH_MAX * 8] = "lowerdir=";
+	char *copy = strdup(lower_list), *save = NULL;
+	int first = 1;
+
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *real = absolute_dir(dir, 0);
+		strncat(options, first ? "" : ":", sizeof(options) - strlen(options) - 1);
+		strncat(options, real, sizeof(options) - strlen(options) - 1);
+		free(real);
+		first = 0;
+	}
+	if (first)
+		die_usage("no lower directory in '%s'", lower_list);
+	char *u = absolute_dir(upper, 1), *w = absolute_dir(work, 1), *m = absolute_dir(merged, 1);
+	size_t len = strlen(options);
+	snprintf(options + len, sizeof(options) - len, ",upperdir=%s,workdir=%s", u, w);
+
+	if (trace(mount("overlay", m, "overlay", 0, options), "mount(\"overlay\", %s, \"overlay\", 0, %s)",
+		  quote(m), quote(options)) == -1) {
+		const char *hint = errno == EPERM ? "run as root, or in a user namespace: nsunshare -U -r -m"
+				 : errno == EINVAL ? "UPPER and WORK must be on the same filesystem, and none inside another; see dmesg"
+				 : NULL;
+		die_errno_hint(hint, "cannot mount the overlay on %s", m);
+	}
+	free(copy);
+	free(u);
+	free(w);
+	free(m);
+}
+
+/* Unmounts MERGED if an overlay is mounted there; a second -u is fine. */
+static void unmount_overlay(const char *merged)
+{
+	char *real = realpath(merged, NULL), *line = NULL, mount_point[PATH_MAX], type[64];
+	size_t size = 0;
+	int found = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!real) {
+		trace_line("%s does not exist: nothing to unmount", merged);
+		return;
+	}
+	while (f && getline(&line, &size, f) != -1) {
+		char *dash = strstr(line, " - ");
+		if (sscanf(line, "%*d %*d %*s %*s %4095s", mount_point) == 1 && dash &&
+		    sscanf(dash, " - %63s", type) == 1 && strcmp(mount_point, real) == 0)
+			found = strcmp(type, "overlay") == 0 ? 1 : -1; /* the top mount wins */
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	if (found == -1)
+		die("%s is a %s mount, not an overlay", real, type);
+	if (!found) {
+		trace_line("no overlay mounted on %s: nothing to do", real);
+		free(real);
+		return;
+	}
+	if (trace(umount2(real, 0), "umount2(%s, 0)", quote(real)) == -1)
+		die_errno_hint(errno == EBUSY ? "a process still uses it" : NULL, "cannot unmount %s", real);
+	free(real);
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "unmount", no_argument, NULL, 'u' },
+		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "commit", no_argument, NULL, OPT_COMMIT },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int mode = 0, c;
+
+	progname = "ovlmount";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:uvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+		case OPT_DIFF:
+		case OPT_COMMIT:
+			if (mode && mode != c)
+				die_usage("-u, --diff and --commit exclude each other");
+			mode = c;
+			break;
+		case 'v': verbose = 1; break;
+		case 'h': print_help(help);
+		case OPT_VERSION: print_version();
+		default: bad_option(argv, c);
+		}
+	}
+	int nargs = argc - optind;
+	char **args = argv + optind;
+
+	switch (mode) {
+	case 'u':
+		if (nargs != 1)
+			die_usage("give the merged directory to unmount");
+		unmount_overlay(args[0]);
+		break;
+	case OPT_DIFF:
+		if (nargs != 1 && nargs != 2)
+			die_usage("give UPPER, and LOWER if UPPER is not mounted");
+		split_lowers(nargs == 2 ? args[1] : lowers_from_mount(args[0]));
+		diff(args[0]);
+		break;
+	case OPT_COMMIT:
+		if (nargs != 1)
+			die_usage("give the upper directory");
+		commit(args[0]);
+		break;
+	default:
+		if (nargs != 4)
+			die_usage("give LOWER[:LOWER...] UPPER WORK MERGED");
+		mount_overlay(args[0], args[1], args[2], args[3]);
+	}
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	free(lowers);
+	return 0;
+}
