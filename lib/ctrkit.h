@@ -52,7 +52,7 @@ long trace(long ret, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* With -v, prints "TOOL: TEXT" (a call that does not return, a note). */
 void trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Formats a string for a trace the way strace quotes it; static buffer,
- * one of two slots in turn, so two may appear in one trace. */
+ * one of four slots in turn, so up to four may appear in one trace. */
 const char *quote(const char *s);
 /* "CLONE_NEWNS|CLONE_NEWPID" for the CLONE_NEW* bits of flags, in strace's order. */
 const char *clone_flags_str(int flags);

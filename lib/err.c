@@ -140,11 +140,11 @@ void trace_line(const char *fmt, ...)
 
 const char *quote(const char *s)
 {
-	static char slots[2][512];
+	static char slots[4][512];
 	static int turn;
 	char *buf = slots[turn], *p = buf, *end = buf + sizeof(slots[0]) - 8;
 
-	turn = !turn;
+	turn = (turn + 1) % 4;
 	if (!s)
 		return "NULL";
 	*p++ = '"';
