@@ -49,7 +49,7 @@ tools() {
 		assert_output ""
 		run env MANWIDTH=80 man -l "$page"
 		assert_success
-		assert_line --regexp "^ +$tool - "
+		assert_line --regexp "^ +$tool +- "
 	done
 }
 
