@@ -141,3 +141,20 @@ expect_errors() {
 		fi
 	done
 }
+
+# A busybox rootfs at $1 (made in well under a second).
+busybox_rootfs() {
+	mkrootfs --busybox "$1" >/dev/null
+}
+
+# Builds tests/mktar.c (hostile tar archives on demand) once per file.
+mktar() {
+	local bin=$BATS_FILE_TMPDIR/mktar
+	[ -x "$bin" ] || cc -o "$bin" "$TOP/tests/mktar.c" -larchive
+	"$bin" "$@"
+}
+
+# What a tree holds, one line per path: type, mode, owner, size, target.
+tree_listing() {
+	(cd "$1" && find . -printf '%p %y %m %U:%G %s %l\n' | sort)
+}

@@ -102,8 +102,11 @@ static int dir_in_root(int rootfd, const char *path)
 		snprintf(prefix + strlen(prefix), sizeof(prefix) - strlen(prefix), "/%.*s", (int)n, p);
 		char name[NAME_MAX + 1];
 		snprintf(name, sizeof(name), "%.*s", (int)n, p);
-		if (mkdirat(parent, name, 0755) == 0)
-			trace(0, "mkdirat(%d, %s, 0755)", parent, quote(name));
+		int r = mkdirat(parent, name, 0755);
+		if (r == 0 || errno != EEXIST)
+			trace(r, "mkdirat(%d, %s, 0755)", parent, quote(name));
+		if (r == -1 && errno != EEXIST)
+			die_errno("cannot make %s inside the root", prefix);
 		close(parent);
 		p += n;
 	}
