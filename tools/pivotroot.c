@@ -280,7 +280,7 @@ static char **read_command(int fd)
 		die_errno("cannot read the command from fd %d", fd);
 	fputc('\0', f);
 	fclose(f);
-	trace(0, "read(%d, ...) until EOF: %zu bytes", fd, size - 1);
+	trace((long)size - 1, "read(%d, ...) until EOF, in all", fd);
 	trace(close(fd), "close(%d)", fd);
 
 	size_t argc = 0;
