@@ -23,6 +23,11 @@ check_lesson() {
 @test "lesson 04: one demo per namespace kind (E14)" { check_lesson 04; }
 @test "lesson 05: user namespaces and file ownership (E5, E6)" { check_lesson 05; }
 @test "lesson 06: clone, unshare, setns (E12, E13)" { check_lesson 06; }
+@test "lesson 07: an image is a filesystem (E18)" { check_lesson 07; }
+@test "lesson 08: pivot_root, /proc and /dev (E15, E19)" { check_lesson 08; }
+@test "lesson 09: union mounts and layers (E20)" { check_lesson 09; }
+@test "lesson 10: volumes (E21, E6)" { check_lesson 10; }
+@test "lesson 11: the command on fd 3 (E28)" { check_lesson 11; }
 
 @test "the lesson runner catches output that differs from the lesson" {
 	need_root
