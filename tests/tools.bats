@@ -86,7 +86,7 @@ tools() {
 	done
 }
 
-@test "make demo's tour runs E1, E2, E3 and nscmp, and cleans up" {
+@test "make demo's tour: E1, E2, E3, nscmp, then a busybox container by hand; it cleans up" {
 	need_root
 	run "$TOP/scripts/demo" </dev/null
 	assert_success
@@ -94,6 +94,13 @@ tools() {
 	assert_line --regexp '^ +1 \? +R +0:00 ps ax$'
 	assert_line --regexp '^pid_for_children +differ '
 	assert_line --regexp '^1 +[0-9]+ +1$'
+	assert_line '$ mkrootfs --busybox image'
+	assert_line '$ ovlmount image upper work merged'
+	assert_line ctrkit
+	assert_line '    1 sh'
+	assert_line 'A /root/hello'
 	run pgrep -f '^sleep 1000$'
+	assert_output ""
+	run bash -c 'ls -d /tmp/ctrkit-demo.* 2>/dev/null; grep ctrkit-demo /proc/self/mountinfo'
 	assert_output ""
 }

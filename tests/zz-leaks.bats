@@ -4,7 +4,7 @@
 load helpers
 
 @test "no mount left behind by a test or a lesson" {
-	run grep -E 'ctrkit-test|ctrkit-lesson|/netns/lesson03' /proc/self/mountinfo
+	run grep -E 'ctrkit-test|ctrkit-lesson|ctrkit-demo|/netns/lesson03' /proc/self/mountinfo
 	assert_output ""
 }
 
@@ -14,7 +14,12 @@ load helpers
 }
 
 @test "no scratch directory or pinned file left behind" {
-	run bash -c 'ls -d /tmp/ctrkit-test.* /tmp/ctrkit-lesson* /run/netns/lesson03 2>/dev/null'
+	run bash -c 'ls -d /tmp/ctrkit-test.* /tmp/ctrkit-lesson* /tmp/ctrkit-demo.* /tmp/ctrkit-bench.* /run/netns/lesson03 2>/dev/null'
+	assert_output ""
+}
+
+@test "no overlay left mounted by a test, a lesson or the demo" {
+	run bash -c "grep ' - overlay ' /proc/self/mountinfo | grep ctrkit"
 	assert_output ""
 }
 
