@@ -134,10 +134,11 @@ static void collect_sorted(const char *upper)
 
 static char **lowers;
 static size_t nlowers;
+static char *lower_list; /* the names in lowers point into it */
 
 static void split_lowers(const char *list)
 {
-	char *copy = strdup(list), *save = NULL;
+	char *copy = lower_list = strdup(list), *save = NULL;
 
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		struct stat st;
@@ -515,5 +516,6 @@ int main(int argc, char *argv[])
 		free(paths[i]);
 	free(paths);
 	free(lowers);
+	free(lower_list);
 	return 0;
 }
