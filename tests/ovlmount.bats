@@ -156,6 +156,12 @@ change_things() {
 		"1|--diff image missing|lower directory missing: No such file or directory" \
 		"2|--diff --commit image|-u, --diff and --commit exclude each other (see ovlmount --help)"
 	[ ! -e upper ] && [ ! -e work ] && [ ! -e merged ]
+	# the kernel refuses WORK inside UPPER: the three directories made
+	# for the mount go again
+	run --separate-stderr ovlmount image upper upper/work merged
+	assert_failure 1
+	[ "$stderr" = "ovlmount: cannot mount the overlay on $SCRATCH/merged: Invalid argument (UPPER and WORK must be on the same filesystem, and none inside another; see dmesg)" ]
+	[ ! -e upper ] && [ ! -e merged ]
 }
 
 @test "--commit refuses to write a tar to a terminal" {

@@ -88,28 +88,31 @@ static void progress(struct archive *in, long entries, int done)
 
 /* ---- whiteouts ---- */
 
-/* Removes name under dirfd, and everything below it. */
-static void remove_tree(int dirfd, const char *name)
+/* Removes name under dirfd, and everything below it, without following
+ * a symlink anywhere; 0, or -1 with errno (ENOENT is success). */
+static int remove_tree(int dirfd, const char *name)
 {
 	int r = unlinkat(dirfd, name, 0);
 
 	trace(r, "unlinkat(%d, %s, 0)", dirfd, quote(name));
 	if (r == 0 || errno == ENOENT)
-		return;
+		return 0;
 	if (errno != EISDIR)
-		die_errno("cannot remove %s", name);
+		return -1;
 	int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sub == -1)
-		die_errno("cannot open %s", name);
-	DIR *dir = fdopendir(sub);
+	DIR *dir = sub == -1 ? NULL : fdopendir(sub);
 	struct dirent *d;
+	if (!dir)
+		return -1;
 	while ((d = readdir(dir)))
-		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
-			remove_tree(sub, d->d_name);
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 &&
+		    remove_tree(sub, d->d_name) == -1) {
+			closedir(dir);
+			return -1;
+		}
 	closedir(dir);
-	if (trace(unlinkat(dirfd, name, AT_REMOVEDIR), "unlinkat(%d, %s, AT_REMOVEDIR)", dirfd,
-		  quote(name)) == -1)
-		die_errno("cannot remove %s", name);
+	return (int)trace(unlinkat(dirfd, name, AT_REMOVEDIR), "unlinkat(%d, %s, AT_REMOVEDIR)", dirfd,
+			  quote(name));
 }
 
 /* The paths this layer has written so far. An opaque whiteout hides
@@ -153,7 +156,8 @@ static void make_opaque(int dirfd, const char *path)
 			continue;
 		snprintf(child, sizeof(child), "%s%s%s", path, *path ? "/" : "", d->d_name);
 		if (!was_written(child)) {
-			remove_tree(dirfd, d->d_name);
+			if (remove_tree(dirfd, d->d_name) == -1)
+				die_errno("opaque %s: cannot remove %s", path, child);
 		} else if (d->d_type == DT_DIR) {
 			int sub = openat(dirfd, d->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub != -1) {
@@ -221,8 +225,8 @@ static int apply_whiteout(int rootfd, const char *name)
 	if (strcmp(victim, ".wh..opq") == 0) {
 		qsort(written, nwritten, sizeof(*written), by_string);
 		make_opaque(dirfd, dir);
-	} else {
-		remove_tree(dirfd, victim);
+	} else if (remove_tree(dirfd, victim) == -1) {
+		die_errno("whiteout '%s': cannot remove %s", name, victim);
 	}
 	close(dirfd);
 	return 1;
@@ -322,8 +326,9 @@ static void unpack(struct archive *in, int rootfd, int layer)
 			int rr = renameat(rootfd, partial, rootfd, name);
 			if (rr == -1 && (errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
 				/* A file where a lower layer had a directory. */
-				remove_tree(rootfd, name);
-				rr = renameat(rootfd, partial, rootfd, name);
+				rr = remove_tree(rootfd, name);
+				if (rr == 0)
+					rr = renameat(rootfd, partial, rootfd, name);
 			}
 			trace(rr, "renameat(%d, %s, %d, %s)", rootfd, quote(partial), rootfd, quote(name));
 			if (rr == -1) {
@@ -700,14 +705,22 @@ static void unpack_oci(const char *spec, int rootfd)
 	free(layout);
 }
 
-/* A DIR we made and left empty goes again when we fail. */
-static const char *made_dir;
+/* A DIR that mkrootfs made goes again, with all it unpacked, when
+ * mkrootfs fails: no half rootfs is left for a later step to trust. */
+static char *made_dir;
 static int succeeded;
 
 static void remove_made_dir(void)
 {
-	if (made_dir && !succeeded)
-		rmdir(made_dir);
+	if (!made_dir || succeeded)
+		return;
+	char *slash = strrchr(made_dir, '/');
+	*slash = '\0';
+	int parent = open(slash == made_dir ? "/" : made_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (parent == -1 || remove_tree(parent, slash + 1) == -1)
+		warnx("could not remove %s/%s again: %s", made_dir, slash + 1, strerror(errno));
+	if (parent != -1)
+		close(parent);
 }
 
 int main(int argc, char *argv[])

@@ -378,17 +378,33 @@ static void commit(const char *upper)
 
 /* ---- mount, unmount ---- */
 
+/* The directories this run made, removed again if the mount fails. */
+static char *made[3];
+static size_t nmade;
+
 static char *absolute_dir(const char *path, int create)
 {
 	char *real;
+	int r = create ? mkdir(path, 0755) : -1;
 
-	if (create && mkdir(path, 0755) == 0)
+	if (r == 0)
 		trace(0, "mkdir(%s, 0755)", quote(path));
 	if (!(real = realpath(path, NULL)))
 		die_errno("%s", path);
+	if (r == 0)
+		made[nmade++] = strdup(real);
 	if (strchr(real, ',') || (!create && strchr(real, ':')))
 		die("%s: overlay options cannot hold a path with ',' or ':'", real);
 	return real;
+}
+
+static void remove_made_dirs(void)
+{
+	while (nmade > 0) {
+		char *dir = made[--nmade];
+		trace(rmdir(dir), "rmdir(%s)", quote(dir));
+		free(dir);
+	}
 }
 
 static void mount_overlay(const char *lower_list, const char *upper, const char *work,
@@ -407,6 +423,8 @@ static void mount_overlay(const char *lower_list, const char *upper, const char 
 	}
 	if (first)
 		die_usage("no lower directory in '%s'", lower_list);
+	/* A directory made here and then refused goes again (at exit). */
+	atexit(remove_made_dirs);
 	char *u = absolute_dir(upper, 1), *w = absolute_dir(work, 1), *m = absolute_dir(merged, 1);
 	size_t len = strlen(options);
 	snprintf(options + len, sizeof(options) - len, ",upperdir=%s,workdir=%s", u, w);
@@ -418,6 +436,9 @@ static void mount_overlay(const char *lower_list, const char *upper, const char 
 				 : NULL;
 		die_errno_hint(hint, "cannot mount the overlay on %s", m);
 	}
+	for (size_t i = 0; i < nmade; i++)
+		free(made[i]);
+	nmade = 0; /* mounted: they are the overlay's now */
 	free(copy);
 	free(u);
 	free(w);
