@@ -105,6 +105,10 @@ int ns_inode(pid_t pid, const char *file, ino_t *ino);
 pid_t parse_pid(const char *s);
 /* A non-negative integer; -1 with errno EINVAL if s is not exactly one. */
 long long parse_number(const char *s);
+/* A size in bytes: digits with an optional K, M, G or T (either case,
+ * powers of 1024: "100m" is 104857600); -1 with errno EINVAL if s is
+ * anything else or too big. */
+long long parse_size(const char *s);
 /* A uid from a number or a user name; dies (usage) "OPT: no such user". */
 uid_t parse_uid(const char *opt, const char *s);
 /* A gid from a number or a group name; dies (usage) "OPT: no such group". */
@@ -125,9 +129,9 @@ int parse_signal(const char *s);
 /* Reads a small file into buf (NUL-terminated, trailing newline kept);
  * returns its length, or -1 with errno. */
 ssize_t read_file(const char *path, char *buf, size_t size);
-/* Opens path for writing and writes data in one write(2), tracing both
- * calls; 0, or -1 with errno. This is how /proc and cgroup files
- * are written: one write is one request to the kernel. */
+/* Opens path for writing (O_TRUNC, as the shell's > does) and writes
+ * data in one write(2), tracing both calls; 0, or -1 with errno. This is
+ * how /proc and cgroup files are written: one write is one request. */
 int write_file(const char *path, const char *data);
 /* The value of "Field:" in /proc/PID/status into buf; -1 if absent. */
 int proc_status_field(pid_t pid, const char *field, char *buf, size_t size);

@@ -66,6 +66,35 @@ gid_t parse_gid(const char *opt, const char *s)
 	return gr->gr_gid;
 }
 
+long long parse_size(const char *s)
+{
+	static const char units[] = "kmgt";
+	long long n = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (LLONG_MAX - (*p - '0')) / 10)
+			goto bad;
+		n = n * 10 + (*p - '0');
+	}
+	if (*p) {
+		const char *unit = strchr(units, *p | 0x20);
+		if (!unit || p[1])
+			goto bad;
+		for (long i = 0; i <= unit - units; i++) {
+			if (n > LLONG_MAX / 1024)
+				goto bad;
+			n *= 1024;
+		}
+	}
+	return n;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
 /* Reads three numbers separated by sep; 0 on success. */
 static int three_numbers(const char *s, char sep, unsigned long out[3])
 {

@@ -37,8 +37,8 @@ int write_file(const char *path, const char *data)
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	trace(fd, "openat(AT_FDCWD, %s, O_WRONLY|O_CLOEXEC)", quote(path));
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	trace(fd, "openat(AT_FDCWD, %s, O_WRONLY|O_TRUNC|O_CLOEXEC)", quote(path));
 	if (fd == -1)
 		return -1;
 	n = write(fd, data, len);

@@ -18,6 +18,11 @@ load helpers
 	assert_output ""
 }
 
+@test "no cgroup left by a test, a lesson or the demo, in any hierarchy" {
+	run find /sys/fs/cgroup -maxdepth 2 -type d -name 'ctrkit-*'
+	assert_output ""
+}
+
 @test "no overlay left mounted by a test, a lesson or the demo" {
 	run bash -c "grep ' - overlay ' /proc/self/mountinfo | grep ctrkit"
 	assert_output ""

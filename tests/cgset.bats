@@ -1,0 +1,405 @@
+#!/usr/bin/env bats
+# cgset: control groups on cgroup v1 and v2 (E16, E17). The tests on
+# the real kernel hold on either version; the mimic trees at the end
+# check the key mapping of both layouts on any machine.
+
+load helpers
+
+setup() {
+	make_scratch
+	G=ctrkit-test-$BATS_TEST_NUMBER-$$
+}
+
+teardown() {
+	[ "$(id -u)" -ne 0 ] || CTRKIT_CGROUP_ROOT= cgset delete -k "$G" >/dev/null 2>&1 || true
+	cleanup_scratch
+}
+
+# The file a portable key lands in, on this machine.
+v2() {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]
+}
+
+group_file() { # CONTROLLER FILE
+	if v2; then echo "/sys/fs/cgroup/$G/$2"; else echo "/sys/fs/cgroup/$1/$G/$2"; fi
+}
+
+@test "E16: info finds every controller through mountinfo, and says v1, hybrid or v2" {
+	run cgset info
+	assert_success
+	case "$(stat -f -c %T /sys/fs/cgroup)" in
+	cgroup2fs) assert_line --index 0 --partial "mode: v2" ;;
+	*) if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+		assert_line --index 0 --partial "mode: hybrid"
+	else
+		assert_line --index 0 --partial "mode: v1"
+	fi ;;
+	esac
+	# as the article does it: each hierarchy's mount point, from mountinfo
+	# (after " - " come the filesystem type, the source, the options)
+	for c in memory pids cpu; do
+		if v2; then
+			mnt=$(awk '{ for (i = 7; $i != "-"; i++); if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo)
+		else
+			mnt=$(awk -v c="$c" '{ for (i = 7; $i != "-"; i++); if ($(i + 1) == "cgroup" && ("," $(i + 3) ",") ~ ("," c ",")) { print $5; exit } }' /proc/self/mountinfo)
+		fi
+		[ -n "$mnt" ]
+		assert_line --regexp "^$c +v[12] +$mnt\$"
+	done
+	assert_output --partial "this process (/proc/self/cgroup):"
+	assert_output --partial "  $(head -n 1 /proc/self/cgroup)"
+}
+
+@test "create makes the group in every hierarchy, nested names too; twice is fine" {
+	need_root
+	run cgset create "$G/inner"
+	assert_success
+	assert_output ""
+	for c in memory pids cpu cpuset; do
+		[ -d "$(dirname "$(group_file "$c" x)")/inner" ]
+	done
+	if ! v2; then
+		# a v1 cpuset starts empty: cgset copied its parent's cpus and mems
+		assert_equal "$(cat "$(group_file cpuset cpuset.cpus)")" "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)"
+		assert_equal "$(cat "$(group_file cpuset "inner/cpuset.mems")")" "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)"
+	else
+		for c in memory pids cpu; do grep -qw "$c" "/sys/fs/cgroup/$G/cgroup.subtree_control"; done
+	fi
+	run cgset create "$G/inner"
+	assert_success
+}
+
+@test "E17: memory=100M: 300M of memory is OOM-killed (137), 20M runs; the limit file holds 104857600" {
+	need_root
+	cgset create "$G"
+	run cgset set "$G" memory=100m
+	assert_success
+	if v2; then
+		assert_equal "$(cat "$(group_file memory memory.max)")" 104857600
+	else
+		assert_equal "$(cat "$(group_file memory memory.limit_in_bytes)")" 104857600
+	fi
+	[ "$(cgset get "$G" memory)" = 104857600 ]
+	# dd's buffer is bs bytes, all of it touched: 300M cannot fit in 100M
+	run cgset exec "$G" -- dd if=/dev/zero of=/dev/null bs=300M count=1
+	assert_failure 137
+	run cgset exec "$G" -- dd if=/dev/zero of=/dev/null bs=20M count=1
+	assert_success
+	run cgset stat "$G"
+	assert_line --regexp '^memory.oom_kills +1$'
+	assert_line --regexp '^memory.limit +104857600$'
+	[ "$(cgset stat -J "$G" | jq .memory.oom_kills)" -eq 1 ]
+}
+
+@test "pids=10: a shell that forks 40 children sees its forks fail" {
+	need_root
+	cgset create "$G"
+	cgset set "$G" pids=10
+	run --separate-stderr cgset exec "$G" -- sh -c 'for i in $(seq 40); do sleep 0.5 & done; wait'
+	assert_failure
+	[[ $stderr == *"fork"* ]]
+	[ "$(cgset stat -J "$G" | jq .pids.refused)" -ge 1 ]
+	[ "$(cgset stat -J "$G" | jq .pids.max)" -eq 10 ]
+}
+
+@test "cpu=0.5: a busy loop of 2 s wall gets about 1 s of CPU, by the group's own counter" {
+	need_root
+	cgset create "$G"
+	cgset set "$G" cpu=0.5
+	[ "$(cgset get "$G" cpu)" = 0.5 ]
+	run cgset exec "$G" -- timeout 2 sh -c 'while :; do :; done'
+	assert_failure 124
+	used=$(cgset stat -J "$G" | jq .cpu.usage_us)
+	echo "CPU used: $used us"
+	[ "$used" -le 1100000 ] && [ "$used" -ge 400000 ]
+	[ "$(cgset stat -J "$G" | jq .cpu.nr_throttled)" -ge 1 ]
+}
+
+@test "every portable key reads back as it was set; a raw file passes through; -v shows file and value" {
+	need_root
+	cgset create "$G"
+	run cgset set "$G" memory=64M memory.swap=0 pids=64 cpu=1.5 cpu.weight=100 cpuset=0
+	assert_success
+	for kv in memory=67108864 memory.swap=0 pids=64 cpu=1.5 cpu.weight=100 cpuset=0; do
+		assert_equal "$(cgset get "$G" "${kv%%=*}")" "${kv#*=}"
+	done
+	if v2; then raw=memory.max; else raw=memory.limit_in_bytes; fi
+	run --separate-stderr cgset -v set "$G" "$raw=33554432"
+	assert_success
+	[[ $stderr == *"openat(AT_FDCWD, \"$(group_file memory "$raw")\", O_WRONLY|O_TRUNC|O_CLOEXEC) = "* ]]
+	[[ $stderr == *'write('*', "33554432", 8) = 8'* ]]
+	assert_equal "$(cgset get "$G" memory)" 33554432
+	assert_equal "$(cgset get "$G" "$raw")" 33554432
+	cgset set "$G" memory=max pids=max cpu=max
+	for k in memory pids cpu; do assert_equal "$(cgset get "$G" $k)" max; done
+}
+
+@test "add moves a running process in; ps lists it; /proc/PID/cgroup agrees" {
+	need_root
+	cgset create "$G"
+	ctrkit-test-sleep &
+	pid=$!
+	CONTAINERS+=("$pid")
+	run cgset add "$G" "$pid"
+	assert_success
+	grep -q ":/$G\$" "/proc/$pid/cgroup"
+	run cgset ps "$G"
+	assert_output "$(printf '%7s %s\n%7d %s' PID COMMAND "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline" | sed 's/ $//')")"
+}
+
+@test "exec: the command's status passes through; a missing command is 127 and joins nothing" {
+	need_root
+	cgset create "$G"
+	run cgset exec "$G" -- sh -c 'exit 7'
+	assert_failure 7
+	run cgset exec "$G" sh -c 'kill -TERM $$'
+	assert_failure 143
+	run cgset exec "$G" -- sh -c 'cat /proc/self/cgroup'
+	assert_output --partial ":/$G"
+	run -127 --separate-stderr cgset exec "$G" -- ctrkit-no-such-command
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ -z "$(cgset ps "$G" | tail -n +2)" ]
+}
+
+@test "with nsunshare, both ways: cgset exec in the namespaces, and nsunshare in the group" {
+	need_root
+	cgset create "$G"
+	cgset set "$G" pids=20
+	run nsunshare -p -f -m --mount-proc -- cgset exec "$G" -- sh -c 'echo $$; grep -c . /sys/fs/cgroup/pids/'"$G"'/cgroup.procs 2>/dev/null || grep -c . /sys/fs/cgroup/'"$G"'/cgroup.procs'
+	assert_success
+	assert_line --index 0 1
+	run cgset exec "$G" -- nsunshare -p -f -m --mount-proc sh -c 'echo $$; ps -o pid= | wc -l; cat /proc/self/cgroup'
+	assert_success
+	assert_line --index 0 1
+	assert_output --partial ":/$G"
+}
+
+@test "delete refuses a busy group without -k and changes nothing; -k kills and removes; twice is fine" {
+	need_root
+	cgset create "$G/inner"
+	cgset exec "$G/inner" -- ctrkit-test-sleep 3>&- &
+	CONTAINERS+=("$!")
+	sleeper=$(wait_for_sleeper "$!")
+	run --separate-stderr cgset delete "$G"
+	assert_failure 1
+	[ "$stderr" = "cgset: group '$G' has 1 process in it ($sleeper): stop them, or delete -k to kill them" ]
+	kill -0 "$sleeper"
+	[ -d "$(dirname "$(group_file memory x)")/inner" ]
+	run cgset delete -k "$G"
+	assert_success
+	! kill -0 "$sleeper" 2>/dev/null
+	[ ! -e "$(dirname "$(group_file memory x)")" ]
+	[ ! -e "$(dirname "$(group_file pids x)")" ]
+	run cgset delete "$G"
+	assert_success
+	assert_output ""
+}
+
+@test "bad input: one line each, status 1 or 2, and the group's limits unchanged" {
+	need_root
+	cgset create "$G"
+	cgset set "$G" memory=50M pids=30
+	if v2; then ex=memory.max; else ex=memory.limit_in_bytes; fi
+	expect_errors cgset \
+		"2|set $G memory=50M foo=1|unknown key 'foo' (keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group, such as $ex) (see cgset --help)" \
+		"2|set $G memory=lots|memory=lots: not a size (a number with K, M, G or T, or max) (see cgset --help)" \
+		"2|set $G pids=40 memory=-5|memory=-5: not a size (a number with K, M, G or T, or max) (see cgset --help)" \
+		"2|set $G memory=10Q|memory=10Q: not a size (a number with K, M, G or T, or max) (see cgset --help)" \
+		"2|set $G cpu.weight=0|cpu.weight=0: want a whole number from 1 to 10000 (see cgset --help)" \
+		"2|set $G cpu.weight=10001|cpu.weight=10001: want a whole number from 1 to 10000 (see cgset --help)" \
+		"2|set $G cpu=-1|cpu=-1: want a number of CPUs (0.5, 2) from 0.01, or max (see cgset --help)" \
+		"2|set $G pids=ten|pids=ten: want a whole number from 0 to 2147483647 (see cgset --help)" \
+		"2|set $G cpuset=0-|cpuset=0-: want a list of CPUs such as 0-1 or 0,2 (see cgset --help)" \
+		"2|set $G memory|'memory' is not KEY=VALUE (see cgset --help)" \
+		"2|set $G|set takes NAME KEY=VALUE... (see cgset --help)" \
+		"2|get $G nosuchkey|unknown key 'nosuchkey' (keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group) (see cgset --help)" \
+		"1|set ctrkit-test-missing memory=1M|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
+		"1|add ctrkit-test-missing 1|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
+		"1|stat ctrkit-test-missing|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
+		"1|add $G 999999999|no process with pid 999999999" \
+		"2|add $G abc|'abc' is not a pid (see cgset --help)" \
+		"2|create ../etc|group '../etc': every part of the name must be a plain name (no '', '.' or '..') (see cgset --help)" \
+		"2|create a/../../b|group 'a/../../b': every part of the name must be a plain name (no '', '.' or '..') (see cgset --help)" \
+		"2|create a//b|group 'a//b': every part of the name must be a plain name (no '', '.' or '..') (see cgset --help)" \
+		"2|create a/|group 'a/': every part of the name must be a plain name (no '', '.' or '..') (see cgset --help)" \
+		"2|create /sys/fs/cgroup/x|group '/sys/fs/cgroup/x': give a name relative to the cgroup root, not an absolute path (see cgset --help)" \
+		"2|frobnicate $G|unknown command 'frobnicate' (see cgset --help)" \
+		"2|stat -k $G|-k is for delete only (see cgset --help)" \
+		"2||give a command: info, create, set, get, add, exec, ps, stat or delete (see cgset --help)"
+	assert_equal "$(cgset get "$G" memory)" 52428800
+	assert_equal "$(cgset get "$G" pids)" 30
+	[ ! -e /sys/fs/cgroup/x ] && [ ! -e /sys/fs/cgroup/memory/x ]
+}
+
+@test "as an unprivileged user: one line saying why, and nothing made" {
+	tools_for_nobody
+	run --separate-stderr as_nobody cgset create "$G"
+	assert_failure 1
+	[[ $stderr == "cgset: cannot make /sys/fs/cgroup/"*"$G: Permission denied (run as root)" ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "$G")" ]
+}
+
+# ---- mimic trees: the key mapping of each layout, on any machine ----
+
+# A pure v2 root, as the kernel lays it out, with group $G in it.
+mimic_v2() {
+	R=$SCRATCH/cg2
+	mkdir -p "$R/$G"
+	echo "cpuset cpu io memory hugetlb pids rdma misc" >"$R/cgroup.controllers"
+	: >"$R/cgroup.subtree_control"
+	: >"$R/cgroup.procs"
+	echo "cpuset cpu memory pids" >"$R/$G/cgroup.controllers"
+	for f in cgroup.subtree_control cgroup.procs cgroup.kill memory.max memory.swap.max pids.max cpu.max cpu.weight cpuset.cpus; do
+		: >"$R/$G/$f"
+	done
+	printf 'anon 0\nfile 0\n' >"$R/$G/memory.stat"
+	echo 12288 >"$R/$G/memory.current"
+	echo 104857600 >"$R/$G/memory.peak"
+	printf 'low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\noom_group_kill 0\n' >"$R/$G/memory.events"
+	echo 3 >"$R/$G/pids.current"
+	echo 'max 5' >"$R/$G/pids.events"
+	printf 'usage_usec 1053000\nuser_usec 1000000\nsystem_usec 53000\nnr_periods 21\nnr_throttled 19\nthrottled_usec 930000\n' >"$R/$G/cpu.stat"
+	export CTRKIT_CGROUP_ROOT=$R
+}
+
+# A hybrid root as on this host: controllers on v1 (cpu and cpuacct
+# mounted together, as systemd does), a v2 hierarchy with none.
+mimic_v1() {
+	R=$SCRATCH/cg1
+	for h in memory pids "cpu,cpuacct" cpuset freezer; do
+		mkdir -p "$R/$h/$G"
+		: >"$R/$h/tasks"
+		: >"$R/$h/$G/tasks"
+		: >"$R/$h/$G/cgroup.procs"
+	done
+	mkdir -p "$R/unified"
+	: >"$R/unified/cgroup.controllers"
+	echo 9223372036854771712 >"$R/memory/$G/memory.limit_in_bytes"
+	echo 9223372036854771712 >"$R/memory/$G/memory.memsw.limit_in_bytes"
+	echo 4096 >"$R/memory/$G/memory.usage_in_bytes"
+	echo 8192 >"$R/memory/$G/memory.max_usage_in_bytes"
+	printf 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n' >"$R/memory/$G/memory.oom_control"
+	echo max >"$R/pids/$G/pids.max"
+	echo 1 >"$R/pids/$G/pids.current"
+	echo 'max 0' >"$R/pids/$G/pids.events"
+	echo 100000 >"$R/cpu,cpuacct/$G/cpu.cfs_period_us"
+	echo -1 >"$R/cpu,cpuacct/$G/cpu.cfs_quota_us"
+	echo 1024 >"$R/cpu,cpuacct/$G/cpu.shares"
+	printf 'nr_periods 10\nnr_throttled 4\nthrottled_time 200000000\n' >"$R/cpu,cpuacct/$G/cpu.stat"
+	echo 2500000000 >"$R/cpu,cpuacct/$G/cpuacct.usage"
+	: >"$R/cpuset/$G/cpuset.cpus"
+	export CTRKIT_CGROUP_ROOT=$R
+}
+
+@test "mimic v2: info says v2; create hands each missing controller down, level by level" {
+	mimic_v2
+	run cgset info
+	assert_line --index 0 "mode: v2 (one hierarchy for every controller)"
+	assert_line "v2 controllers ($R/cgroup.controllers): cpuset cpu io memory hugetlb pids rdma misc"
+	assert_line "groups go in: memory (v2) pids (v2) cpu (v2) cpuset (v2)"
+	run cgset create "$G"
+	assert_success
+	assert_equal "$(cat "$R/cgroup.subtree_control")" "+memory +pids +cpu +cpuset"
+	# a parent that has memory already is asked for the rest only (the
+	# kernel lists what is on without the +)
+	echo "cpuset cpu memory pids" >"$R/cgroup.subtree_control"
+	echo "cpuset cpu memory pids" >"$R/$G/cgroup.controllers"
+	echo memory >"$R/$G/cgroup.subtree_control"
+	mkdir "$R/$G/inner"
+	run cgset -v create "$G/inner"
+	assert_success
+	assert_equal "$(cat "$R/$G/cgroup.subtree_control")" "+pids +cpu +cpuset"
+	assert_output --regexp 'write\([0-9]+, "\+pids \+cpu \+cpuset", 18\) = 18'
+
+}
+
+@test "mimic v2: each key goes to its v2 file, and reads back" {
+	mimic_v2
+	run cgset set "$G" memory=100m memory.swap=0 pids=64 cpu=0.5 cpu.weight=100 cpuset=0-1
+	assert_success
+	assert_equal "$(cat "$R/$G/memory.max")" 104857600
+	assert_equal "$(cat "$R/$G/memory.swap.max")" 0
+	assert_equal "$(cat "$R/$G/pids.max")" 64
+	assert_equal "$(cat "$R/$G/cpu.max")" "50000 100000"
+	assert_equal "$(cat "$R/$G/cpu.weight")" 100
+	assert_equal "$(cat "$R/$G/cpuset.cpus")" 0-1
+	assert_equal "$(cgset get "$G" cpu)" 0.5
+	assert_equal "$(cgset get "$G" memory)" 104857600
+	cgset set "$G" cpu=max memory=max memory.max=42
+	assert_equal "$(cat "$R/$G/cpu.max")" "max 100000"
+	assert_equal "$(cat "$R/$G/memory.max")" 42
+	run cgset set "$G" memory.limit_in_bytes=1
+	assert_failure 2
+	assert_output --partial "unknown key 'memory.limit_in_bytes'"
+	cgset add "$G" $$
+	assert_equal "$(cat "$R/$G/cgroup.procs")" $$
+}
+
+@test "mimic v2: stat reads memory.events, pids.events and cpu.stat" {
+	mimic_v2
+	echo 104857600 >"$R/$G/memory.max"
+	echo max >"$R/$G/pids.max"
+	run cgset stat "$G"
+	assert_success
+	assert_output "$(printf '%-18s %s\n' memory.current 12288 memory.peak 104857600 memory.limit 104857600 \
+		memory.oom_kills 1 pids.current 3 pids.max max pids.refused 5 cpu.usage_us 1053000 \
+		cpu.throttled_us 930000 cpu.nr_throttled 19)"
+	run cgset stat -J "$G"
+	assert_output "{\"group\": \"$G\", \"memory\": {\"current\": 12288, \"peak\": 104857600, \"limit\": 104857600, \"oom_kills\": 1}, \"pids\": {\"current\": 3, \"max\": \"max\", \"refused\": 5}, \"cpu\": {\"usage_us\": 1053000, \"throttled_us\": 930000, \"nr_throttled\": 19}}"
+}
+
+@test "mimic v1: info says hybrid; each key goes to its v1 file, shares converted as runc does" {
+	mimic_v1
+	run cgset info
+	assert_line --index 0 "mode: hybrid (controllers on v1; a v2 hierarchy at unified)"
+	assert_line --regexp "^cpuacct +v1 +$R/cpu,cpuacct$"
+	run cgset set "$G" memory=100m pids=64 cpu=0.5 cpu.weight=100 cpuset=1
+	assert_success
+	assert_equal "$(cat "$R/memory/$G/memory.limit_in_bytes")" 104857600
+	assert_equal "$(cat "$R/pids/$G/pids.max")" 64
+	assert_equal "$(cat "$R/cpu,cpuacct/$G/cpu.cfs_quota_us")" 50000
+	assert_equal "$(cat "$R/cpu,cpuacct/$G/cpu.cfs_period_us")" 100000
+	# runc: weight = 1 + (shares - 2) * 9999 / 262142; 2598 shares is weight 100
+	assert_equal "$(cat "$R/cpu,cpuacct/$G/cpu.shares")" 2598
+	assert_equal "$(cgset get "$G" cpu.weight)" 100
+	echo 1024 >"$R/cpu,cpuacct/$G/cpu.shares"
+	assert_equal "$(cgset get "$G" cpu.weight)" 39
+	for w in 1 2 39 100 5000 9999 10000; do
+		cgset set "$G" cpu.weight=$w
+		assert_equal "$(cgset get "$G" cpu.weight)" $w
+	done
+	assert_equal "$(cat "$R/cpuset/$G/cpuset.cpus")" 1
+}
+
+@test "mimic v1: memory.swap is memory+swap in memsw, kept when memory changes" {
+	mimic_v1
+	run cgset set "$G" memory.swap=10M
+	assert_failure 1
+	assert_output "cgset: on cgroup v1 swap is limited together with memory: set memory first (memory=SIZE)"
+	cgset set "$G" memory.swap=10M memory=100M
+	assert_equal "$(cat "$R/memory/$G/memory.limit_in_bytes")" 104857600
+	assert_equal "$(cat "$R/memory/$G/memory.memsw.limit_in_bytes")" 115343360
+	assert_equal "$(cgset get "$G" memory.swap)" 10485760
+	cgset set "$G" memory=200M
+	assert_equal "$(cat "$R/memory/$G/memory.memsw.limit_in_bytes")" 220200960
+	assert_equal "$(cgset get "$G" memory.swap)" 10485760
+}
+
+@test "mimic v1: stat reads usage, oom_control, cpuacct.usage and cpu.stat" {
+	mimic_v1
+	run cgset stat -J "$G"
+	assert_output "{\"group\": \"$G\", \"memory\": {\"current\": 4096, \"peak\": 8192, \"limit\": \"max\", \"oom_kills\": 2}, \"pids\": {\"current\": 1, \"max\": \"max\", \"refused\": 0}, \"cpu\": {\"usage_us\": 2500000, \"throttled_us\": 200000, \"nr_throttled\": 4}}"
+}
+
+@test "-v shows each file cgset opens, reads and writes, in strace's syntax" {
+	mimic_v1
+	run --separate-stderr cgset -v set "$G" pids=7
+	assert_success
+	[[ $stderr == *"openat(AT_FDCWD, \"$R/pids/$G/pids.max\", O_WRONLY|O_TRUNC|O_CLOEXEC) = "[0-9]* ]]
+	[[ $stderr == *'write('[0-9]*', "7", 1) = 1'* ]]
+	run --separate-stderr cgset -v get "$G" memory
+	[[ $stderr == *"openat(AT_FDCWD, \"$R/memory/$G/memory.limit_in_bytes\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
+	[[ $stderr == *'read('[0-9]*', "9223372036854771712", 63) = 20'* ]]
+	assert_output max
+}

@@ -1,0 +1,1263 @@
+/* cgset: control groups, by their files, on cgroup v1 and v2.
+ *
+ * A cgroup is a directory in a special filesystem. Making the directory
+ * makes the group; writing a number to one of its files sets a limit;
+ * writing a pid to its cgroup.procs moves that process in; removing the
+ * empty directory removes the group. There is no system call for any of
+ * it: it is all mkdir(2), write(2) and rmdir(2). -v shows each one.
+ *
+ * Two layouts exist. cgroup v1 mounts one hierarchy per controller
+ * (/sys/fs/cgroup/memory, /sys/fs/cgroup/pids, ...), so a group is one
+ * directory in each. cgroup v2 has one hierarchy for all controllers
+ * (/sys/fs/cgroup), and a parent hands a controller down to its children
+ * by writing "+memory" to its cgroup.subtree_control. "Hybrid" machines
+ * keep the controllers on v1 and mount an (often empty) v2 hierarchy at
+ * /sys/fs/cgroup/unified. cgset finds out which from the kernel, and maps
+ * portable keys (memory=100M) to the file of the layout it found.
+ *
+ * CTRKIT_CGROUP_ROOT=DIR takes the cgroup root from DIR instead of
+ * /sys/fs/cgroup and mountinfo: a tree of plain files that mimics a
+ * layout, for tests. There, a directory holding cgroup.controllers
+ * counts as a v2 hierarchy and one holding "tasks" as a v1 hierarchy.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctrkit.h"
+
+static const char help[] =
+	"Usage: cgset [options] info\n"
+	"       cgset [options] create NAME\n"
+	"       cgset [options] set NAME KEY=VALUE...\n"
+	"       cgset [options] get NAME KEY\n"
+	"       cgset [options] add NAME PID\n"
+	"       cgset [options] exec NAME [--] [command [argument...]]\n"
+	"       cgset [options] ps NAME\n"
+	"       cgset [options] stat [-J] NAME\n"
+	"       cgset [options] delete [-k] NAME\n"
+	"Make control groups and set their limits, on cgroup v1 or v2 alike.\n"
+	"\n"
+	"Keys: memory=SIZE|max, memory.swap=SIZE|max, pids=N|max, cpu=CORES|max,\n"
+	"cpu.weight=1..10000, cpuset=CPUS; or the name of a file of the group\n"
+	"(memory.limit_in_bytes=100m, memory.max=max). SIZE takes K, M, G, T.\n"
+	"\n"
+	"  -J, --json      stat: print JSON\n"
+	"  -k, --kill      delete: kill the processes in the group first\n"
+	"  -v, --verbose   print each file cgset opens, reads and writes, on stderr\n"
+	"  -h, --help      show this help\n"
+	"      --version   show the version\n";
+
+enum { OPT_VERSION = 256 };
+
+/* ---- the hierarchies ---- */
+
+struct hierarchy {
+	char mount[PATH_MAX]; /* where it is mounted */
+	int version;          /* 1 or 2 */
+	char controllers[256]; /* v1: from the mount options; v2: cgroup.controllers */
+};
+
+static struct hierarchy hier[32];
+static size_t nhier;
+static char cgroot[PATH_MAX] = "/sys/fs/cgroup";
+static int mimic; /* CTRKIT_CGROUP_ROOT: plain files that mimic a layout */
+
+/* The controllers cgset puts a group in. cpuacct (v1 CPU usage) and
+ * freezer (v1, to kill a group) are features of the core on v2. */
+static const char *const managed[] = { "memory", "pids", "cpu", "cpuacct", "cpuset", "freezer" };
+
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ' || p[-1] == ',') && (!p[n] || p[n] == ' ' || p[n] == ',' || p[n] == '\n'))
+			return 1;
+	return 0;
+}
+
+/* Reads a cgroup file into buf, showing the open and the read with -v. */
+static ssize_t read_cgfile(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, len = 0;
+
+	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(path));
+	if (fd == -1)
+		return -1;
+	while ((size_t)len < size - 1 && (n = read(fd, buf + len, size - 1 - (size_t)len)) > 0)
+		len += n;
+	buf[len] = '\0';
+	if (verbose) {
+		char shown[80];
+		snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(buf, "\n"), buf);
+		trace(len, "read(%d, %s%s, %zu)", fd, quote(shown), strchr(buf, '\n') && buf[strcspn(buf, "\n") + 1] ? "..." : "", size - 1);
+	}
+	close(fd);
+	return len;
+}
+
+/* Is path the root of a v2 (or v1) hierarchy? statfs(2) tells by the
+ * filesystem's magic number; a mimic tree by the files each kind has. */
+static int is_cgroup(const char *path, int version)
+{
+	struct statfs sf;
+	char file[PATH_MAX + 32];
+
+	if (mimic) {
+		snprintf(file, sizeof(file), "%s/%s", path, version == 2 ? "cgroup.controllers" : "tasks");
+		return access(file, F_OK) == 0;
+	}
+	int r = statfs(path, &sf);
+	trace(r, "statfs(%s, {f_type=%s})", quote(path),
+	      r == -1 ? "?" : sf.f_type == CGROUP2_SUPER_MAGIC ? "CGROUP2_SUPER_MAGIC"
+	      : sf.f_type == CGROUP_SUPER_MAGIC ? "CGROUP_SUPER_MAGIC"
+	      : sf.f_type == TMPFS_MAGIC ? "TMPFS_MAGIC" : "...");
+	return r == 0 && sf.f_type == (version == 2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC);
+}
+
+static void add_hierarchy(const char *mount, int version, const char *controllers)
+{
+	if (nhier == LEN(hier))
+		return;
+	struct hierarchy *h = &hier[nhier++];
+	snprintf(h->mount, sizeof(h->mount), "%s", mount);
+	h->version = version;
+	snprintf(h->controllers, sizeof(h->controllers), "%s", controllers);
+	if (version == 2) {
+		char path[PATH_MAX + 32];
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", mount);
+		if (read_cgfile(path, h->controllers, sizeof(h->controllers)) == -1)
+			die_errno("cannot read %s", path);
+		h->controllers[strcspn(h->controllers, "\n")] = '\0';
+	}
+}
+
+/* The hierarchies, as /proc/self/mountinfo lists them: the fields after
+ * " - " are the filesystem type, the source and the superblock options,
+ * which name a v1 hierarchy's controllers ("rw,cpu,cpuacct"). A
+ * hierarchy mounted twice is taken once, under /sys/fs/cgroup if it is. */
+static void find_hierarchies(void)
+{
+	char *line = NULL, known[1024] = "", devs[LEN(hier)][32];
+	size_t size = 0;
+	FILE *f;
+
+	if (mimic) {
+		DIR *dir;
+		struct dirent *d;
+		if (is_cgroup(cgroot, 2)) {
+			add_hierarchy(cgroot, 2, "");
+			return;
+		}
+		if (!(dir = opendir(cgroot)))
+			die_errno("CTRKIT_CGROUP_ROOT %s", cgroot);
+		while ((d = readdir(dir))) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof(path), "%s/%s", cgroot, d->d_name);
+			if (d->d_type != DT_DIR || d->d_name[0] == '.')
+				continue;
+			if (is_cgroup(path, 2))
+				add_hierarchy(path, 2, "");
+			else if (is_cgroup(path, 1))
+				add_hierarchy(path, 1, d->d_name);
+		}
+		closedir(dir);
+		return;
+	}
+
+	/* The names of the v1 controllers, to tell them from mount options. */
+	if ((f = fopen("/proc/cgroups", "re"))) {
+		char name[64];
+		while (getline(&line, &size, f) != -1)
+			if (line[0] != '#' && sscanf(line, "%63s", name) == 1 &&
+			    strlen(known) + strlen(name) + 2 < sizeof(known))
+				strcat(strcat(known, name), " ");
+		fclose(f);
+	}
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	trace(fd, "openat(AT_FDCWD, \"/proc/self/mountinfo\", O_RDONLY|O_CLOEXEC)");
+	if (fd == -1 || !(f = fdopen(fd, "r")))
+		die_errno("cannot read /proc/self/mountinfo");
+	while (getline(&line, &size, f) != -1) {
+		char dev[32], mount[PATH_MAX], type[32], options[512], controllers[256] = "";
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*d %*d %31s %*s %4095s", dev, mount) != 2 ||
+		    sscanf(dash, " - %31s %*s %511s", type, options) != 2)
+			continue;
+		int version = strcmp(type, "cgroup2") == 0 ? 2 : strcmp(type, "cgroup") == 0 ? 1 : 0;
+		if (!version)
+			continue;
+		for (char *save = NULL, *o = strtok_r(options, ",", &save); o; o = strtok_r(NULL, ",", &save))
+			if (strncmp(o, "name=", 5) == 0 || has_word(known, o))
+				snprintf(controllers + strlen(controllers), sizeof(controllers) - strlen(controllers),
+					 "%s%s", *controllers ? "," : "", o);
+		size_t i;
+		for (i = 0; i < nhier && strcmp(devs[i], dev) != 0; i++)
+			;
+		int preferred = strncmp(mount, cgroot, strlen(cgroot)) == 0;
+		if (i < nhier && (!preferred || strncmp(hier[i].mount, cgroot, strlen(cgroot)) == 0))
+			continue; /* the same hierarchy, seen again */
+		if (i < nhier) { /* a better place for one we had */
+			hier[i] = hier[--nhier];
+			memcpy(devs[i], devs[nhier], sizeof(devs[i]));
+		}
+		if (nhier < LEN(hier))
+			snprintf(devs[nhier], sizeof(devs[nhier]), "%s", dev);
+		add_hierarchy(mount, version, controllers);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* The hierarchy that holds a controller: a v1 one that has it, else
+ * the v2 one if it can enable it; NULL if the machine has neither. */
+static struct hierarchy *home_of(const char *controller)
+{
+	for (size_t i = 0; i < nhier; i++)
+		if (hier[i].version == 1 && has_word(hier[i].controllers, controller))
+			return &hier[i];
+	for (size_t i = 0; i < nhier; i++)
+		if (hier[i].version == 2 && has_word(hier[i].controllers, controller))
+			return &hier[i];
+	return NULL;
+}
+
+static struct hierarchy *unified(void)
+{
+	for (size_t i = 0; i < nhier; i++)
+		if (hier[i].version == 2)
+			return &hier[i];
+	return NULL;
+}
+
+/* Does a managed controller live in h? Only those hierarchies hold groups. */
+static int holds_groups(const struct hierarchy *h)
+{
+	for (size_t i = 0; i < LEN(managed); i++)
+		if (home_of(managed[i]) == h)
+			return 1;
+	return 0;
+}
+
+/* ---- names and paths ---- */
+
+/* NAME is a relative path of plain names: no "", ".", ".." part. */
+static void check_name(const char *name)
+{
+	if (!*name)
+		die_usage("the group name is empty");
+	if (*name == '/')
+		die_usage("group '%s': give a name relative to the cgroup root, not an absolute path", name);
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			die_usage("group '%s': every part of the name must be a plain name (no '', '.' or '..')", name);
+		p += n;
+		if (*p == '/' && !*++p)
+			die_usage("group '%s': every part of the name must be a plain name (no '', '.' or '..')", name);
+	}
+	if (strlen(name) > PATH_MAX / 2)
+		die_usage("group '%s...': the name is too long", name);
+}
+
+static void group_path(char *buf, size_t size, const struct hierarchy *h, const char *name, const char *file)
+{
+	if (snprintf(buf, size, "%s/%s%s%s", h->mount, name, file ? "/" : "", file ? file : "") >= (int)size)
+		die("%s/%s: path too long", h->mount, name);
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Dies unless the group exists in at least one hierarchy. */
+static void need_group(const char *name)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < nhier; i++) {
+		group_path(path, sizeof(path), &hier[i], name, NULL);
+		if (holds_groups(&hier[i]) && is_dir(path))
+			return;
+	}
+	die("no group '%s' (make it with: cgset create %s)", name, name);
+}
+
+/* The path of FILE of the group in the controller's hierarchy; dies if
+ * the machine lacks the controller or the group is not in it. */
+static void controller_file(char *buf, size_t size, const char *name, const char *controller, const char *file)
+{
+	const struct hierarchy *h = home_of(controller);
+	char dir[PATH_MAX];
+
+	if (!h)
+		die("this machine has no %s controller (see cgset info)", controller);
+	group_path(dir, sizeof(dir), h, name, NULL);
+	if (!is_dir(dir))
+		die("group '%s' is not in the %s hierarchy: %s is missing (cgset create %s)", name, controller, dir, name);
+	group_path(buf, size, h, name, file);
+}
+
+/* ---- info ---- */
+
+static void info(void)
+{
+	const char *mode;
+	char unified_path[PATH_MAX + 16];
+
+	snprintf(unified_path, sizeof(unified_path), "%s/unified", cgroot);
+	if (is_cgroup(cgroot, 2))
+		mode = "v2 (one hierarchy for every controller)";
+	else if (is_cgroup(unified_path, 2))
+		mode = "hybrid (controllers on v1; a v2 hierarchy at unified)";
+	else
+		mode = "v1 (one hierarchy per controller)";
+	printf("mode: %s\n\n", mode);
+
+	printf("%-14s %-7s %s\n", "CONTROLLER", "VERSION", "MOUNT");
+	for (size_t i = 0; i < nhier; i++) {
+		char list[256], *save = NULL;
+		snprintf(list, sizeof(list), "%s", hier[i].controllers);
+		int shown = 0;
+		for (char *c = strtok_r(list, hier[i].version == 1 ? "," : " ", &save); c;
+		     c = strtok_r(NULL, hier[i].version == 1 ? "," : " ", &save), shown++)
+			printf("%-14s v%-6d %s\n", c, hier[i].version, hier[i].mount);
+		if (!shown)
+			printf("%-14s v%-6d %s\n", "-", hier[i].version, hier[i].mount);
+	}
+
+	const struct hierarchy *u = unified();
+	if (u)
+		printf("\nv2 controllers (%s/cgroup.controllers): %s\n", u->mount, *u->controllers ? u->controllers : "none");
+	printf("\ngroups go in:");
+	for (size_t i = 0; i < LEN(managed); i++) {
+		const struct hierarchy *h = home_of(managed[i]);
+		if (h)
+			printf(" %s (v%d)", managed[i], h->version);
+	}
+	printf("\n\nthis process (/proc/self/cgroup):\n");
+	char own[4096];
+	if (read_cgfile("/proc/self/cgroup", own, sizeof(own)) == -1)
+		die_errno("cannot read /proc/self/cgroup");
+	for (char *save = NULL, *l = strtok_r(own, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		printf("  %s\n", l);
+}
+
+/* ---- create ---- */
+
+/* What this run made, undone if it fails: directories, and controllers
+ * it enabled in a v2 parent's cgroup.subtree_control. */
+static char made[64][PATH_MAX];
+static size_t nmade;
+static struct {
+	char file[PATH_MAX + 32], controllers[128];
+} enabled[32];
+static size_t nenabled;
+static int created;
+
+static void undo_create(void)
+{
+	while (!created && nmade > 0) {
+		const char *dir = made[--nmade];
+		trace(rmdir(dir), "rmdir(%s)", quote(dir));
+	}
+	while (!created && nenabled > 0) {
+		nenabled--;
+		char *off = enabled[nenabled].controllers;
+		for (char *c = off; (c = strchr(c, '+')); c++)
+			*c = '-';
+		write_file(enabled[nenabled].file, off);
+	}
+}
+
+static void copy_parent_file(const char *parent, const char *dir, const char *file)
+{
+	char from[PATH_MAX + 32], to[PATH_MAX + 32], value[4096];
+
+	snprintf(from, sizeof(from), "%s/%s", parent, file);
+	snprintf(to, sizeof(to), "%s/%s", dir, file);
+	if (read_cgfile(from, value, sizeof(value)) == -1)
+		die_errno("cannot read %s", from);
+	value[strcspn(value, "\n")] = '\0';
+	if (write_file(to, value) == -1)
+		die_errno("cannot write %s", to);
+}
+
+/* v2: a parent hands a controller to its children by writing "+NAME" to
+ * its cgroup.subtree_control, and may only hand on what it has itself;
+ * so every level from the root down does it, before its child is made. */
+static void enable_controllers(const struct hierarchy *u, const char *parent)
+{
+	char file[PATH_MAX + 32], have[256], missing[128] = "";
+
+	snprintf(file, sizeof(file), "%s/cgroup.subtree_control", parent);
+	if (read_cgfile(file, have, sizeof(have)) == -1)
+		die_errno("cannot read %s", file);
+	for (size_t i = 0; i < LEN(managed); i++)
+		if (home_of(managed[i]) == u && !has_word(have, managed[i]))
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s+%s",
+				 *missing ? " " : "", managed[i]);
+	if (!*missing)
+		return;
+	if (write_file(file, missing) == -1)
+		die_errno_hint(errno == EBUSY ? "a v2 group with processes in it cannot hand controllers to its "
+						"children: move them out first"
+					      : NULL,
+			       "cannot enable %s in %s", missing, file);
+	if (nenabled < LEN(enabled)) {
+		snprintf(enabled[nenabled].file, sizeof(enabled[0].file), "%s", file);
+		snprintf(enabled[nenabled++].controllers, sizeof(enabled[0].controllers), "%s", missing);
+	}
+}
+
+static void create(const char *name)
+{
+	char parent[PATH_MAX], dir[PATH_MAX];
+	int any = 0;
+
+	atexit(undo_create);
+	for (size_t i = 0; i < nhier; i++) {
+		const struct hierarchy *h = &hier[i];
+		if (!holds_groups(h))
+			continue;
+		any = 1;
+		/* Each level of a nested name ("ws/c1"), from the top. */
+		memcpy(parent, h->mount, sizeof(parent));
+		for (const char *p = name; *p;) {
+			size_t n = strcspn(p, "/");
+			if (h->version == 2)
+				enable_controllers(h, parent);
+			if (snprintf(dir, sizeof(dir), "%s/%.*s", parent, (int)n, p) >= (int)sizeof(dir))
+				die("%s/%s: path too long", h->mount, name);
+			int r = mkdir(dir, 0755);
+			if (r == 0 || errno != EEXIST)
+				trace(r, "mkdir(%s, 0755)", quote(dir));
+			if (r == -1 && errno != EEXIST)
+				die_errno_hint(errno == EACCES || errno == EPERM ? "run as root" : NULL, "cannot make %s", dir);
+			if (r == -1 && !is_dir(dir))
+				die("%s exists and is not a directory", dir);
+			if (r == 0 && nmade < LEN(made))
+				snprintf(made[nmade++], sizeof(made[0]), "%s", dir);
+			/* A new v1 cpuset has no CPUs and no memory nodes, and no
+			 * process may join it until it has: copy the parent's. */
+			if (r == 0 && h->version == 1 && has_word(h->controllers, "cpuset")) {
+				copy_parent_file(parent, dir, "cpuset.cpus");
+				copy_parent_file(parent, dir, "cpuset.mems");
+			}
+			snprintf(parent, sizeof(parent), "%s", dir);
+			p += n + (p[n] == '/');
+		}
+	}
+	if (!any)
+		die("no cgroup hierarchy holds memory, pids, cpu or cpuset here (see cgset info)");
+	created = 1;
+}
+
+/* ---- set, get ---- */
+
+static const char keys_help[] = "keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group";
+
+#define V1_UNLIMITED (1LL << 62) /* v1 prints "no limit" as a huge number */
+#define CPU_PERIOD 100000        /* us: the period cgset gives quotas in */
+
+/* SIZE|max as a number of bytes, -1 for max; dies on anything else. */
+static long long size_value(const char *key, const char *value)
+{
+	long long n = strcmp(value, "max") == 0 ? -1 : parse_size(value);
+
+	if (n == -1 && strcmp(value, "max") != 0)
+		die_usage("%s=%s: not a size (a number with K, M, G or T, or max)", key, value);
+	return n;
+}
+
+static long long number_value(const char *key, const char *value, long long min, long long max)
+{
+	long long n = parse_number(value);
+
+	if (n < min || n > max)
+		die_usage("%s=%s: want a whole number from %lld to %lld", key, value, min, max);
+	return n;
+}
+
+/* cpu=CORES as a quota per CPU_PERIOD, -1 for max. */
+static long long cpu_quota(const char *value)
+{
+	char *end;
+	double cores;
+
+	if (strcmp(value, "max") == 0)
+		return -1;
+	errno = 0;
+	cores = strtod(value, &end);
+	if (errno || end == value || *end || !(value[0] >= '0' && value[0] <= '9') || cores * CPU_PERIOD < 1000 ||
+	    cores > 100000)
+		die_usage("cpu=%s: want a number of CPUs (0.5, 2) from 0.01, or max", value);
+	return (long long)(cores * CPU_PERIOD + 0.5);
+}
+
+/* cpu.weight (v2, 1..10000) and cpu.shares (v1, 2..262144): the
+ * conversion runc and crun use, and its inverse, rounded so that a
+ * weight written as shares reads back as the same weight. */
+static long long weight_to_shares(long long w)
+{
+	return 2 + ((w - 1) * 262142 + 9998) / 9999;
+}
+
+static long long shares_to_weight(long long s)
+{
+	return 1 + ((s - 2) * 9999) / 262142;
+}
+
+static void check_cpuset(const char *value)
+{
+	const char *p = value;
+
+	while (*p >= '0' && *p <= '9') {
+		p += strspn(p, "0123456789");
+		if (*p == '-' && p[1] >= '0' && p[1] <= '9')
+			p += 1 + strspn(p + 1, "0123456789");
+		if (*p != ',')
+			break;
+		p++;
+	}
+	if (!*value || *p)
+		die_usage("cpuset=%s: want a list of CPUs such as 0-1 or 0,2", value);
+}
+
+static void write_value(const char *path, const char *value)
+{
+	if (write_file(path, value) == -1)
+		die_errno_hint(errno == EACCES || errno == EPERM ? "run as root" : NULL, "cannot write %s to %s", value,
+			       path);
+}
+
+static void write_number(const char *path, long long n)
+{
+	char value[32];
+
+	snprintf(value, sizeof(value), "%lld", n);
+	write_value(path, value);
+}
+
+static long long read_number(const char *path)
+{
+	char buf[64];
+
+	if (read_cgfile(path, buf, sizeof(buf)) == -1)
+		die_errno("cannot read %s", path);
+	if (strncmp(buf, "max", 3) == 0)
+		return -1;
+	long long n = strtoll(buf, NULL, 10);
+	return n >= V1_UNLIMITED ? -1 : n;
+}
+
+/* A raw key: a file of the group, in whichever hierarchy has it. */
+static int raw_file(char *buf, size_t size, const char *name, const char *key)
+{
+	if (strchr(key, '/') || key[0] == '.' || !strchr(key, '.'))
+		return 0;
+	for (size_t i = 0; i < nhier; i++) {
+		group_path(buf, size, &hier[i], name, key);
+		if (holds_groups(&hier[i]) && access(buf, F_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The hierarchy of a portable key's controller; dies if there is none. */
+static const struct hierarchy *need_controller(const char *key)
+{
+	const char *controller = strncmp(key, "cpuset", 6) == 0 ? "cpuset"
+			       : strncmp(key, "cpu", 3) == 0    ? "cpu"
+			       : strncmp(key, "pids", 4) == 0   ? "pids"
+								: "memory";
+	const struct hierarchy *h = home_of(controller);
+
+	if (!h)
+		die("this machine has no %s controller (see cgset info)", controller);
+	return h;
+}
+
+static int is_portable(const char *key)
+{
+	static const char *const portable[] = { "memory", "memory.swap", "pids", "cpu", "cpu.weight", "cpuset" };
+
+	for (size_t i = 0; i < LEN(portable); i++)
+		if (strcmp(key, portable[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks KEY=VALUE without writing anything; dies on a bad one. */
+static void check_setting(const char *name, char *setting)
+{
+	char *eq = strchr(setting, '='), path[PATH_MAX];
+
+	if (!eq || eq == setting)
+		die_usage("'%s' is not KEY=VALUE", setting);
+	*eq = '\0';
+	const char *key = setting, *value = eq + 1;
+	if (strcmp(key, "memory") == 0 || strcmp(key, "memory.swap") == 0)
+		size_value(key, value);
+	else if (strcmp(key, "pids") == 0 && strcmp(value, "max") != 0)
+		number_value(key, value, 0, INT_MAX);
+	else if (strcmp(key, "pids") == 0)
+		;
+	else if (strcmp(key, "cpu") == 0)
+		cpu_quota(value);
+	else if (strcmp(key, "cpu.weight") == 0)
+		number_value(key, value, 1, 10000);
+	else if (strcmp(key, "cpuset") == 0)
+		check_cpuset(value);
+	else if (!raw_file(path, sizeof(path), name, key))
+		die_usage("unknown key '%s' (%s, such as %s)", key, keys_help,
+			  home_of("memory") && home_of("memory")->version == 1 ? "memory.limit_in_bytes" : "memory.max");
+	*eq = '=';
+}
+
+static void set_memory(const char *name, long long bytes)
+{
+	char path[PATH_MAX], memsw[PATH_MAX];
+
+	if (home_of("memory")->version == 2) {
+		controller_file(path, sizeof(path), name, "memory", "memory.max");
+		bytes == -1 ? write_value(path, "max") : write_number(path, bytes);
+		return;
+	}
+	controller_file(path, sizeof(path), name, "memory", "memory.limit_in_bytes");
+	controller_file(memsw, sizeof(memsw), name, "memory", "memory.memsw.limit_in_bytes");
+	long long old = read_number(path), total = access(memsw, F_OK) == 0 ? read_number(memsw) : -1;
+	if (total == -1 || old == -1) {
+		write_number(path, bytes);
+		return;
+	}
+	/* v1 limits memory+swap together, and that sum may never be below
+	 * the memory limit: keep the same swap, and write in the order that
+	 * keeps the rule at every step. */
+	long long sum = bytes == -1 ? -1 : bytes + (total - old);
+	if (bytes == -1 || bytes > old) {
+		write_number(memsw, sum);
+		write_number(path, bytes);
+	} else {
+		write_number(path, bytes);
+		write_number(memsw, sum);
+	}
+}
+
+static void set_swap(const char *name, long long bytes)
+{
+	char path[PATH_MAX], memsw[PATH_MAX];
+
+	if (home_of("memory")->version == 2) {
+		controller_file(path, sizeof(path), name, "memory", "memory.swap.max");
+		if (access(path, F_OK) == -1)
+			die("this kernel has no swap control (%s is missing)", path);
+		bytes == -1 ? write_value(path, "max") : write_number(path, bytes);
+		return;
+	}
+	controller_file(path, sizeof(path), name, "memory", "memory.limit_in_bytes");
+	controller_file(memsw, sizeof(memsw), name, "memory", "memory.memsw.limit_in_bytes");
+	if (access(memsw, F_OK) == -1)
+		die("this kernel does not account swap (%s is missing; boot with swapaccount=1)", memsw);
+	long long memory = read_number(path);
+	if (memory == -1 && bytes != -1)
+		die("on cgroup v1 swap is limited together with memory: set memory first (memory=SIZE)");
+	write_number(memsw, bytes == -1 ? -1 : memory + bytes);
+}
+
+static void apply_setting(const char *name, const char *setting)
+{
+	char key[256], path[PATH_MAX], path2[PATH_MAX], value[64];
+	const char *eq = strchr(setting, '='), *raw = eq + 1;
+
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - setting), setting);
+	int v2 = is_portable(key) && need_controller(key)->version == 2;
+	if (strcmp(key, "memory") == 0) {
+		set_memory(name, size_value(key, raw));
+	} else if (strcmp(key, "memory.swap") == 0) {
+		set_swap(name, size_value(key, raw));
+	} else if (strcmp(key, "pids") == 0) {
+		controller_file(path, sizeof(path), name, "pids", "pids.max");
+		write_value(path, raw);
+	} else if (strcmp(key, "cpu") == 0) {
+		long long quota = cpu_quota(raw);
+		if (v2) {
+			controller_file(path, sizeof(path), name, "cpu", "cpu.max");
+			if (quota == -1)
+				snprintf(value, sizeof(value), "max %d", CPU_PERIOD);
+			else
+				snprintf(value, sizeof(value), "%lld %d", quota, CPU_PERIOD);
+			write_value(path, value);
+		} else {
+			controller_file(path, sizeof(path), name, "cpu", "cpu.cfs_period_us");
+			controller_file(path2, sizeof(path2), name, "cpu", "cpu.cfs_quota_us");
+			write_number(path, CPU_PERIOD);
+			write_number(path2, quota);
+		}
+	} else if (strcmp(key, "cpu.weight") == 0) {
+		long long w = parse_number(raw);
+		controller_file(path, sizeof(path), name, "cpu", v2 ? "cpu.weight" : "cpu.shares");
+		write_number(path, v2 ? w : weight_to_shares(w));
+	} else if (strcmp(key, "cpuset") == 0) {
+		controller_file(path, sizeof(path), name, "cpuset", "cpuset.cpus");
+		write_value(path, raw);
+	} else {
+		raw_file(path, sizeof(path), name, key);
+		write_value(path, raw);
+	}
+}
+
+static void set(const char *name, int n, char *settings[])
+{
+	if (n == 0)
+		die_usage("give at least one KEY=VALUE");
+	need_group(name);
+	for (int i = 0; i < n; i++)
+		check_setting(name, settings[i]);
+	/* memory before memory.swap: on v1 the swap limit is counted from it. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++)
+			if ((strncmp(settings[i], "memory.swap=", 12) == 0) == pass)
+				apply_setting(name, settings[i]);
+}
+
+static void print_size(long long n)
+{
+	if (n == -1)
+		printf("max\n");
+	else
+		printf("%lld\n", n);
+}
+
+static void get(const char *name, const char *key)
+{
+	char path[PATH_MAX], buf[4096];
+
+	need_group(name);
+	int v2 = is_portable(key) && need_controller(key)->version == 2;
+	if (strcmp(key, "memory") == 0) {
+		controller_file(path, sizeof(path), name, "memory", v2 ? "memory.max" : "memory.limit_in_bytes");
+		print_size(read_number(path));
+	} else if (strcmp(key, "memory.swap") == 0 && v2) {
+		controller_file(path, sizeof(path), name, "memory", "memory.swap.max");
+		print_size(read_number(path));
+	} else if (strcmp(key, "memory.swap") == 0) {
+		controller_file(path, sizeof(path), name, "memory", "memory.limit_in_bytes");
+		long long memory = read_number(path);
+		controller_file(path, sizeof(path), name, "memory", "memory.memsw.limit_in_bytes");
+		long long total = read_number(path);
+		print_size(memory == -1 || total == -1 ? -1 : total - memory);
+	} else if (strcmp(key, "pids") == 0) {
+		controller_file(path, sizeof(path), name, "pids", "pids.max");
+		print_size(read_number(path));
+	} else if (strcmp(key, "cpu") == 0) {
+		long long quota, period;
+		if (v2) { /* cpu.max: "QUOTA PERIOD" or "max PERIOD" */
+			controller_file(path, sizeof(path), name, "cpu", "cpu.max");
+			if (read_cgfile(path, buf, sizeof(buf)) == -1)
+				die_errno("cannot read %s", path);
+			quota = strncmp(buf, "max", 3) == 0 ? -1 : strtoll(buf, NULL, 10);
+			period = strtoll(buf + strcspn(buf, " "), NULL, 10);
+		} else {
+			controller_file(path, sizeof(path), name, "cpu", "cpu.cfs_quota_us");
+			quota = read_number(path);
+			controller_file(path, sizeof(path), name, "cpu", "cpu.cfs_period_us");
+			period = read_number(path);
+		}
+		if (quota == -1 || period <= 0)
+			printf("max\n");
+		else
+			printf("%g\n", (double)quota / (double)period);
+	} else if (strcmp(key, "cpu.weight") == 0) {
+		controller_file(path, sizeof(path), name, "cpu", v2 ? "cpu.weight" : "cpu.shares");
+		long long n = read_number(path);
+		printf("%lld\n", v2 ? n : shares_to_weight(n));
+	} else if (strcmp(key, "cpuset") == 0 || raw_file(path, sizeof(path), name, key)) {
+		if (strcmp(key, "cpuset") == 0)
+			controller_file(path, sizeof(path), name, "cpuset", "cpuset.cpus");
+		if (read_cgfile(path, buf, sizeof(buf)) == -1)
+			die_errno("cannot read %s", path);
+		fputs(buf, stdout);
+	} else {
+		die_usage("unknown key '%s' (%s)", key, keys_help);
+	}
+}
+
+/* ---- processes: add, exec, ps ---- */
+
+/* The pids in cgroup.procs of the group and (with deep) of every group
+ * below it, in every hierarchy, each once, sorted. */
+static int by_pid(const void *a, const void *b)
+{
+	return *(const pid_t *)a - *(const pid_t *)b;
+}
+
+static void procs_below(const char *dir, int deep, pid_t **pids, size_t *n)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+	int pid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(path));
+	if (fd != -1 && (f = fdopen(fd, "r"))) {
+		while (fscanf(f, "%d", &pid) == 1) {
+			if (!(*pids = realloc(*pids, (*n + 1) * sizeof(**pids))))
+				die("out of memory");
+			(*pids)[(*n)++] = pid;
+		}
+		fclose(f);
+	}
+	DIR *d = deep ? opendir(dir) : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			procs_below(path, deep, pids, n);
+		}
+	if (d)
+		closedir(d);
+}
+
+static size_t group_procs(const char *name, int deep, pid_t **pids)
+{
+	char dir[PATH_MAX];
+	size_t n = 0, unique = 0;
+
+	*pids = NULL;
+	for (size_t i = 0; i < nhier; i++) {
+		group_path(dir, sizeof(dir), &hier[i], name, NULL);
+		if (holds_groups(&hier[i]) && is_dir(dir))
+			procs_below(dir, deep, pids, &n);
+	}
+	if (n)
+		qsort(*pids, n, sizeof(**pids), by_pid);
+	for (size_t i = 0; i < n; i++)
+		if (!unique || (*pids)[unique - 1] != (*pids)[i])
+			(*pids)[unique++] = (*pids)[i];
+	return unique;
+}
+
+/* Where /proc/PID/cgroup (text, "ID:CONTROLLERS:PATH" lines) puts the
+ * process in hierarchy h, as a path below h's mount; NULL if nowhere. */
+static const char *cgroup_in(const char *text, const struct hierarchy *h, char *buf, size_t size)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *c = strchr(l, ':'), *p = c ? strchr(c + 1, ':') : NULL;
+		size_t n = p ? (size_t)(p - c - 1) : 0;
+		if (!p || (h->version == 2 && n != 0) ||
+		    (h->version == 1 && (n != strlen(h->controllers) || strncmp(c + 1, h->controllers, n) != 0)))
+			continue;
+		snprintf(buf, size, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
+		return buf;
+	}
+	return NULL;
+}
+
+/* Moves pid into the group in every hierarchy. If one refuses, the
+ * ones already done are put back where /proc/PID/cgroup had it. */
+static void add(const char *name, pid_t pid)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16], value[32], own[4096], was[PATH_MAX], back[PATH_MAX * 2];
+	size_t done[LEN(hier)], ndone = 0;
+
+	need_group(name);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (read_cgfile(path, own, sizeof(own)) == -1)
+		die_errno("cannot read %s", path);
+	snprintf(value, sizeof(value), "%d", (int)pid);
+	for (size_t i = 0; i < nhier; i++) {
+		group_path(dir, sizeof(dir), &hier[i], name, NULL);
+		if (!holds_groups(&hier[i]) || !is_dir(dir))
+			continue;
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+		if (write_file(path, value) == 0) {
+			done[ndone++] = i;
+			continue;
+		}
+		int err = errno;
+		while (ndone > 0) {
+			const struct hierarchy *h = &hier[done[--ndone]];
+			if (cgroup_in(own, h, was, sizeof(was))) {
+				snprintf(back, sizeof(back), "%s%s/cgroup.procs", h->mount, was);
+				write_file(back, value);
+			}
+		}
+		errno = err;
+		die_errno_hint(err == ESRCH ? "the process is gone"
+			       : err == EBUSY ? "on v2 a process may only join a group that hands no controller "
+						"to groups below it"
+					      : NULL,
+			       "cannot move %d into %s", (int)pid, dir);
+	}
+}
+
+static void ps(const char *name)
+{
+	pid_t *pids;
+	size_t n;
+
+	need_group(name);
+	n = group_procs(name, 0, &pids);
+	printf("%7s %s\n", "PID", "COMMAND");
+	for (size_t i = 0; i < n; i++) {
+		char path[64], cmd[4096];
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pids[i]);
+		ssize_t len = read_file(path, cmd, sizeof(cmd));
+		if (len <= 0) { /* a kernel thread, or a zombie: its comm */
+			snprintf(path, sizeof(path), "/proc/%d/comm", (int)pids[i]);
+			len = read_file(path, cmd + 1, sizeof(cmd) - 2);
+			cmd[0] = '[';
+			snprintf(cmd + (len > 0 ? len : 1), sizeof(cmd) - (size_t)(len > 0 ? len : 1), "]");
+		} else {
+			for (ssize_t j = 0; j < len - 1; j++)
+				if (!cmd[j])
+					cmd[j] = ' ';
+		}
+		printf("%7d %s\n", (int)pids[i], cmd);
+	}
+	free(pids);
+}
+
+/* ---- stat ---- */
+
+/* The number after "key " in a file of "key value" lines; -2 if none. */
+static long long field(const char *path, const char *key)
+{
+	char buf[4096];
+	size_t n = strlen(key);
+
+	if (access(path, F_OK) == -1 || read_cgfile(path, buf, sizeof(buf)) == -1)
+		return -2;
+	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, key, n) == 0 && l[n] == ' ')
+			return strtoll(l + n + 1, NULL, 10);
+	return -2;
+}
+
+/* A file's number; -1 for no limit, -2 if the file is not there. */
+static long long value_of(const char *name, const char *controller, const char *file)
+{
+	const struct hierarchy *h = home_of(controller);
+	char path[PATH_MAX];
+
+	if (!h)
+		return -2;
+	group_path(path, sizeof(path), h, name, file);
+	return access(path, F_OK) == 0 ? read_number(path) : -2;
+}
+
+static long long field_of(const char *name, const char *controller, const char *file, const char *key)
+{
+	const struct hierarchy *h = home_of(controller);
+	char path[PATH_MAX];
+
+	if (!h)
+		return -2;
+	group_path(path, sizeof(path), h, name, file);
+	return field(path, key);
+}
+
+static long long scaled(long long n, long long by)
+{
+	return n < 0 ? n : n / by;
+}
+
+static void stat_group(const char *name, int json)
+{
+	const struct hierarchy *mem = home_of("memory"), *cpu = home_of("cpu");
+	int v2mem = mem && mem->version == 2, v2cpu = cpu && cpu->version == 2;
+
+	need_group(name);
+	struct {
+		const char *group, *key;
+		long long value; /* -1: max; -2: not on this machine */
+	} rows[] = {
+		{ "memory", "current", value_of(name, "memory", v2mem ? "memory.current" : "memory.usage_in_bytes") },
+		{ "memory", "peak", value_of(name, "memory", v2mem ? "memory.peak" : "memory.max_usage_in_bytes") },
+		{ "memory", "limit", value_of(name, "memory", v2mem ? "memory.max" : "memory.limit_in_bytes") },
+		{ "memory", "oom_kills", field_of(name, "memory", v2mem ? "memory.events" : "memory.oom_control", "oom_kill") },
+		{ "pids", "current", value_of(name, "pids", "pids.current") },
+		{ "pids", "max", value_of(name, "pids", "pids.max") },
+		{ "pids", "refused", field_of(name, "pids", "pids.events", "max") },
+		{ "cpu", "usage_us", v2cpu ? field_of(name, "cpu", "cpu.stat", "usage_usec")
+				     : scaled(value_of(name, "cpuacct", "cpuacct.usage"), 1000) },
+		{ "cpu", "throttled_us", v2cpu ? field_of(name, "cpu", "cpu.stat", "throttled_usec")
+					 : scaled(field_of(name, "cpu", "cpu.stat", "throttled_time"), 1000) },
+		{ "cpu", "nr_throttled", field_of(name, "cpu", "cpu.stat", "nr_throttled") },
+	};
+
+	if (!json) {
+		for (size_t i = 0; i < LEN(rows); i++) {
+			char key[64];
+			snprintf(key, sizeof(key), "%s.%s", rows[i].group, rows[i].key);
+			if (rows[i].value == -2)
+				printf("%-18s -\n", key);
+			else if (rows[i].value == -1)
+				printf("%-18s max\n", key);
+			else
+				printf("%-18s %lld\n", key, rows[i].value);
+		}
+		return;
+	}
+	printf("{\"group\": \"");
+	for (const char *p = name; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if ((unsigned char)*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	printf("\"");
+	for (size_t i = 0; i < LEN(rows); i++) {
+		if (i == 0 || strcmp(rows[i].group, rows[i - 1].group) != 0)
+			printf("%s, \"%s\": {", i ? "}" : "", rows[i].group);
+		else
+			printf(", ");
+		printf("\"%s\": ", rows[i].key);
+		if (rows[i].value == -2)
+			printf("null");
+		else if (rows[i].value == -1)
+			printf("\"max\"");
+		else
+			printf("%lld", rows[i].value);
+	}
+	printf("}}\n");
+}
+
+/* ---- delete ---- */
+
+/* Every directory of the group and below it, children first. */
+static void subtree(const char *dir, char ***dirs, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	while (d && (e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			subtree(path, dirs, n);
+		}
+	if (d)
+		closedir(d);
+	if (!(*dirs = realloc(*dirs, (*n + 1) * sizeof(**dirs))))
+		die("out of memory");
+	(*dirs)[(*n)++] = strdup(dir);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Kills every process in the group and below. v2 has cgroup.kill (Linux
+ * 5.14). On v1 a process could fork while we kill the others, so the
+ * group is frozen first, killed, then thawed so the kills take effect. */
+static void kill_group(const char *name)
+{
+	char path[PATH_MAX], state[64];
+	const struct hierarchy *u = unified();
+	pid_t *pids;
+	size_t n;
+
+	if (u && holds_groups(u)) {
+		group_path(path, sizeof(path), u, name, "cgroup.kill");
+		if (access(path, F_OK) == 0) {
+			write_value(path, "1");
+			return;
+		}
+	}
+	const struct hierarchy *fz = home_of("freezer");
+	int frozen = 0;
+	if (fz && fz->version == 1) {
+		group_path(path, sizeof(path), fz, name, "freezer.state");
+		if (access(path, F_OK) == 0) {
+			write_value(path, "FROZEN");
+			for (int i = 0; i < 100 && !frozen; i++) {
+				frozen = read_cgfile(path, state, sizeof(state)) > 0 && strncmp(state, "FROZEN", 6) == 0;
+				if (!frozen)
+					sleep_ms(10);
+			}
+		}
+	}
+	for (int round = 0; round < 10; round++) {
+		n = group_procs(name, 1, &pids);
+		for (size_t i = 0; i < n; i++)
+			trace(kill(pids[i], SIGKILL), "kill(%d, SIGKILL)", (int)pids[i]);
+		free(pids);
+		if (!n || frozen)
+			break;
+		sleep_ms(10);
+	}
+	if (fz && fz->version == 1 && access(path, F_OK) == 0)
+		write_value(path, "THAWED");
+}
+
+static void delete(const char *name, int kill_first)
+{
+	char dir[PATH_MAX];
+	pid_t *pids;
+	size_t n = group_procs(name, 1, &pids);
+
+	if (n && !kill_first) {
+		char list[128] = "";
+		for (size_t i = 0; i < n && strlen(list) < 100; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? " " : "", (int)pids[i]);
+		free(pids);
+		die("group '%s' has %zu process%s in it (%s%s): stop them, or delete -k to kill them", name, n,
+		    n == 1 ? "" : "es", list, strlen(list) >= 100 ? " ..." : "");
+	}
+	free(pids);
+	if (n)
+		kill_group(name);
+
+	/* A killed process leaves its group when it has exited: until then
+	 * rmdir says EBUSY. Wait for that, up to 10 s. */
+	for (size_t i = 0; i < nhier; i++) {
+		char **dirs = NULL;
+		size_t ndirs = 0;
+		if (!holds_groups(&hier[i]))
+			continue;
+		group_path(dir, sizeof(dir), &hier[i], name, NULL);
+		if (!is_dir(dir)) {
+			trace_line("%s: no such group, nothing to remove", dir);
+			continue;
+		}
+		subtree(dir, &dirs, &ndirs);
+		for (size_t d = 0; d < ndirs; d++) {
+			int r;
+			for (int tries = 0; (r = rmdir(dirs[d])) == -1 && errno == EBUSY && tries < 1000; tries++)
+				sleep_ms(10);
+			trace(r, "rmdir(%s)", quote(dirs[d]));
+			if (r == -1 && errno != ENOENT)
+				die_errno_hint(errno == EBUSY ? "processes are still in it" : NULL, "cannot remove %s", dirs[d]);
+			free(dirs[d]);
+		}
+		free(dirs);
+	}
+}
+
+static int json, kill_first;
+
+/* Options may come before the command and after it (cgset -v stat -J g);
+ * parsing stops at the first other word, so exec's command keeps its own. */
+static void parse_options(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "kill", no_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+:Jkvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J': json = 1; break;
+		case 'k': kill_first = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': print_help(help);
+		case OPT_VERSION: print_version();
+		default: bad_option(argv, c);
+		}
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct {
+		const char *name;
+		int min, max; /* how many words follow the command */
+		const char *args;
+	} commands[] = {
+		{ "info", 0, 0, "no argument" }, { "create", 1, 1, "NAME" },
+		{ "set", 2, INT_MAX, "NAME KEY=VALUE..." }, { "get", 2, 2, "NAME KEY" },
+		{ "add", 2, 2, "NAME PID" }, { "exec", 1, INT_MAX, "NAME [--] [command...]" },
+		{ "ps", 1, 1, "NAME" }, { "stat", 1, 1, "NAME" }, { "delete", 1, 1, "NAME" },
+	};
+
+	progname = "cgset";
+	opterr = 0;
+	parse_options(argc, argv);
+	if (optind >= argc)
+		die_usage("give a command: info, create, set, get, add, exec, ps, stat or delete");
+	const char *cmd = argv[optind];
+	size_t k;
+	for (k = 0; k < LEN(commands) && strcmp(cmd, commands[k].name) != 0; k++)
+		;
+	if (k == LEN(commands))
+		die_usage("unknown command '%s'", cmd);
+	/* The command's own words: parsed again as if it were the program. */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	parse_options(argc, argv);
+	char **args = argv + optind;
+	int nargs = argc - optind;
+	if (nargs < commands[k].min || nargs > commands[k].max)
+		die_usage("%s takes %s", cmd, commands[k].args);
+	if ((json && strcmp(cmd, "stat") != 0) || (kill_first && strcmp(cmd, "delete") != 0))
+		die_usage("%s is for %s only", json ? "-J" : "-k", json ? "stat" : "delete");
+	if (nargs > 0)
+		check_name(args[0]);
+	pid_t pid = strcmp(cmd, "add") == 0 ? parse_pid(args[1]) : 0;
+
+	const char *root = getenv("CTRKIT_CGROUP_ROOT");
+	if (root && *root) {
+		snprintf(cgroot, sizeof(cgroot), "%s", root);
+		mimic = 1;
+	}
+	find_hierarchies();
+	if (!nhier)
+		die("no cgroup filesystem is mounted (see mount -t cgroup2)");
+
+	if (strcmp(cmd, "info") == 0) {
+		info();
+	} else if (strcmp(cmd, "create") == 0) {
+		create(args[0]);
+	} else if (strcmp(cmd, "set") == 0) {
+		set(args[0], nargs - 1, args + 1);
+	} else if (strcmp(cmd, "get") == 0) {
+		get(args[0], args[1]);
+	} else if (strcmp(cmd, "add") == 0) {
+		add(args[0], pid);
+	} else if (strcmp(cmd, "exec") == 0) {
+		char *path, **command;
+		int skip = nargs > 1 && strcmp(args[1], "--") == 0;
+		/* Find the command first: a missing one changes nothing. Then
+		 * join the group, so that the command and all it starts are in. */
+		command = command_or_shell(args + 1 + skip, &path);
+		add(args[0], getpid());
+		exec_command(path, command);
+	} else if (strcmp(cmd, "ps") == 0) {
+		ps(args[0]);
+	} else if (strcmp(cmd, "stat") == 0) {
+		stat_group(args[0], json);
+	} else {
+		delete(args[0], kill_first);
+	}
+	return 0;
+}
