@@ -28,6 +28,9 @@ check_lesson() {
 @test "lesson 09: union mounts and layers (E20)" { check_lesson 09; }
 @test "lesson 10: volumes (E21, E6)" { check_lesson 10; }
 @test "lesson 11: the command on fd 3 (E28)" { check_lesson 11; }
+@test "lesson 12: control groups (E16, E17)" {
+	check_lesson 12 || { cgset delete -k ctrkit-c1; return 1; }
+}
 
 @test "the lesson runner catches output that differs from the lesson" {
 	need_root
@@ -35,6 +38,14 @@ check_lesson() {
 	printf '# test\n\n```console\n$ echo hello\nhello\n$ getpid\npid:<N>\n$ echo one; echo two; echo three\none\n<...>\n```\n' >"$dir/README.md"
 	run "$TOP/scripts/lesson" --check 99
 	assert_success
+	# a line marked [v1] or [v2] counts only on that cgroup version
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then ours=v2 other=v1; else ours=v1 other=v2; fi
+	printf '# test\n\n```console\n$ echo %s\n[%s] %s\n[%s] never\n```\n' "$ours" "$ours" "$ours" "$other" >"$dir/README.md"
+	run "$TOP/scripts/lesson" --check 99
+	assert_success
+	printf '# test\n\n```console\n$ echo %s\n[%s] %s\n```\n' "$other" "$other" "$other" >"$dir/README.md"
+	run "$TOP/scripts/lesson" --check 99
+	assert_failure
 	printf '# test\n\n```console\n$ echo hello\ngoodbye\n```\n' >"$dir/README.md"
 	run "$TOP/scripts/lesson" --check 99
 	rm -rf "$dir"

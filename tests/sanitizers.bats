@@ -121,3 +121,25 @@ clean_run() {
 	clean_run 1 nsunshare -m pivotroot --volume="$SCRATCH/none:/x" "$SCRATCH/root" true
 	clean_run 1 pivotroot "$SCRATCH/root" true
 }
+
+@test "cgset: no leak, no error, in every command and on its failures" {
+	need_root
+	g=ctrkit-test-san-$$
+	clean_run 0 cgset info
+	clean_run 0 cgset -v create "$g/inner"
+	clean_run 0 cgset set "$g" memory=100M memory.swap=0 pids=10 cpu=0.5 cpu.weight=100
+	clean_run 0 cgset set "$g/inner" cpuset=0
+	for k in memory memory.swap pids cpu cpu.weight cpuset; do clean_run 0 cgset get "$g" "$k"; done
+	clean_run 0 cgset exec "$g" true
+	clean_run 0 cgset ps "$g"
+	clean_run 0 cgset stat "$g"
+	clean_run 0 cgset stat -J "$g"
+	clean_run 2 cgset set "$g" memory=lots
+	clean_run 1 cgset stat ctrkit-test-san-none
+	ctrkit-test-sleep 3>&- &
+	CONTAINERS+=("$!")
+	clean_run 0 cgset add "$g/inner" "$!"
+	clean_run 1 cgset delete "$g"
+	clean_run 0 cgset -v delete -k "$g"
+	clean_run 0 cgset delete "$g"
+}

@@ -86,7 +86,7 @@ tools() {
 	done
 }
 
-@test "make demo's tour: E1, E2, E3, nscmp, then a busybox container by hand; it cleans up" {
+@test "make demo's tour: E1, E2, E3, nscmp, then a busybox container by hand in a 100M group; it cleans up" {
 	need_root
 	run "$TOP/scripts/demo" </dev/null
 	assert_success
@@ -99,7 +99,12 @@ tools() {
 	assert_line ctrkit
 	assert_line '    1 sh'
 	assert_line 'A /root/hello'
+	assert_line --partial 'write(3, "104857600", 9) = 9'
+	assert_line '(killed by SIGKILL: status 137)'
+	assert_line --regexp '^memory.oom_kills +1$'
 	run pgrep -f '^sleep 1000$'
+	assert_output ""
+	run find /sys/fs/cgroup -maxdepth 2 -name 'ctrkit-demo-*'
 	assert_output ""
 	run bash -c 'ls -d /tmp/ctrkit-demo.* 2>/dev/null; grep ctrkit-demo /proc/self/mountinfo'
 	assert_output ""

@@ -165,7 +165,7 @@ static void find_hierarchies(void)
 		if (!(dir = opendir(cgroot)))
 			die_errno("CTRKIT_CGROUP_ROOT %s", cgroot);
 		while ((d = readdir(dir))) {
-			char path[PATH_MAX];
+			char path[PATH_MAX + NAME_MAX + 2];
 			snprintf(path, sizeof(path), "%s/%s", cgroot, d->d_name);
 			if (d->d_type != DT_DIR || d->d_name[0] == '.')
 				continue;
@@ -543,7 +543,10 @@ static void check_cpuset(const char *value)
 static void write_value(const char *path, const char *value)
 {
 	if (write_file(path, value) == -1)
-		die_errno_hint(errno == EACCES || errno == EPERM ? "run as root" : NULL, "cannot write %s to %s", value,
+		die_errno_hint(errno == EACCES || errno == EPERM ? "run as root"
+			       : errno == EBUSY ? "in use: a group below it, or a process in it, depends on the old value"
+						: NULL,
+			       "cannot write %s to %s", value,
 			       path);
 }
 
@@ -875,7 +878,7 @@ static const char *cgroup_in(const char *text, const struct hierarchy *h, char *
  * ones already done are put back where /proc/PID/cgroup had it. */
 static void add(const char *name, pid_t pid)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16], value[32], own[4096], was[PATH_MAX], back[PATH_MAX * 2];
+	char dir[PATH_MAX], path[PATH_MAX + 16], value[32], own[4096], was[PATH_MAX], back[PATH_MAX * 2 + 16];
 	size_t done[LEN(hier)], ndone = 0;
 
 	need_group(name);
