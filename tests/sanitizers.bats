@@ -11,6 +11,7 @@ setup() {
 }
 
 teardown() {
+	[ "$(id -u)" -ne 0 ] || "$TOP/bin/cgset" delete -k "ctrkit-test-san-$$" >/dev/null 2>&1 || true
 	cleanup_scratch
 }
 
