@@ -11,7 +11,7 @@ setup() {
 }
 
 teardown() {
-	[ "$(id -u)" -ne 0 ] || "$TOP/bin/cgset" delete -k "ctrkit-test-san-$$" >/dev/null 2>&1 || true
+	[ "$(id -u)" -ne 0 ] || cgset delete -k "ctrkit-test-san-$$" >/dev/null 2>&1 || true
 	cleanup_scratch
 }
 
