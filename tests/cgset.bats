@@ -165,9 +165,12 @@ group_file() { # CONTROLLER FILE
 	need_root
 	cgset create "$G"
 	cgset set "$G" pids=20
-	run nsunshare -p -f -m --mount-proc -- cgset exec "$G" -- sh -c 'echo $$; grep -c . /sys/fs/cgroup/pids/'"$G"'/cgroup.procs 2>/dev/null || grep -c . /sys/fs/cgroup/'"$G"'/cgroup.procs'
+	# cgset writes its pid as it knows it (1, in the new pid namespace):
+	# the kernel reads a pid written to cgroup.procs in the writer's namespace
+	run nsunshare -p -f -m --mount-proc -- cgset exec "$G" -- sh -c 'echo $$; cat /proc/self/cgroup'
 	assert_success
 	assert_line --index 0 1
+	assert_output --partial ":/$G"
 	run cgset exec "$G" -- nsunshare -p -f -m --mount-proc sh -c 'echo $$; ps -o pid= | wc -l; cat /proc/self/cgroup'
 	assert_success
 	assert_line --index 0 1
@@ -200,6 +203,9 @@ group_file() { # CONTROLLER FILE
 	cgset create "$G"
 	cgset set "$G" memory=50M pids=30
 	if v2; then ex=memory.max; else ex=memory.limit_in_bytes; fi
+	true &
+	dead=$!
+	wait "$dead"
 	expect_errors cgset \
 		"2|set $G memory=50M foo=1|unknown key 'foo' (keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group, such as $ex) (see cgset --help)" \
 		"2|set $G memory=lots|memory=lots: not a size (a number with K, M, G or T, or max) (see cgset --help)" \
@@ -216,7 +222,7 @@ group_file() { # CONTROLLER FILE
 		"1|set ctrkit-test-missing memory=1M|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
 		"1|add ctrkit-test-missing 1|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
 		"1|stat ctrkit-test-missing|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
-		"1|add $G 999999999|no process with pid 999999999" \
+		"1|add $G $dead|no process with pid $dead" \
 		"2|add $G abc|'abc' is not a pid (see cgset --help)" \
 		"2|create ../etc|group '../etc': every part of the name must be a plain name (no '', '.' or '..') (see cgset --help)" \
 		"2|create a/../../b|group 'a/../../b': every part of the name must be a plain name (no '', '.' or '..') (see cgset --help)" \
