@@ -29,6 +29,8 @@ all: $(addprefix $(OUT)/,$(TOOLS))
 # Libraries, for the tools that need one.
 $(OUT)/mkrootfs: LDLIBS += -larchive -ljson-c
 $(OUT)/ovlmount: LDLIBS += -larchive
+$(OUT)/vethpair: LDLIBS += -lmnl
+$(OUT)/portmap: LDLIBS += -lnftables -ljson-c
 
 $(OBJ)/%.o: lib/%.c $(LIBHDR) | $(OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<

@@ -8,6 +8,7 @@
 #ifndef CTRKIT_H
 #define CTRKIT_H
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
@@ -121,6 +122,11 @@ struct idmap {
 /* Parses "OUTER,INNER,COUNT" (util-linux 2.38) or "INNER:OUTER:COUNT"
  * (util-linux 2.39 and later); 0, or -1 if malformed. */
 int parse_idmap(const char *s, struct idmap *map);
+/* A dotted IPv4 address ("192.168.0.1"); 0, or -1 if it is not one. */
+int parse_ipv4(const char *s, struct in_addr *addr);
+/* "192.168.0.2/24": the address and the prefix length (0..32); 0, or -1
+ * if malformed. The address keeps its host bits. */
+int parse_cidr(const char *s, struct in_addr *addr, int *prefix);
 /* A signal by name ("TERM", "SIGTERM") or number; -1 if unknown. */
 int parse_signal(const char *s);
 

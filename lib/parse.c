@@ -1,4 +1,5 @@
 /* parse.c: pids, numbers, user and group ids, id maps, signals. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -93,6 +94,28 @@ long long parse_size(const char *s)
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+int parse_ipv4(const char *s, struct in_addr *addr)
+{
+	/* inet_pton takes exactly four decimal parts: no "10.1", no hex. */
+	return inet_pton(AF_INET, s, addr) == 1 ? 0 : -1;
+}
+
+int parse_cidr(const char *s, struct in_addr *addr, int *prefix)
+{
+	char ip[INET_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	long long n;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(ip))
+		return -1;
+	snprintf(ip, sizeof(ip), "%.*s", (int)(slash - s), s);
+	n = parse_number(slash + 1);
+	if (parse_ipv4(ip, addr) == -1 || n < 0 || n > 32 || strlen(slash + 1) > 2)
+		return -1;
+	*prefix = (int)n;
+	return 0;
 }
 
 /* Reads three numbers separated by sep; 0 on success. */

@@ -1,0 +1,633 @@
+/* vethpair: give a container a network link, by netlink.
+ *
+ * A veth pair is a cable with a network interface at each end: what goes
+ * in one comes out of the other. One end stays in the host's network
+ * namespace, on a bridge (a software switch) with the other containers'
+ * ends; the other end goes into the container's namespace, where it gets
+ * an address and a default route through the bridge. That is how Docker's
+ * bridge network is made.
+ *
+ * `ip` does the same by sending netlink messages to the kernel; so does
+ * vethpair, itself, with libmnl: RTM_NEWLINK makes the bridge and the pair
+ * (the peer is made straight in the container's namespace with
+ * IFLA_NET_NS_FD), RTM_NEWADDR adds addresses, RTM_NEWROUTE the route.
+ * -v prints each message in a readable form as it is sent.
+ *
+ *   vethpair add NAME --netns PID|FILE [--bridge BR] [--bridge-addr CIDR]
+ *                [--addr CIDR] [--gateway IP] [--ifname eth0] [--mtu N]
+ *   vethpair del NAME [--bridge BR]
+ *   vethpair list
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/nsfs.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctrkit.h"
+
+static const char help[] =
+	"Usage: vethpair [options] add NAME --netns PID|FILE [--bridge BR]\n"
+	"                [--bridge-addr CIDR] [--addr CIDR] [--gateway IP] [--ifname NAME] [--mtu N]\n"
+	"       vethpair [options] del NAME [--bridge BR]\n"
+	"       vethpair [options] list\n"
+	"Link a container's network namespace to this one with a veth pair: NAME here,\n"
+	"on bridge BR (made, with its address, if missing), the peer in the container\n"
+	"with its address, lo and the link up, and a default route.\n"
+	"\n"
+	"  -n, --netns=PID|FILE     the container: a process in it, or a pinned namespace file\n"
+	"  -b, --bridge=BR          put NAME on bridge BR (del: remove BR if no port is left)\n"
+	"      --bridge-addr=CIDR   the bridge's address, when vethpair makes it (192.168.0.1/24)\n"
+	"  -a, --addr=CIDR          the container's address (192.168.0.2/24)\n"
+	"  -g, --gateway=IP         the container's default route (default: the bridge's address)\n"
+	"  -i, --ifname=NAME        the peer's name in the container (default eth0)\n"
+	"  -m, --mtu=N              the MTU of both ends\n"
+	"  -v, --verbose            print each netlink request on stderr as it is sent\n"
+	"  -h, --help               show this help\n"
+	"      --version            show the version\n";
+
+enum { OPT_BRIDGE_ADDR = 256, OPT_VERSION };
+
+/* ---- netlink: one request, one acknowledgement ---- */
+
+/* A netlink socket talks to the network namespace it was made in, for
+ * as long as it lives: so one made after setns() into the container
+ * keeps talking to the container after we have come back. */
+struct nl {
+	struct mnl_socket *sock;
+	unsigned int seq;
+	const char *where; /* for -v: which namespace it talks to */
+};
+
+/* A request being built, and its readable form for -v. */
+struct req {
+	char buf[8192];
+	struct nlmsghdr *nlh;
+	int dump;
+	char shown[1024];
+};
+
+static void show(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void show(struct req *r, const char *fmt, ...)
+{
+	size_t len = strlen(r->shown);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->shown + len, sizeof(r->shown) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void *start(struct req *r, uint16_t type, const char *name, uint16_t flags, size_t header)
+{
+	r->nlh = mnl_nlmsg_put_header(r->buf);
+	r->nlh->nlmsg_type = type;
+	/* An acknowledgement for every request, but a dump, which ends with
+	 * NLMSG_DONE instead. (NLM_F_DUMP shares a bit with NLM_F_EXCL: its
+	 * meaning depends on the message type.) */
+	r->dump = type == RTM_GETLINK && (flags & NLM_F_DUMP) == NLM_F_DUMP;
+	r->nlh->nlmsg_flags = NLM_F_REQUEST | (r->dump ? 0 : NLM_F_ACK) | flags;
+	snprintf(r->shown, sizeof(r->shown), "%s(%s)", name,
+		 r->dump ? "NLM_F_DUMP" : flags & NLM_F_EXCL ? "NLM_F_CREATE|NLM_F_EXCL" : flags & NLM_F_CREATE ? "NLM_F_CREATE" : "0");
+	return mnl_nlmsg_put_extra_header(r->nlh, header);
+}
+
+static void open_nl(struct nl *nl, const char *where)
+{
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) == -1)
+		die_errno("cannot open a netlink socket");
+	nl->seq = (unsigned int)time(NULL);
+	nl->where = where;
+}
+
+/* Sends the request and waits for the kernel's answer: 0, or -1 with
+ * errno from the kernel's NLMSG_ERROR (EEXIST, ENODEV...). cb, if not
+ * NULL, gets each message of the answer (a GET, a dump). */
+static int talk(struct nl *nl, struct req *r, mnl_cb_t cb, void *data)
+{
+	char buf[32768]; /* the kernel sends a dump in parts of up to 32 KiB */
+	unsigned int portid = mnl_socket_get_portid(nl->sock);
+	ssize_t n;
+	int ret;
+
+	r->nlh->nlmsg_seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->sock, r->nlh, r->nlh->nlmsg_len) < 0)
+		die_errno("netlink send");
+	do {
+		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		ret = n < 0 ? MNL_CB_ERROR : mnl_cb_run(buf, (size_t)n, nl->seq, portid, cb, data);
+	} while (ret > MNL_CB_STOP);
+	if (!r->dump || ret == -1)
+		trace(ret == -1 ? -1 : 0, "%s%s", r->shown, nl->where);
+	return ret == -1 ? -1 : 0;
+}
+
+/* ---- links ---- */
+
+struct link {
+	int index, master, peer_index, netnsid, mtu, up;
+	char name[IFNAMSIZ], kind[16];
+};
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(a, IFLA_MAX) > 0)
+		tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
+static int kind_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == IFLA_INFO_KIND)
+		snprintf(data, 16, "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+/* One RTM_NEWLINK message into a struct link. */
+static void parse_link(const struct nlmsghdr *nlh, struct link *l)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	memset(l, 0, sizeof(*l));
+	l->netnsid = -1;
+	mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, tb);
+	l->index = ifi->ifi_index;
+	l->up = !!(ifi->ifi_flags & IFF_UP);
+	if (tb[IFLA_IFNAME])
+		snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+	if (tb[IFLA_MASTER])
+		l->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
+	if (tb[IFLA_LINK])
+		l->peer_index = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_LINK_NETNSID])
+		l->netnsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+	if (tb[IFLA_MTU])
+		l->mtu = (int)mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_LINKINFO])
+		mnl_attr_parse_nested(tb[IFLA_LINKINFO], kind_cb, l->kind);
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	parse_link(nlh, data);
+	return MNL_CB_OK;
+}
+
+/* The link called name, through nl: 0, or -1 with errno ENODEV. */
+static int get_link(struct nl *nl, const char *name, struct link *l)
+{
+	struct req r;
+
+	start(&r, RTM_GETLINK, "RTM_GETLINK", 0, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(r.nlh, IFLA_IFNAME, name);
+	show(&r, " {ifname=\"%s\"}", name);
+	return talk(nl, &r, link_cb, l);
+}
+
+struct links {
+	struct link *all;
+	size_t n;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct links *ls = data;
+
+	if (!(ls->all = realloc(ls->all, (ls->n + 1) * sizeof(*ls->all))))
+		die("out of memory");
+	parse_link(nlh, &ls->all[ls->n++]);
+	return MNL_CB_OK;
+}
+
+static struct links dump_links(struct nl *nl)
+{
+	struct req r;
+	struct links ls = { NULL, 0 };
+
+	start(&r, RTM_GETLINK, "RTM_GETLINK", NLM_F_DUMP, sizeof(struct ifinfomsg));
+	if (talk(nl, &r, dump_cb, &ls) == -1)
+		die_errno("cannot list the links");
+	trace(0, "RTM_GETLINK(NLM_F_DUMP) {} = %zu links%s", ls.n, nl->where);
+	return ls;
+}
+
+/* Sets IFF_UP on a link: what `ip link set NAME up` sends. */
+static int link_up(struct nl *nl, int index, const char *name)
+{
+	struct req r;
+	struct ifinfomsg *ifi = start(&r, RTM_NEWLINK, "RTM_NEWLINK", 0, sizeof(*ifi));
+
+	ifi->ifi_index = index;
+	ifi->ifi_flags = ifi->ifi_change = IFF_UP;
+	show(&r, " {index=%d /* %s */, flags=IFF_UP}", index, name);
+	return talk(nl, &r, NULL, NULL);
+}
+
+static int del_link(struct nl *nl, const char *name)
+{
+	struct req r;
+
+	start(&r, RTM_DELLINK, "RTM_DELLINK", 0, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(r.nlh, IFLA_IFNAME, name);
+	show(&r, " {ifname=\"%s\"}", name);
+	return talk(nl, &r, NULL, NULL);
+}
+
+/* RTM_NEWADDR or RTM_DELADDR: an IPv4 address on a link. */
+static int change_addr(struct nl *nl, int add, int index, struct in_addr addr, int prefix)
+{
+	struct req r;
+	struct ifaddrmsg *ifa = start(&r, add ? RTM_NEWADDR : RTM_DELADDR, add ? "RTM_NEWADDR" : "RTM_DELADDR",
+				      add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*ifa));
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_index = (unsigned int)index;
+	mnl_attr_put(r.nlh, IFA_LOCAL, sizeof(addr), &addr);
+	mnl_attr_put(r.nlh, IFA_ADDRESS, sizeof(addr), &addr);
+	show(&r, " {family=AF_INET, index=%d, local=%s/%d}", index, inet_ntoa(addr), prefix);
+	return talk(nl, &r, NULL, NULL);
+}
+
+/* ---- arguments ---- */
+
+/* The kernel takes an interface name of 1 to 15 bytes without '/', ':'
+ * or white space, and not "." or "..". */
+static void check_ifname(const char *what, const char *name)
+{
+	if (!*name || strlen(name) >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    strpbrk(name, "/: \t\n"))
+		die_usage("%s '%s': an interface name is 1 to 15 characters, without '/', ':' or spaces", what, name);
+}
+
+/* An fd on the container's network namespace: /proc/PID/ns/net, or a
+ * file that nsunshare --net=FILE pinned it on. */
+static int open_netns(const char *spec)
+{
+	char path[64];
+	const char *file = spec;
+
+	if (parse_number(spec) > 0) {
+		pid_t pid = parse_pid(spec);
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		file = path;
+	}
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(file));
+	if (fd == -1)
+		die_errno("--netns %s", file);
+	/* NS_GET_NSTYPE (Linux 4.11) says what kind of namespace an fd is. */
+	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
+		die("--netns %s: not a network namespace (give a pid, or a file nsunshare --net=FILE pinned)", file);
+	struct stat ours, theirs;
+	if (stat("/proc/self/ns/net", &ours) == 0 && fstat(fd, &theirs) == 0 && ours.st_ino == theirs.st_ino)
+		die("--netns %s: that is this network namespace, not a container's (start it with nsunshare -n)", file);
+	return fd;
+}
+
+struct options {
+	const char *netns, *bridge, *ifname;
+	struct in_addr addr, bridge_addr, gateway;
+	int prefix, bridge_prefix, has_addr, has_bridge_addr, has_gateway;
+	unsigned int mtu;
+};
+
+/* ---- add ---- */
+
+/* What add made so far, undone in reverse if a later step fails. */
+static struct {
+	struct nl *host;
+	const char *veth, *bridge;
+	int bridge_index, addr_added;
+	struct in_addr addr;
+	int prefix;
+} made;
+
+static void undo(void)
+{
+	if (made.veth)
+		del_link(made.host, made.veth); /* takes the peer with it */
+	if (made.addr_added)
+		change_addr(made.host, 0, made.bridge_index, made.addr, made.prefix);
+	if (made.bridge)
+		del_link(made.host, made.bridge);
+}
+
+noreturn static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn static void fail(const char *fmt, ...)
+{
+	int err = errno;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	undo();
+	errno = err;
+	die_errno("%s", msg);
+}
+
+/* The bridge: found, or made with its address and brought up. */
+static int ensure_bridge(struct nl *host, const struct options *o)
+{
+	struct link br;
+	struct req r;
+
+	if (get_link(host, o->bridge, &br) == 0) {
+		if (strcmp(br.kind, "bridge") != 0)
+			die("%s exists and is not a bridge (it is a%s %s)", o->bridge, *br.kind ? "" : "n",
+			    *br.kind ? br.kind : "interface without a kind");
+	} else {
+		struct ifinfomsg *ifi = start(&r, RTM_NEWLINK, "RTM_NEWLINK", NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi));
+		mnl_attr_put_strz(r.nlh, IFLA_IFNAME, o->bridge);
+		struct nlattr *info = mnl_attr_nest_start(r.nlh, IFLA_LINKINFO);
+		mnl_attr_put_strz(r.nlh, IFLA_INFO_KIND, "bridge");
+		mnl_attr_nest_end(r.nlh, info);
+		show(&r, " {ifname=\"%s\", linkinfo={kind=\"bridge\"}}", o->bridge);
+		if (talk(host, &r, NULL, NULL) == -1)
+			fail("cannot make bridge %s", o->bridge);
+		made.bridge = o->bridge;
+		if (get_link(host, o->bridge, &br) == -1)
+			fail("cannot find bridge %s", o->bridge);
+	}
+	made.bridge_index = br.index;
+	if (o->has_bridge_addr) {
+		if (change_addr(host, 1, br.index, o->bridge_addr, o->bridge_prefix) == 0) {
+			made.addr_added = !made.bridge; /* a new bridge takes it along */
+			made.addr = o->bridge_addr;
+			made.prefix = o->bridge_prefix;
+		} else if (errno != EEXIST) {
+			fail("cannot add %s/%d to %s", inet_ntoa(o->bridge_addr), o->bridge_prefix, o->bridge);
+		}
+	}
+	if (!br.up && link_up(host, br.index, o->bridge) == -1)
+		fail("cannot bring %s up", o->bridge);
+	return br.index;
+}
+
+static void add(const char *name, const struct options *o)
+{
+	struct nl host, ctr;
+	struct req r;
+	struct link l;
+
+	/* Both sockets first: one here, one made inside the container. */
+	int ctrfd = open_netns(o->netns);
+	int selffd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (selffd == -1)
+		die_errno("cannot open /proc/self/ns/net");
+	open_nl(&host, "");
+	if (trace(setns(ctrfd, CLONE_NEWNET), "setns(%d, CLONE_NEWNET)", ctrfd) == -1)
+		die_errno("cannot enter the container's network namespace");
+	open_nl(&ctr, " /* in the container */");
+	if (trace(setns(selffd, CLONE_NEWNET), "setns(%d, CLONE_NEWNET) /* back */", selffd) == -1)
+		die_errno("cannot come back to our network namespace");
+	close(selffd);
+
+	/* Nothing is made if a name is taken already. */
+	if (get_link(&host, name, &l) == 0)
+		die("%s exists already here (vethpair del %s)", name, name);
+	if (get_link(&ctr, o->ifname, &l) == 0)
+		die("the container has a %s already (--ifname NAME)", o->ifname);
+	made.host = &host;
+
+	int bridge = o->bridge ? ensure_bridge(&host, o) : 0;
+
+	/* The pair, in one request: NAME here (on the bridge), its peer
+	 * made straight in the container's namespace. */
+	struct ifinfomsg *ifi = start(&r, RTM_NEWLINK, "RTM_NEWLINK", NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi));
+	mnl_attr_put_strz(r.nlh, IFLA_IFNAME, name);
+	show(&r, " {ifname=\"%s\"", name);
+	if (o->mtu) {
+		mnl_attr_put_u32(r.nlh, IFLA_MTU, o->mtu);
+		show(&r, ", mtu=%u", o->mtu);
+	}
+	if (bridge) {
+		mnl_attr_put_u32(r.nlh, IFLA_MASTER, (uint32_t)bridge);
+		show(&r, ", master=%d /* %s */", bridge, o->bridge);
+	}
+	struct nlattr *info = mnl_attr_nest_start(r.nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(r.nlh, IFLA_INFO_KIND, "veth");
+	struct nlattr *data = mnl_attr_nest_start(r.nlh, IFLA_INFO_DATA);
+	struct nlattr *peer = mnl_attr_nest_start(r.nlh, VETH_INFO_PEER);
+	mnl_nlmsg_put_extra_header(r.nlh, sizeof(struct ifinfomsg)); /* the peer's own header */
+	mnl_attr_put_strz(r.nlh, IFLA_IFNAME, o->ifname);
+	mnl_attr_put_u32(r.nlh, IFLA_NET_NS_FD, (uint32_t)ctrfd);
+	if (o->mtu)
+		mnl_attr_put_u32(r.nlh, IFLA_MTU, o->mtu);
+	mnl_attr_nest_end(r.nlh, peer);
+	mnl_attr_nest_end(r.nlh, data);
+	mnl_attr_nest_end(r.nlh, info);
+	show(&r, ", linkinfo={kind=\"veth\", data={peer={ifname=\"%s\", net_ns_fd=%d%s}}}}", o->ifname, ctrfd,
+	     o->mtu ? ", mtu=..." : "");
+	if (talk(&host, &r, NULL, NULL) == -1)
+		fail("cannot make the veth pair %s", name);
+	made.veth = name;
+	if (get_link(&host, name, &l) == -1 || link_up(&host, l.index, name) == -1)
+		fail("cannot bring %s up", name);
+
+	/* Inside: lo up (it is down in a new namespace, and some programs
+	 * need it), the address, the link up, the default route. */
+	if (link_up(&ctr, 1, "lo") == -1)
+		fail("cannot bring lo up in the container");
+	if (get_link(&ctr, o->ifname, &l) == -1)
+		fail("cannot find %s in the container", o->ifname);
+	if (o->has_addr && change_addr(&ctr, 1, l.index, o->addr, o->prefix) == -1)
+		fail("cannot add %s/%d in the container", inet_ntoa(o->addr), o->prefix);
+	if (link_up(&ctr, l.index, o->ifname) == -1)
+		fail("cannot bring %s up in the container", o->ifname);
+	if (o->has_gateway) {
+		struct rtmsg *rt = start(&r, RTM_NEWROUTE, "RTM_NEWROUTE", NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
+		rt->rtm_family = AF_INET;
+		rt->rtm_table = RT_TABLE_MAIN;
+		rt->rtm_protocol = RTPROT_BOOT;
+		rt->rtm_scope = RT_SCOPE_UNIVERSE;
+		rt->rtm_type = RTN_UNICAST;
+		mnl_attr_put(r.nlh, RTA_GATEWAY, sizeof(o->gateway), &o->gateway);
+		mnl_attr_put_u32(r.nlh, RTA_OIF, (uint32_t)l.index);
+		show(&r, " {family=AF_INET, dst=0.0.0.0/0, gateway=%s, oif=%d}", inet_ntoa(o->gateway), l.index);
+		if (talk(&ctr, &r, NULL, NULL) == -1)
+			fail("cannot add the default route via %s in the container", inet_ntoa(o->gateway));
+	}
+	mnl_socket_close(ctr.sock);
+	mnl_socket_close(host.sock);
+	close(ctrfd);
+}
+
+/* ---- del, list ---- */
+
+static void del(const char *name, const char *bridge)
+{
+	struct nl host;
+	struct link l;
+
+	open_nl(&host, "");
+	if (get_link(&host, name, &l) == 0) {
+		if (strcmp(l.kind, "veth") != 0)
+			die("%s is not a veth (it is a%s %s): not removed", name, *l.kind ? "" : "n",
+			    *l.kind ? l.kind : "interface without a kind");
+		if (del_link(&host, name) == -1 && errno != ENODEV)
+			die_errno("cannot remove %s", name);
+	} else {
+		trace_line("%s: no such link, nothing to remove", name);
+	}
+	if (bridge && get_link(&host, bridge, &l) == 0) {
+		if (strcmp(l.kind, "bridge") != 0)
+			die("%s is not a bridge: not removed", bridge);
+		struct links ls = dump_links(&host);
+		size_t ports = 0;
+		for (size_t i = 0; i < ls.n; i++)
+			ports += ls.all[i].master == l.index;
+		free(ls.all);
+		if (ports)
+			trace_line("%s still has %zu port%s: kept", bridge, ports, ports == 1 ? "" : "s");
+		else if (del_link(&host, bridge) == -1 && errno != ENODEV)
+			die_errno("cannot remove %s", bridge);
+	}
+	mnl_socket_close(host.sock);
+}
+
+static void list(void)
+{
+	struct nl host;
+
+	open_nl(&host, "");
+	struct links ls = dump_links(&host);
+	printf("%-15s %-15s %-5s %-5s %s\n", "NAME", "BRIDGE", "STATE", "MTU", "PEER");
+	for (size_t i = 0; i < ls.n; i++) {
+		const struct link *l = &ls.all[i];
+		const char *master = "-";
+		if (strcmp(l->kind, "veth") != 0)
+			continue;
+		for (size_t j = 0; j < ls.n; j++)
+			if (l->master && ls.all[j].index == l->master)
+				master = ls.all[j].name;
+		char peer[64];
+		if (l->netnsid >= 0)
+			snprintf(peer, sizeof(peer), "if%d in netnsid %d", l->peer_index, l->netnsid);
+		else
+			snprintf(peer, sizeof(peer), "if%d here", l->peer_index);
+		printf("%-15s %-15s %-5s %-5d %s\n", l->name, master, l->up ? "up" : "down", l->mtu, peer);
+	}
+	free(ls.all);
+	mnl_socket_close(host.sock);
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "netns", required_argument, NULL, 'n' },
+		{ "bridge", required_argument, NULL, 'b' },
+		{ "bridge-addr", required_argument, NULL, OPT_BRIDGE_ADDR },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "gateway", required_argument, NULL, 'g' },
+		{ "ifname", required_argument, NULL, 'i' },
+		{ "mtu", required_argument, NULL, 'm' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { .ifname = "eth0" };
+	char *words[3];
+	int nwords = 0, c;
+
+	progname = "vethpair";
+	opterr = 0;
+	/* Options and words in any order (vethpair add c1 --netns 42): with
+	 * a leading '-', getopt_long hands each word back as option 1. */
+	while ((c = getopt_long(argc, argv, "-:n:b:a:g:i:m:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (nwords == (int)LEN(words))
+				die_usage("too many arguments: '%s'", optarg);
+			words[nwords++] = optarg;
+			break;
+		case 'n': o.netns = optarg; break;
+		case 'b': check_ifname("--bridge", optarg); o.bridge = optarg; break;
+		case OPT_BRIDGE_ADDR:
+			if (parse_cidr(optarg, &o.bridge_addr, &o.bridge_prefix) == -1)
+				die_usage("--bridge-addr '%s': want an IPv4 address with a prefix (192.168.0.1/24)", optarg);
+			o.has_bridge_addr = 1;
+			break;
+		case 'a':
+			if (parse_cidr(optarg, &o.addr, &o.prefix) == -1)
+				die_usage("--addr '%s': want an IPv4 address with a prefix (192.168.0.2/24)", optarg);
+			o.has_addr = 1;
+			break;
+		case 'g':
+			if (parse_ipv4(optarg, &o.gateway) == -1)
+				die_usage("--gateway '%s': want an IPv4 address (192.168.0.1)", optarg);
+			o.has_gateway = 1;
+			break;
+		case 'i': check_ifname("--ifname", optarg); o.ifname = optarg; break;
+		case 'm': {
+			long long n = parse_number(optarg);
+			if (n < 68 || n > 65535)
+				die_usage("--mtu '%s': want a number from 68 to 65535", optarg);
+			o.mtu = (unsigned int)n;
+			break;
+		}
+		case 'v': verbose = 1; break;
+		case 'h': print_help(help);
+		case OPT_VERSION: print_version();
+		default: bad_option(argv, c);
+		}
+	}
+	for (; optind < argc && nwords < (int)LEN(words); optind++) /* after "--" */
+		words[nwords++] = argv[optind];
+	if (optind < argc)
+		die_usage("too many arguments: '%s'", argv[optind]);
+	if (nwords == 0)
+		die_usage("give a command: add, del or list");
+	const char *cmd = words[0];
+
+	if (strcmp(cmd, "add") == 0) {
+		if (nwords != 2)
+			die_usage("add takes one name: vethpair add NAME --netns PID|FILE");
+		check_ifname("NAME", words[1]);
+		if (!o.netns)
+			die_usage("add: give the container with --netns PID|FILE");
+		if (o.has_bridge_addr && !o.bridge)
+			die_usage("--bridge-addr needs --bridge");
+		/* The default route goes through the bridge, by default. */
+		if (!o.has_gateway && o.has_bridge_addr && o.has_addr) {
+			o.gateway = o.bridge_addr;
+			o.has_gateway = 1;
+		}
+		add(words[1], &o);
+	} else if (strcmp(cmd, "del") == 0) {
+		if (nwords != 2)
+			die_usage("del takes one name: vethpair del NAME [--bridge BR]");
+		if (o.netns || o.has_addr || o.has_bridge_addr || o.has_gateway || o.mtu)
+			die_usage("del takes only --bridge");
+		check_ifname("NAME", words[1]);
+		del(words[1], o.bridge);
+	} else if (strcmp(cmd, "list") == 0) {
+		if (nwords != 1)
+			die_usage("list takes no argument");
+		list();
+	} else {
+		die_usage("unknown command '%s' (add, del or list)", cmd);
+	}
+	return 0;
+}
