@@ -158,3 +158,58 @@ mktar() {
 tree_listing() {
 	(cd "$1" && find . -printf '%p %y %m %U:%G %s %l\n' | sort)
 }
+
+# ---- the network lab (scripts/lab): every network test runs in one ----
+
+# A lab of this test's own: its namespaces are $LAB-host and $LAB-out.
+lab_up() {
+	need_root
+	export CTRKIT_LAB=ctrkit-test-lab-$$-$BATS_TEST_NUMBER
+	LAB=$CTRKIT_LAB
+	"$TOP/scripts/lab" up
+}
+
+lab_down() {
+	[ -z "${LAB:-}" ] || "$TOP/scripts/lab" down
+}
+
+# lab CMD...: runs CMD in the lab's host; lab --outside CMD... outside.
+lab() {
+	"$TOP/scripts/lab" exec "$@"
+}
+
+# lab_container VAR: a container (a network namespace of its own, made by
+# nsunshare -n from inside the lab's host); sets VAR to its pid.
+lab_container() {
+	local pid
+	lab nsunshare -n ctrkit-test-sleep >/dev/null 2>&1 3>&- &
+	CONTAINERS+=("$!")
+	pid=$(wait_for_sleeper "$!")
+	CONTAINERS+=("$pid")
+	printf -v "$1" %s "$pid"
+}
+
+# in_ctr PID CMD...: runs CMD in the container's network namespace.
+in_ctr() {
+	local pid=$1
+	shift
+	nsenter-lite -t "$pid" -n -- "$@"
+}
+
+# serve WHERE... -- PORT TEXT: a TCP server that answers each connection
+# with TEXT, in which $SOCAT_PEERADDR is the client's address.
+# WHERE is a command prefix (lab, lab --outside, in_ctr PID).
+serve() {
+	local where=() port text
+	while [ "$1" != -- ]; do where+=("$1"); shift; done
+	port=$2 text=$3
+	"${where[@]}" socat "TCP-LISTEN:$port,reuseaddr,fork" "SYSTEM:echo \"$text\"" >/dev/null 2>&1 3>&- &
+	CONTAINERS+=("$!")
+	# until it listens
+	for _ in $(seq 50); do
+		"${where[@]}" ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "no server on port $port" >&2
+	return 1
+}

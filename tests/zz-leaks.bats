@@ -23,6 +23,11 @@ load helpers
 	assert_output ""
 }
 
+@test "no lab namespace, veth or nft table left in the machine's own network" {
+	run bash -c 'ls /run/netns 2>/dev/null | grep ctrkit; ip -o link show type veth; nft list tables 2>/dev/null | grep ctrkit'
+	assert_output ""
+}
+
 @test "no overlay left mounted by a test, a lesson or the demo" {
 	run bash -c "grep ' - overlay ' /proc/self/mountinfo | grep ctrkit"
 	assert_output ""

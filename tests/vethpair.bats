@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# vethpair: a container's link to a bridge, by netlink (E23). Every test
+# runs in a lab of its own (scripts/lab): nothing here touches the
+# machine's own network namespace.
+
+load helpers
+
+setup() {
+	make_scratch
+	lab_up
+}
+
+teardown() {
+	cleanup_scratch
+	lab_down
+}
+
+# vethpair, run in the lab's host (expect_errors calls it by this name).
+vethpair() {
+	"$TOP/scripts/lab" exec vethpair "$@"
+}
+
+# add_ctr NAME PID N: container PID on bridge ctr0 as 192.168.0.N.
+add_ctr() {
+	lab vethpair add "$1" --netns "$2" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr "192.168.0.$3/24"
+}
+
+@test "E23: two containers on the bridge ping each other and the bridge" {
+	lab_container c1
+	lab_container c2
+	run add_ctr veth-c1 "$c1" 2
+	assert_success
+	assert_output ""
+	add_ctr veth-c2 "$c2" 3
+	run in_ctr "$c1" ping -c 1 -W 2 192.168.0.3
+	assert_success
+	assert_output --partial "1 packets transmitted, 1 received"
+	run in_ctr "$c2" ping -c 1 -W 2 192.168.0.2
+	assert_success
+	run in_ctr "$c1" ping -c 1 -W 2 192.168.0.1
+	assert_success
+	# and the lab's host reaches them through its bridge
+	run lab ping -c 1 -W 2 192.168.0.3
+	assert_success
+}
+
+@test "inside: lo and the link up, the address, a default route via the bridge; outside: the end on the bridge" {
+	lab_container c1
+	add_ctr veth-c1 "$c1" 2
+	run in_ctr "$c1" ip -4 -o addr show
+	assert_line --regexp '^1: lo +inet 127.0.0.1/8 '
+	assert_line --regexp '^2: eth0 +inet 192.168.0.2/24 '
+	run in_ctr "$c1" ip route show default
+	assert_output "default via 192.168.0.1 dev eth0 "
+	run in_ctr "$c1" cat /sys/class/net/lo/operstate /sys/class/net/eth0/operstate
+	assert_output $'unknown\nup'
+	run lab ip -o link show master ctr0
+	assert_output --regexp '^[0-9]+: veth-c1@if2: .* state UP '
+	run lab ip -4 -o addr show dev ctr0
+	assert_output --partial "inet 192.168.0.1/24"
+}
+
+@test "--ifname, --mtu and --gateway; a pinned namespace file as --netns" {
+	make_pin_dir
+	# pinned from here (ip netns exec, under lab, would pin in a mount
+	# namespace of its own)
+	nsunshare --net="$PINS/net" true
+	run lab vethpair add veth-p --netns "$PINS/net" --ifname ctr0 --mtu 1400 \
+		--bridge br-test --bridge-addr 10.9.0.1/16 --addr 10.9.0.5/16 --gateway 10.9.0.254
+	assert_success
+	run nsenter-lite --net="$PINS/net" ip -o link show ctr0
+	assert_output --partial "mtu 1400"
+	run nsenter-lite --net="$PINS/net" ip route show default
+	assert_output "default via 10.9.0.254 dev ctr0 "
+	run lab ip -o link show veth-p
+	assert_output --partial "mtu 1400"
+	umount "$PINS/net"
+}
+
+@test "list shows each veth, its bridge and its state" {
+	lab_container c1
+	add_ctr veth-c1 "$c1" 2
+	run lab vethpair list
+	assert_success
+	assert_line --index 0 --regexp '^NAME +BRIDGE +STATE +MTU +PEER$'
+	assert_line --regexp '^veth-c1 +ctr0 +up +1500 +if2 in netnsid [0-9]+$'
+	# the lab's own link is a veth too, on no bridge
+	assert_line --regexp '^eth0 +- +up +1500 '
+}
+
+@test "del removes the pair, and with --bridge the bridge once no port is left; twice is fine" {
+	lab_container c1
+	lab_container c2
+	add_ctr veth-c1 "$c1" 2
+	add_ctr veth-c2 "$c2" 3
+	run lab vethpair -v del veth-c1 --bridge ctr0
+	assert_success
+	assert_output --partial "ctr0 still has 1 port: kept"
+	run lab ip -o link show veth-c1
+	assert_failure
+	run in_ctr "$c1" ip -o link show eth0
+	assert_failure
+	lab vethpair del veth-c2 --bridge ctr0
+	run lab ip -o link show ctr0
+	assert_failure
+	run lab vethpair -v del veth-c2 --bridge ctr0
+	assert_success
+	assert_output "vethpair: RTM_GETLINK(0) {ifname=\"veth-c2\"} = -1 ENODEV (No such device)
+vethpair: veth-c2: no such link, nothing to remove
+vethpair: RTM_GETLINK(0) {ifname=\"ctr0\"} = -1 ENODEV (No such device)"
+}
+
+@test "-v shows each netlink request as it is sent, and where it goes" {
+	lab_container c1
+	run --separate-stderr lab vethpair -v add veth-c1 --netns "$c1" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr 192.168.0.2/24
+	assert_success
+	[[ $stderr == *'RTM_NEWLINK(NLM_F_CREATE|NLM_F_EXCL) {ifname="ctr0", linkinfo={kind="bridge"}} = 0'* ]]
+	[[ $stderr == *'RTM_NEWADDR(NLM_F_CREATE|NLM_F_EXCL) {family=AF_INET, index='*', local=192.168.0.1/24} = 0'* ]]
+	[[ $stderr == *'RTM_NEWLINK(NLM_F_CREATE|NLM_F_EXCL) {ifname="veth-c1", master='*' /* ctr0 */, linkinfo={kind="veth", data={peer={ifname="eth0", net_ns_fd='*'}}}} = 0'* ]]
+	[[ $stderr == *'RTM_NEWADDR(NLM_F_CREATE|NLM_F_EXCL) {family=AF_INET, index=2, local=192.168.0.2/24} /* in the container */ = 0'* ]]
+	[[ $stderr == *'RTM_NEWROUTE(NLM_F_CREATE|NLM_F_EXCL) {family=AF_INET, dst=0.0.0.0/0, gateway=192.168.0.1, oif=2} /* in the container */ = 0'* ]]
+	[[ $stderr == *'setns('*', CLONE_NEWNET) = 0'* ]]
+}
+
+@test "a step that fails undoes the ones before: no pair, no bridge left" {
+	lab_container c1
+	# the kernel refuses a gateway outside the container's subnet
+	run --separate-stderr lab vethpair add veth-c1 --netns "$c1" --bridge ctr0 --bridge-addr 192.168.0.1/24 \
+		--addr 192.168.0.2/24 --gateway 10.0.0.1
+	assert_failure 1
+	[ "$stderr" = "vethpair: cannot add the default route via 10.0.0.1 in the container: Network is unreachable" ]
+	run lab ip -o link show
+	refute_output --partial veth-c1
+	refute_output --partial ctr0
+	run in_ctr "$c1" ip -o link show
+	refute_output --partial eth0
+	# a bridge that was there before stays, and keeps its address
+	lab ip link add ctr0 type bridge
+	lab ip addr add 192.168.0.1/24 dev ctr0
+	run lab vethpair add veth-c1 --netns "$c1" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr 192.168.0.2/24 --gateway 10.0.0.1
+	assert_failure 1
+	run lab ip -4 -o addr show ctr0
+	assert_output --partial 192.168.0.1/24
+}
+
+@test "names that are taken: nothing is made" {
+	lab_container c1
+	add_ctr veth-c1 "$c1" 2
+	lab_container c2
+	expect_errors vethpair \
+		"1|add veth-c1 --netns $c2|veth-c1 exists already here (vethpair del veth-c1)" \
+		"1|add veth-x --netns $c1|the container has a eth0 already (--ifname NAME)" \
+		"1|add veth-x --netns $c2 --bridge eth0|eth0 exists and is not a bridge (it is a veth)" \
+		"1|del eth0x --bridge veth-c1|veth-c1 is not a bridge: not removed"
+	run lab ip -o link show
+	refute_output --partial veth-x
+	run in_ctr "$c2" ip -o link show
+	refute_output --partial eth0
+}
+
+@test "bad input: one line each, status 2 (1 for a namespace that is not there), nothing made" {
+	lab_container c1
+	true &
+	dead=$!
+	wait "$dead"
+	expect_errors vethpair \
+		"2|add a-name-that-is-too-long --netns $c1|NAME 'a-name-that-is-too-long': an interface name is 1 to 15 characters, without '/', ':' or spaces (see vethpair --help)" \
+		"2|add bad/name --netns $c1|NAME 'bad/name': an interface name is 1 to 15 characters, without '/', ':' or spaces (see vethpair --help)" \
+		"2|add v1|add: give the container with --netns PID|FILE (see vethpair --help)" \
+		"2|add v1 --netns $c1 --addr 192.168.0.2|--addr '192.168.0.2': want an IPv4 address with a prefix (192.168.0.2/24) (see vethpair --help)" \
+		"2|add v1 --netns $c1 --addr 192.168.0.300/24|--addr '192.168.0.300/24': want an IPv4 address with a prefix (192.168.0.2/24) (see vethpair --help)" \
+		"2|add v1 --netns $c1 --addr 192.168.0.2/33|--addr '192.168.0.2/33': want an IPv4 address with a prefix (192.168.0.2/24) (see vethpair --help)" \
+		"2|add v1 --netns $c1 --gateway 1.2.3|--gateway '1.2.3': want an IPv4 address (192.168.0.1) (see vethpair --help)" \
+		"2|add v1 --netns $c1 --mtu 67|--mtu '67': want a number from 68 to 65535 (see vethpair --help)" \
+		"2|add v1 --netns $c1 --mtu 65536|--mtu '65536': want a number from 68 to 65535 (see vethpair --help)" \
+		"2|add v1 --netns $c1 --bridge-addr 10.0.0.1/8|--bridge-addr needs --bridge (see vethpair --help)" \
+		"1|add v1 --netns $dead|no process with pid $dead" \
+		"1|add v1 --netns $SCRATCH|--netns $SCRATCH: not a network namespace (give a pid, or a file nsunshare --net=FILE pinned)" \
+		"1|add v1 --netns $SCRATCH/none|--netns $SCRATCH/none: No such file or directory" \
+		"1|add v1 --netns /proc/self/ns/net|--netns /proc/self/ns/net: that is this network namespace, not a container's (start it with nsunshare -n)" \
+		"2|del|del takes one name: vethpair del NAME [--bridge BR] (see vethpair --help)" \
+		"2|del v1 --addr 10.0.0.1/8|del takes only --bridge (see vethpair --help)" \
+		"2|list extra|list takes no argument (see vethpair --help)" \
+		"2|frob|unknown command 'frob' (add, del or list) (see vethpair --help)" \
+		"2||give a command: add, del or list (see vethpair --help)"
+	run lab ip -o link show
+	refute_output --partial v1
+}
