@@ -13,6 +13,7 @@ setup() {
 teardown() {
 	[ "$(id -u)" -ne 0 ] || cgset delete -k "ctrkit-test-san-$$" >/dev/null 2>&1 || true
 	cleanup_scratch
+	lab_down
 }
 
 # clean_run STATUS COMMAND...: runs the command with leak checks on, and
@@ -143,4 +144,25 @@ clean_run() {
 	clean_run 1 cgset delete "$g"
 	clean_run 0 cgset -v delete -k "$g"
 	clean_run 0 cgset delete "$g"
+}
+
+@test "vethpair and portmap: no leak, no error, making, listing and removing" {
+	lab_up
+	lab_container c1
+	clean_run 0 lab vethpair -v add veth-c1 --netns "$c1" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr 192.168.0.2/24
+	clean_run 0 lab vethpair list
+	clean_run 1 lab vethpair add veth-c1 --netns "$c1"
+	clean_run 1 lab vethpair add veth-c2 --netns "$c1" --ifname lo
+	clean_run 0 lab portmap -v masq 192.168.0.0/24
+	clean_run 0 lab portmap add 8080 192.168.0.2:80
+	clean_run 0 lab portmap add 5353 192.168.0.2:53 --proto udp --host-ip 203.0.113.1
+	clean_run 1 lab portmap add 8080 192.168.0.3:80
+	clean_run 0 lab portmap list
+	clean_run 0 lab portmap --dry-run add 1 192.168.0.2:1
+	clean_run 0 lab portmap --iptables masq 10.0.0.0/8
+	clean_run 0 lab portmap del 8080
+	clean_run 0 lab portmap del masq 192.168.0.0/24
+	clean_run 0 lab portmap flush
+	clean_run 2 lab portmap add 0 192.168.0.2:80
+	clean_run 0 lab vethpair del veth-c1 --bridge ctr0
 }
