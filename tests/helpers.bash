@@ -196,18 +196,22 @@ in_ctr() {
 	nsenter-lite -t "$pid" -n -- "$@"
 }
 
-# serve WHERE... -- PORT TEXT: a TCP server that answers each connection
-# with TEXT, in which $SOCAT_PEERADDR is the client's address.
-# WHERE is a command prefix (lab, lab --outside, in_ctr PID).
+# serve WHERE PORT TEXT: a TCP server that answers each connection with
+# TEXT, in which $SOCAT_PEERADDR is the client's address. WHERE is host
+# or outside (the lab's), or a container's pid. The server is started
+# straight, not through a shell function, so that $! is its own pid.
 serve() {
-	local where=() port text
-	while [ "$1" != -- ]; do where+=("$1"); shift; done
-	port=$2 text=$3
-	"${where[@]}" socat "TCP-LISTEN:$port,reuseaddr,fork" "SYSTEM:echo \"$text\"" >/dev/null 2>&1 3>&- &
+	local where=$1 port=$2 text=$3 cmd
+	case $where in
+	host) cmd=("$TOP/scripts/lab" exec) ;;
+	outside) cmd=("$TOP/scripts/lab" exec --outside) ;;
+	*) cmd=(nsenter-lite -t "$where" -n --) ;;
+	esac
+	"${cmd[@]}" socat "TCP-LISTEN:$port,reuseaddr,fork" "SYSTEM:echo \"$text\"" >/dev/null 2>&1 3>&- &
 	CONTAINERS+=("$!")
 	# until it listens
 	for _ in $(seq 50); do
-		"${where[@]}" ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
+		"${cmd[@]}" ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
 		sleep 0.1
 	done
 	echo "no server on port $port" >&2

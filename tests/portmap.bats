@@ -25,7 +25,7 @@ ctr_on_bridge() {
 
 @test "E22: with masquerade, a container reaches the outside, which sees the host's address" {
 	ctr_on_bridge c1 2
-	serve lab --outside -- 7000 'outside sees $SOCAT_PEERADDR'
+	serve outside 7000 'outside sees $SOCAT_PEERADDR'
 	# without NAT the outside has no way back to 192.168.0.2
 	run in_ctr "$c1" timeout 2 socat - TCP:203.0.113.254:7000,connect-timeout=1
 	assert_failure
@@ -41,7 +41,7 @@ ctr_on_bridge() {
 
 @test "E24: a server in a container answers on the host's port, from outside and from the host itself" {
 	ctr_on_bridge c1 2
-	serve in_ctr "$c1" -- 80 'hello from the container to $SOCAT_PEERADDR'
+	serve "$c1" 80 'hello from the container to $SOCAT_PEERADDR'
 	run portmap add 8080 192.168.0.2:80
 	assert_success
 	run lab --outside timeout 5 socat - TCP:203.0.113.1:8080
@@ -58,7 +58,7 @@ ctr_on_bridge() {
 
 @test "udp, and --host-ip: one address of the host only" {
 	ctr_on_bridge c1 2
-	in_ctr "$c1" socat UDP-RECVFROM:53,fork SYSTEM:'echo udp answer' 3>&- &
+	nsenter-lite -t "$c1" -n socat UDP-RECVFROM:53,fork SYSTEM:'echo udp answer' 3>&- &
 	CONTAINERS+=("$!")
 	lab ip addr add 203.0.113.2/24 dev eth0
 	run portmap add 5353 192.168.0.2:53 --proto udp --host-ip 203.0.113.2

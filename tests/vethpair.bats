@@ -178,6 +178,7 @@ vethpair: RTM_GETLINK(0) {ifname=\"ctr0\"} = -1 ENODEV (No such device)"
 		"1|add v1 --netns $SCRATCH|--netns $SCRATCH: not a network namespace (give a pid, or a file nsunshare --net=FILE pinned)" \
 		"1|add v1 --netns $SCRATCH/none|--netns $SCRATCH/none: No such file or directory" \
 		"1|add v1 --netns /proc/self/ns/net|--netns /proc/self/ns/net: that is this network namespace, not a container's (start it with nsunshare -n)" \
+		"1|add v1 --netns 2|--netns /proc/2/ns/net: that is the machine's own network namespace, not a container's" \
 		"2|del|del takes one name: vethpair del NAME [--bridge BR] (see vethpair --help)" \
 		"2|del v1 --addr 10.0.0.1/8|del takes only --bridge (see vethpair --help)" \
 		"2|list extra|list takes no argument (see vethpair --help)" \

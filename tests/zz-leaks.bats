@@ -11,6 +11,9 @@ load helpers
 @test "no container process left running" {
 	run pgrep -a -f 'ctrkit-test-sleep'
 	assert_output ""
+	# the network tests' servers
+	run pgrep -a -x socat
+	assert_output ""
 }
 
 @test "no scratch directory or pinned file left behind" {
