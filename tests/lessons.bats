@@ -10,6 +10,16 @@ check_lesson() {
 	assert_success
 }
 
+# A network lesson that fails half way leaves its lab: take it down,
+# with the containers plugged into it.
+check_net_lesson() {
+	check_lesson "$1" && return 0
+	pkill -KILL -f '^sleep 1000$' || true
+	pkill -KILL -x httpd || true
+	"$TOP/scripts/lab" down
+	return 1
+}
+
 @test "every lesson in lessons/ is checked in this file" {
 	for dir in "$TOP"/lessons/[0-9][0-9]-*/; do
 		n=$(basename "$dir" | cut -c1-2)
@@ -31,6 +41,9 @@ check_lesson() {
 @test "lesson 12: control groups (E16, E17)" {
 	check_lesson 12 || { cgset delete -k ctrkit-c1; return 1; }
 }
+@test "lesson 13: a bridge and veth pairs (E23)" { check_net_lesson 13; }
+@test "lesson 14: NAT masquerade (E22)" { check_net_lesson 14; }
+@test "lesson 15: port mapping with DNAT (E24)" { check_net_lesson 15; }
 
 @test "the lesson runner catches output that differs from the lesson" {
 	need_root
