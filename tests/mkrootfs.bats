@@ -33,6 +33,20 @@ teardown() {
 	assert_output $'42\n2'
 }
 
+@test "--busybox copies the binary from another kind of filesystem (copy_file_range says EXDEV there)" {
+	need_root
+	mkdir "$SCRATCH/shm"
+	mount -t tmpfs ctrkit-test "$SCRATCH/shm"
+	cp /bin/busybox "$SCRATCH/shm/busybox"
+	run --separate-stderr mkrootfs -v --busybox="$SCRATCH/shm/busybox" "$SCRATCH/root"
+	umount "$SCRATCH/shm"
+	assert_success
+	if [ "$(stat -f -c %T "$SCRATCH")" != tmpfs ]; then
+		[[ $stderr == *"/* read and write instead */ = -1 EXDEV"* ]]
+	fi
+	cmp /bin/busybox "$SCRATCH/root/bin/busybox"
+}
+
 @test "--busybox works for an unprivileged user" {
 	tools_for_nobody
 	chmod 777 "$SCRATCH"

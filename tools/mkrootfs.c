@@ -441,8 +441,26 @@ static void copy_binary(const char *from, int rootfd, const char *to)
 	trace(out, "openat(%d, %s, O_WRONLY|O_CREAT|O_EXCL, 0755)", rootfd, quote(to));
 	if (out == -1)
 		die_errno("cannot create %s", to);
+	/* copy_file_range(2) copies inside the kernel, but only between two
+	 * filesystems of the same type (Linux 5.19 and later: EXDEV across
+	 * types, as from 9p to ext4); then read and write do it. */
+	int in_kernel = 1;
 	for (off_t left = st.st_size; left > 0;) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+		char buf[1 << 16];
+		ssize_t n = in_kernel ? copy_file_range(in, NULL, out, NULL, (size_t)left, 0) : -1;
+		if (n == -1 && in_kernel && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
+			trace(-1, "copy_file_range(%d, NULL, %d, NULL, %jd, 0) /* read and write instead */", in, out,
+			      (intmax_t)left);
+			in_kernel = 0;
+			continue;
+		}
+		if (!in_kernel && (n = read(in, buf, sizeof(buf))) > 0) {
+			ssize_t written = write(out, buf, (size_t)n);
+			if (written != n) {
+				errno = written == -1 ? errno : EIO;
+				n = -1;
+			}
+		}
 		if (n <= 0)
 			die_errno("cannot copy %s", from);
 		left -= n;
