@@ -3,6 +3,7 @@
 #   make test       install what is missing, build, run the whole suite
 #   make demo       a short guided demo
 #   make san        build with ASan+UBSan into build-san/ and run the suite on it
+#   make test-v2    the VM lane: the tests on Debian's kernel with cgroup v2 only
 #   make install    PREFIX=/usr/local DESTDIR= : tools and man pages
 #   make clean
 
@@ -54,6 +55,10 @@ deps:
 test: deps all
 	@scripts/test
 
+test-v2: deps all
+	@scripts/deps vm
+	@scripts/vm
+
 demo: deps all
 	@scripts/demo
 
@@ -77,7 +82,7 @@ install: all
 	install -m 644 $(wildcard tools/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf bin build-san
+	rm -rf bin build-san build-vm
 
-.PHONY: all deps test demo san install clean
+.PHONY: all deps test test-v2 demo san install clean
 .SECONDARY:

@@ -109,3 +109,15 @@ tools() {
 	run bash -c 'ls -d /tmp/ctrkit-demo.* 2>/dev/null; grep ctrkit-demo /proc/self/mountinfo'
 	assert_output ""
 }
+
+@test "scripts/vm: the lane's files exist; a missing file is refused before anything boots" {
+	run "$TOP/scripts/vm" --list
+	assert_success
+	[ "${#lines[@]}" -ge 10 ]
+	for f in "${lines[@]}"; do [ -f "$TOP/$f" ]; done
+	assert_line tests/cgset.bats
+	assert_line tests/lessons.bats
+	run "$TOP/scripts/vm" tests/no-such.bats
+	assert_failure 1
+	assert_output "vm: no test file tests/no-such.bats"
+}
