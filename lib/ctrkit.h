@@ -122,6 +122,12 @@ struct idmap {
 /* Parses "OUTER,INNER,COUNT" (util-linux 2.38) or "INNER:OUTER:COUNT"
  * (util-linux 2.39 and later); 0, or -1 if malformed. */
 int parse_idmap(const char *s, struct idmap *map);
+/* Is name one the kernel takes for a network interface: 1 to 15 bytes,
+ * not "." or "..", without '/', ':' or white space? */
+int valid_ifname(const char *name);
+/* Appends word to words (n of them so far); dies (usage) past max. For
+ * tools whose options and words come in any order. */
+void add_word(const char *words[], int *n, int max, const char *word);
 /* A dotted IPv4 address ("192.168.0.1"); 0, or -1 if it is not one. */
 int parse_ipv4(const char *s, struct in_addr *addr);
 /* "192.168.0.2/24": the address and the prefix length (0..32); 0, or -1

@@ -96,6 +96,19 @@ bad:
 	return -1;
 }
 
+int valid_ifname(const char *name)
+{
+	return *name && strlen(name) < 16 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       !strpbrk(name, "/: \t\n");
+}
+
+void add_word(const char *words[], int *n, int max, const char *word)
+{
+	if (*n == max)
+		die_usage("too many arguments: '%s'", word);
+	words[(*n)++] = word;
+}
+
 int parse_ipv4(const char *s, struct in_addr *addr)
 {
 	/* inet_pton takes exactly four decimal parts: no "10.1", no hex. */

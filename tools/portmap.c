@@ -444,11 +444,7 @@ int main(int argc, char *argv[])
 	 * hand each word back as option 1. */
 	while ((c = getopt_long(argc, argv, "-:p:o:nvh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 1:
-			if (nwords == (int)LEN(words))
-				die_usage("too many arguments: '%s'", optarg);
-			words[nwords++] = optarg;
-			break;
+		case 1: add_word(words, &nwords, LEN(words), optarg); break;
 		case 'p':
 			if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0)
 				die_usage("--proto '%s': tcp or udp", optarg);
@@ -463,7 +459,8 @@ int main(int argc, char *argv[])
 			break;
 		}
 		case 'o':
-			if (!*optarg || strlen(optarg) > 15 || strpbrk(optarg, "/: \t\"\\"))
+			/* and no quote: the name goes into nft text in quotes */
+			if (!valid_ifname(optarg) || strpbrk(optarg, "\"\\"))
 				die_usage("--out '%s': not an interface name", optarg);
 			out = optarg;
 			break;
@@ -475,10 +472,8 @@ int main(int argc, char *argv[])
 		default: bad_option(argv, c);
 		}
 	}
-	for (; optind < argc && nwords < (int)LEN(words); optind++) /* after "--" */
-		words[nwords++] = argv[optind];
-	if (optind < argc)
-		die_usage("too many arguments: '%s'", argv[optind]);
+	while (optind < argc) /* after "--" */
+		add_word(words, &nwords, LEN(words), argv[optind++]);
 	if (nwords == 0)
 		die_usage("give a command: masq, add, del, list or flush");
 

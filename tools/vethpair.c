@@ -269,12 +269,9 @@ static int change_addr(struct nl *nl, int add, int index, struct in_addr addr, i
 
 /* ---- arguments ---- */
 
-/* The kernel takes an interface name of 1 to 15 bytes without '/', ':'
- * or white space, and not "." or "..". */
 static void check_ifname(const char *what, const char *name)
 {
-	if (!*name || strlen(name) >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
-	    strpbrk(name, "/: \t\n"))
+	if (!valid_ifname(name))
 		die_usage("%s '%s': an interface name is 1 to 15 characters, without '/', ':' or spaces", what, name);
 }
 
@@ -559,7 +556,7 @@ int main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { .ifname = "eth0" };
-	char *words[3];
+	const char *words[3];
 	int nwords = 0, c;
 
 	progname = "vethpair";
@@ -568,11 +565,7 @@ int main(int argc, char *argv[])
 	 * a leading '-', getopt_long hands each word back as option 1. */
 	while ((c = getopt_long(argc, argv, "-:n:b:a:g:i:m:vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 1:
-			if (nwords == (int)LEN(words))
-				die_usage("too many arguments: '%s'", optarg);
-			words[nwords++] = optarg;
-			break;
+		case 1: add_word(words, &nwords, LEN(words), optarg); break;
 		case 'n': o.netns = optarg; break;
 		case 'b': check_ifname("--bridge", optarg); o.bridge = optarg; break;
 		case OPT_BRIDGE_ADDR:
@@ -604,10 +597,8 @@ int main(int argc, char *argv[])
 		default: bad_option(argv, c);
 		}
 	}
-	for (; optind < argc && nwords < (int)LEN(words); optind++) /* after "--" */
-		words[nwords++] = argv[optind];
-	if (optind < argc)
-		die_usage("too many arguments: '%s'", argv[optind]);
+	while (optind < argc) /* after "--" */
+		add_word(words, &nwords, LEN(words), argv[optind++]);
 	if (nwords == 0)
 		die_usage("give a command: add, del or list");
 	const char *cmd = words[0];
