@@ -137,7 +137,8 @@ static size_t objects(json_object *answer, const char *kind, json_object ***out)
 		return 0;
 	for (size_t i = 0; i < json_object_array_length(list); i++)
 		if (json_object_object_get_ex(json_object_array_get_idx(list, i), kind, &o)) {
-			*out = realloc(*out, (n + 1) * sizeof(**out));
+			if (!(*out = realloc(*out, (n + 1) * sizeof(**out))))
+				die("out of memory");
 			(*out)[n++] = o;
 		}
 	return n;
