@@ -32,7 +32,7 @@ load helpers
 }
 
 @test "no overlay left mounted by a test, a lesson or the demo" {
-	run bash -c "grep ' - overlay ' /proc/self/mountinfo | grep ctrkit"
+	run bash -c "grep ' - overlay ' /proc/self/mountinfo | grep -E 'ctrkit-test|ctrkit-lesson|ctrkit-demo|ctrkit-bench'"
 	assert_output ""
 }
 
