@@ -189,6 +189,12 @@ lab_container() {
 	printf -v "$1" %s "$pid"
 }
 
+# add_ctr VETH PID N: container PID on bridge ctr0 (192.168.0.1/24, made
+# when missing) as 192.168.0.N, through a veth pair named VETH.
+add_ctr() {
+	lab vethpair add "$1" --netns "$2" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr "192.168.0.$3/24"
+}
+
 # in_ctr PID CMD...: runs CMD in the container's network namespace.
 in_ctr() {
 	local pid=$1

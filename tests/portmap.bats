@@ -20,7 +20,7 @@ portmap() {
 # A container on bridge ctr0 at 192.168.0.$2; its pid in the variable $1.
 ctr_on_bridge() {
 	lab_container "$1"
-	lab vethpair add "veth-$2" --netns "${!1}" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr "192.168.0.$2/24"
+	add_ctr "veth-$2" "${!1}" "$2"
 }
 
 @test "E22: with masquerade, a container reaches the outside, which sees the host's address" {

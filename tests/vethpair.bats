@@ -20,11 +20,6 @@ vethpair() {
 	"$TOP/scripts/lab" exec vethpair "$@"
 }
 
-# add_ctr NAME PID N: container PID on bridge ctr0 as 192.168.0.N.
-add_ctr() {
-	lab vethpair add "$1" --netns "$2" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr "192.168.0.$3/24"
-}
-
 @test "E23: two containers on the bridge ping each other and the bridge" {
 	lab_container c1
 	lab_container c2
