@@ -2,8 +2,10 @@
  *
  * Only what two or more tools share lives here: messages and traces,
  * running a command and passing its status on, the namespace table,
- * parsers, and small /proc readers. Each function has its contract on
- * the line above it. Tools call the kernel themselves; lib only prints.
+ * parsers, and small file readers and writers. Each function has its
+ * contract on the line above it. A lib function that makes a kernel call
+ * a learner should see (an execve, a cgroup or /proc file read or
+ * written) traces it with -v, as the tools do their own.
  */
 #ifndef CTRKIT_H
 #define CTRKIT_H
@@ -138,8 +140,8 @@ int parse_signal(const char *s);
 
 /* ---- proc.c: small files ------------------------------------------ */
 
-/* Reads a small file into buf (NUL-terminated, trailing newline kept);
- * returns its length, or -1 with errno. */
+/* Reads a small file into buf (NUL-terminated, trailing newline kept),
+ * tracing the open and the read; returns its length, or -1 with errno. */
 ssize_t read_file(const char *path, char *buf, size_t size);
 /* Opens path for writing (O_TRUNC, as the shell's > does) and writes
  * data in one write(2), tracing both calls; 0, or -1 with errno. This is

@@ -13,6 +13,7 @@ ssize_t read_file(const char *path, char *buf, size_t size)
 	size_t len = 0;
 	ssize_t n;
 
+	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(path));
 	if (fd == -1)
 		return -1;
 	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) != 0) {
@@ -20,6 +21,7 @@ ssize_t read_file(const char *path, char *buf, size_t size)
 			if (errno == EINTR)
 				continue;
 			int err = errno;
+			trace(-1, "read(%d, ..., %zu)", fd, size - 1 - len);
 			close(fd);
 			errno = err;
 			return -1;
@@ -27,6 +29,13 @@ ssize_t read_file(const char *path, char *buf, size_t size)
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
+	if (verbose) { /* the first line of what was read, as strace shows it */
+		size_t first = strcspn(buf, "\n");
+		char shown[80];
+		snprintf(shown, sizeof(shown), "%.*s", (int)first, buf);
+		trace((long)len, "read(%d, %s%s, %zu)", fd, quote(shown),
+		      first + 1 < len ? "..." : "", size - 1);
+	}
 	close(fd);
 	return (ssize_t)len;
 }

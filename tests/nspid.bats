@@ -45,8 +45,11 @@ teardown() {
 	start_container -p -f
 	run --separate-stderr nspid -v "$CTR"
 	assert_success
-	[[ ${stderr_lines[0]} == "nspid: openat(AT_FDCWD, \"/proc/$CTR/ns/pid\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
-	[[ ${stderr_lines[1]} == "nspid: ioctl("[0-9]*", NS_GET_PARENT) = "[0-9]* ]]
+	# after the read of /proc/PID/status (its NSpid line): the open of
+	# the pid namespace, then the first step up
+	[[ ${stderr_lines[0]} == "nspid: openat(AT_FDCWD, \"/proc/$CTR/status\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
+	[[ ${stderr_lines[2]} == "nspid: openat(AT_FDCWD, \"/proc/$CTR/ns/pid\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
+	[[ ${stderr_lines[3]} == "nspid: ioctl("[0-9]*", NS_GET_PARENT) = "[0-9]* ]]
 }
 
 @test "bad input: dead pid 1, bad pid 2, no pid 2" {

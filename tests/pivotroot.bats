@@ -143,7 +143,11 @@ container() {
 @test "-v shows the mounts and the pivot in strace's syntax" {
 	run --separate-stderr container -v "$SCRATCH/root" true
 	assert_success
-	[ "${stderr_lines[0]}" = 'pivotroot: mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL) = 0' ]
+	# the first mount makes every mount private (before it: the reads
+	# that check this is not the host's mount namespace)
+	local mounts
+	mounts=$(grep '^pivotroot: mount(' <<<"$stderr")
+	[ "${mounts%%$'\n'*}" = 'pivotroot: mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL) = 0' ]
 	[[ $stderr == *'pivotroot: mount("proc", "/proc/self/fd/'[0-9]*'", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL) /* /proc */ = 0'* ]]
 	[[ $stderr == *'pivotroot: pivot_root(".", ".") = 0'*'pivotroot: umount2(".", MNT_DETACH) = 0'* ]]
 }

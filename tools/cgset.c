@@ -88,27 +88,6 @@ static int has_word(const char *list, const char *word)
 	return 0;
 }
 
-/* Reads a cgroup file into buf, showing the open and the read with -v. */
-static ssize_t read_cgfile(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n, len = 0;
-
-	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(path));
-	if (fd == -1)
-		return -1;
-	while ((size_t)len < size - 1 && (n = read(fd, buf + len, size - 1 - (size_t)len)) > 0)
-		len += n;
-	buf[len] = '\0';
-	if (verbose) {
-		char shown[80];
-		snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(buf, "\n"), buf);
-		trace(len, "read(%d, %s%s, %zu)", fd, quote(shown), strchr(buf, '\n') && buf[strcspn(buf, "\n") + 1] ? "..." : "", size - 1);
-	}
-	close(fd);
-	return len;
-}
-
 /* Is path the root of a v2 (or v1) hierarchy? statfs(2) tells by the
  * filesystem's magic number; a mimic tree by the files each kind has. */
 static int is_cgroup(const char *path, int version)
@@ -139,7 +118,7 @@ static void add_hierarchy(const char *mount, int version, const char *controller
 	if (version == 2) {
 		char path[PATH_MAX + 32];
 		snprintf(path, sizeof(path), "%s/cgroup.controllers", mount);
-		if (read_cgfile(path, h->controllers, sizeof(h->controllers)) == -1)
+		if (read_file(path, h->controllers, sizeof(h->controllers)) == -1)
 			die_errno("cannot read %s", path);
 		h->controllers[strcspn(h->controllers, "\n")] = '\0';
 	}
@@ -353,7 +332,7 @@ static void info(void)
 	}
 	printf("\n\nthis process (/proc/self/cgroup):\n");
 	char own[4096];
-	if (read_cgfile("/proc/self/cgroup", own, sizeof(own)) == -1)
+	if (read_file("/proc/self/cgroup", own, sizeof(own)) == -1)
 		die_errno("cannot read /proc/self/cgroup");
 	for (char *save = NULL, *l = strtok_r(own, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		printf("  %s\n", l);
@@ -392,7 +371,7 @@ static void copy_parent_file(const char *parent, const char *dir, const char *fi
 
 	snprintf(from, sizeof(from), "%s/%s", parent, file);
 	snprintf(to, sizeof(to), "%s/%s", dir, file);
-	if (read_cgfile(from, value, sizeof(value)) == -1)
+	if (read_file(from, value, sizeof(value)) == -1)
 		die_errno("cannot read %s", from);
 	value[strcspn(value, "\n")] = '\0';
 	if (write_file(to, value) == -1)
@@ -407,7 +386,7 @@ static void enable_controllers(const struct hierarchy *u, const char *parent)
 	char file[PATH_MAX + 32], have[256], missing[128] = "";
 
 	snprintf(file, sizeof(file), "%s/cgroup.subtree_control", parent);
-	if (read_cgfile(file, have, sizeof(have)) == -1)
+	if (read_file(file, have, sizeof(have)) == -1)
 		die_errno("cannot read %s", file);
 	for (size_t i = 0; i < LEN(managed); i++)
 		if (home_of(managed[i]) == u && !has_word(have, managed[i]))
@@ -562,7 +541,7 @@ static long long read_number(const char *path)
 {
 	char buf[64];
 
-	if (read_cgfile(path, buf, sizeof(buf)) == -1)
+	if (read_file(path, buf, sizeof(buf)) == -1)
 		die_errno("cannot read %s", path);
 	if (strncmp(buf, "max", 3) == 0)
 		return -1;
@@ -773,7 +752,7 @@ static void get(const char *name, const char *key)
 		long long quota, period;
 		if (v2) { /* cpu.max: "QUOTA PERIOD" or "max PERIOD" */
 			controller_file(path, sizeof(path), name, "cpu", "cpu.max");
-			if (read_cgfile(path, buf, sizeof(buf)) == -1)
+			if (read_file(path, buf, sizeof(buf)) == -1)
 				die_errno("cannot read %s", path);
 			quota = strncmp(buf, "max", 3) == 0 ? -1 : strtoll(buf, NULL, 10);
 			period = strtoll(buf + strcspn(buf, " "), NULL, 10);
@@ -794,7 +773,7 @@ static void get(const char *name, const char *key)
 	} else if (strcmp(key, "cpuset") == 0 || raw_file(path, sizeof(path), name, key)) {
 		if (strcmp(key, "cpuset") == 0)
 			controller_file(path, sizeof(path), name, "cpuset", "cpuset.cpus");
-		if (read_cgfile(path, buf, sizeof(buf)) == -1)
+		if (read_file(path, buf, sizeof(buf)) == -1)
 			die_errno("cannot read %s", path);
 		fputs(buf, stdout);
 	} else {
@@ -883,7 +862,7 @@ static void add(const char *name, pid_t pid)
 
 	need_group(name);
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if (read_cgfile(path, own, sizeof(own)) == -1)
+	if (read_file(path, own, sizeof(own)) == -1)
 		die_errno("cannot read %s", path);
 	snprintf(value, sizeof(value), "%d", (int)pid);
 	for (size_t i = 0; i < nhier; i++) {
@@ -947,7 +926,7 @@ static long long field(const char *path, const char *key)
 	char buf[4096];
 	size_t n = strlen(key);
 
-	if (access(path, F_OK) == -1 || read_cgfile(path, buf, sizeof(buf)) == -1)
+	if (read_file(path, buf, sizeof(buf)) == -1)
 		return -2;
 	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
 		if (strncmp(l, key, n) == 0 && l[n] == ' ')
@@ -1098,7 +1077,7 @@ static void kill_group(const char *name)
 		if (access(path, F_OK) == 0) {
 			write_value(path, "FROZEN");
 			for (int i = 0; i < 100 && !frozen; i++) {
-				frozen = read_cgfile(path, state, sizeof(state)) > 0 && strncmp(state, "FROZEN", 6) == 0;
+				frozen = read_file(path, state, sizeof(state)) > 0 && strncmp(state, "FROZEN", 6) == 0;
 				if (!frozen)
 					sleep_ms(10);
 			}
