@@ -100,6 +100,12 @@ const struct nstype *nstype_by_name(const char *name);
 const struct nstype *nstype_by_flag(int flag);
 /* Inode of /proc/PID/ns/FILE (pid 0 means self); -1 and errno on failure. */
 int ns_inode(pid_t pid, const char *file, ino_t *ino);
+/* Is the namespace of kind FILE ("mnt", "net") with inode ino the
+ * machine's own? Kernel threads never leave the first namespaces, so
+ * pid 2 shows them when /proc shows it is kthreadd; pid 1, the init of
+ * the machine (or of the caller's pid namespace), counts too unless it
+ * is the caller. A tool that must never act on the machine asks this. */
+int is_machine_ns(const char *file, ino_t ino);
 
 /* ---- parse.c: arguments ------------------------------------------- */
 

@@ -1,9 +1,11 @@
-/* ns.c: the eight kinds of namespace, by name and by clone flag. */
+/* ns.c: the eight kinds of namespace, by name and by clone flag; which
+ * namespaces are the machine's own. */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctrkit.h"
 
@@ -57,4 +59,15 @@ int ns_inode(pid_t pid, const char *file, ino_t *ino)
 		return -1;
 	*ino = st.st_ino;
 	return 0;
+}
+
+int is_machine_ns(const char *file, ino_t ino)
+{
+	char comm[32];
+	ino_t theirs;
+
+	if (read_file("/proc/2/comm", comm, sizeof(comm)) > 0 && strcmp(comm, "kthreadd\n") == 0 &&
+	    ns_inode(2, file, &theirs) == 0 && theirs == ino)
+		return 1;
+	return getpid() != 1 && ns_inode(1, file, &theirs) == 0 && theirs == ino;
 }

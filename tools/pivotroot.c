@@ -245,24 +245,16 @@ static void mount_volume(int rootfd, const struct volume *v)
 
 /* Refuses the mount namespace the machine's own processes live in: a
  * pivot_root there would move every process on the machine into
- * NEWROOT. Kernel threads (kthreadd is pid 2) stay in the first mount
- * namespace; pid 1 is the init of ours, unless it is us. */
+ * NEWROOT. */
 static void refuse_host_namespace(void)
 {
-	char comm[32];
-	ino_t ours, theirs;
+	ino_t ours;
 
 	if (ns_inode(0, "mnt", &ours) == -1)
 		die_errno("cannot read /proc/self/ns/mnt");
-	if (read_file("/proc/2/comm", comm, sizeof(comm)) > 0 && strcmp(comm, "kthreadd\n") == 0 &&
-	    ns_inode(2, "mnt", &theirs) == 0 && theirs == ours)
-		goto refuse;
-	if (getpid() != 1 && ns_inode(1, "mnt", &theirs) == 0 && theirs == ours)
-		goto refuse;
-	return;
-refuse:
-	die("refusing to run in the host's mount namespace: pivot_root would move every process into "
-	    "the new root (run it under nsunshare -m)");
+	if (is_machine_ns("mnt", ours))
+		die("refusing to run in the host's mount namespace: pivot_root would move every process into "
+		    "the new root (run it under nsunshare -m)");
 }
 
 /* The command from fd N: arguments separated (or ended) by NUL bytes. */

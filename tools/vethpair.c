@@ -294,19 +294,15 @@ static int open_netns(const char *spec)
 	/* NS_GET_NSTYPE (Linux 4.11) says what kind of namespace an fd is. */
 	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
 		die("--netns %s: not a network namespace (give a pid, or a file nsunshare --net=FILE pinned)", file);
-	struct stat ours, init, theirs;
+	struct stat ours, theirs;
 	if (fstat(fd, &theirs) == -1)
 		die_errno("--netns %s", file);
 	if (stat("/proc/self/ns/net", &ours) == 0 && ours.st_ino == theirs.st_ino)
 		die("--netns %s: that is this network namespace, not a container's (start it with nsunshare -n)", file);
-	/* The machine's own network namespace is the kernel threads' (pid 2
-	 * is kthreadd), and usually pid 1's: an end put there would be an
-	 * interface on the machine itself, which a lesson or a test must
-	 * never make (a wrong pid is an easy slip). */
-	char comm[32];
-	const char *init_ns = read_file("/proc/2/comm", comm, sizeof(comm)) > 0 && strcmp(comm, "kthreadd\n") == 0
-				      ? "/proc/2/ns/net" : "/proc/1/ns/net";
-	if (stat(init_ns, &init) == 0 && init.st_ino == theirs.st_ino && init.st_dev == theirs.st_dev)
+	/* An end put in the machine's own namespace would be an interface
+	 * on the machine itself, which a lesson or a test must never make
+	 * (a wrong pid is an easy slip). */
+	if (is_machine_ns("net", theirs.st_ino))
 		die("--netns %s: that is the machine's own network namespace, not a container's", file);
 	return fd;
 }
