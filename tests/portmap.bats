@@ -138,6 +138,9 @@ sysctl -w net.ipv4.ip_forward=1"
 	run portmap --iptables masq 192.168.0.0/24
 	assert_output "iptables -t nat -A POSTROUTING -s 192.168.0.0/24 ! -d 192.168.0.0/24 -j MASQUERADE
 sysctl -w net.ipv4.ip_forward=1"
+	run portmap --iptables flush
+	assert_line --index 0 "# these empty the whole chains, other programs' rules too"
+	assert_line "iptables -t nat -F POSTROUTING"
 	run lab nft list tables
 	assert_output ""
 }

@@ -411,7 +411,9 @@ static void flush(void)
 	const char *why;
 
 	if (iptables) {
-		printf("iptables -t nat -F PREROUTING\niptables -t nat -F OUTPUT\niptables -t nat -F POSTROUTING\n");
+		/* iptables has no table of ours to drop: -F empties whole chains */
+		printf("# these empty the whole chains, other programs' rules too\n"
+		       "iptables -t nat -F PREROUTING\niptables -t nat -F OUTPUT\niptables -t nat -F POSTROUTING\n");
 		return;
 	}
 	if (!table_exists()) {
