@@ -61,4 +61,8 @@ machine() {
 	assert_output "lab: lab ctrkit-test-nolab is not up (scripts/lab up)"
 	run "$TOP/scripts/lab" frob
 	assert_failure 2
+	assert_output "lab: unknown command 'frob' (up, down, exec or show)"
+	run "$TOP/scripts/lab"
+	assert_failure 2
+	assert_output "lab: give a command: up, down, exec or show (scripts/lab --help)"
 }
