@@ -11,6 +11,7 @@
 #define CTRKIT_H
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
@@ -62,6 +63,18 @@ const char *clone_flags_str(int flags);
 /* "MS_NOSUID|MS_NODEV" for mount(2) flags, in strace's order. */
 const char *mount_flags_str(unsigned long flags);
 
+/* ---- stop.c: undo on SIGINT, SIGTERM, SIGHUP ---------------------- */
+
+/* The stop signal caught by catch_stop_signals(), or 0. */
+extern volatile sig_atomic_t stop_signal;
+/* Catches SIGINT, SIGTERM and SIGHUP (unless ignored) with a handler that
+ * only records the signal, without SA_RESTART: a blocked call returns
+ * EINTR. From then on die() exits 128+N, so atexit() undo handlers run. */
+void catch_stop_signals(void);
+/* If a stop signal came: "TOOL: stopped by SIGTERM: undoing what was
+ * done" and exit(128+N), which runs the atexit() undo handlers. */
+void check_stop(void);
+
 /* ---- exec.c: running a command, passing its status on ------------ */
 
 /* Finds name in PATH as execvp would (a name with '/' is taken as is).
@@ -77,6 +90,11 @@ char **command_or_shell(char *argv[], char **path);
 /* Traces and calls execve(path, argv, environ); on failure dies with
  * 127 if the file is gone, 126 otherwise. */
 noreturn void exec_command(const char *path, char *const argv[]);
+/* Marks every fd from first up close-on-exec: close_range(first, ~0U,
+ * CLOSE_RANGE_CLOEXEC), as runc does, so no fd the caller passed down
+ * (a host directory, a socket) reaches the command; traced; dies on
+ * failure. */
+void cloexec_fds_from(unsigned int first);
 /* The shell status for a waitpid() status: N, or 128+N for signal N. */
 int exit_status(int wstatus);
 /* Waits for pid, retrying on EINTR; dies if waitpid fails. */

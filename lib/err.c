@@ -25,6 +25,12 @@ static void vmessage(const char *fmt, va_list ap, int err, const char *hint)
 	fputc('\n', stderr);
 }
 
+/* A stop signal turns any failure into "ended by that signal". */
+static noreturn void exit_failed(void)
+{
+	exit(stop_signal ? 128 + stop_signal : exit_failure);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -32,7 +38,7 @@ void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(fmt, ap, 0, NULL);
 	va_end(ap);
-	exit(exit_failure);
+	exit_failed();
 }
 
 void die_errno(const char *fmt, ...)
@@ -43,7 +49,7 @@ void die_errno(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(fmt, ap, err, NULL);
 	va_end(ap);
-	exit(exit_failure);
+	exit_failed();
 }
 
 void die_errno_hint(const char *hint, const char *fmt, ...)
@@ -54,7 +60,7 @@ void die_errno_hint(const char *hint, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(fmt, ap, err, hint);
 	va_end(ap);
-	exit(exit_failure);
+	exit_failed();
 }
 
 void die_usage(const char *fmt, ...)

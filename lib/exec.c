@@ -1,6 +1,9 @@
 /* exec.c: find and run a command, and hand its exit status on. */
 #include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +134,30 @@ int wait_child(pid_t pid)
 		if (errno != EINTR)
 			die_errno("waitpid(%d)", (int)pid);
 	return wstatus;
+}
+
+void cloexec_fds_from(unsigned int first)
+{
+	if (trace(close_range(first, ~0U, CLOSE_RANGE_CLOEXEC), "close_range(%u, %u, CLOSE_RANGE_CLOEXEC)",
+		  first, ~0U) == 0)
+		return;
+	if (errno != EINVAL && errno != ENOSYS)
+		die_errno("close_range(%u, ~0U, CLOSE_RANGE_CLOEXEC)", first);
+	/* Before Linux 5.11: one fcntl(2) per open fd, found in /proc. */
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *d;
+	if (!dir)
+		die_errno("cannot list /proc/self/fd to close inherited fds");
+	while ((d = readdir(dir))) {
+		char *end;
+		long fd = strtol(d->d_name, &end, 10);
+
+		if (*end || end == d->d_name || fd < (long)first || fd == dirfd(dir))
+			continue;
+		if (trace(fcntl((int)fd, F_SETFD, FD_CLOEXEC), "fcntl(%ld, F_SETFD, FD_CLOEXEC)", fd) == -1)
+			die_errno("fcntl(%ld, F_SETFD, FD_CLOEXEC)", fd);
+	}
+	closedir(dir);
 }
 
 void exit_like(int wstatus)
