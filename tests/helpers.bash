@@ -56,15 +56,16 @@ start_container() {
 	CONTAINERS+=("$CTR")
 }
 
-# Prints the pid of the ctrkit-test-sleep process that $1 is or that
-# descends from it, once it runs (waits up to 5 s).
+# Prints the pid of the ctrkit-test-sleep process (or of the command
+# named $2: "sleep" in a busybox rootfs) that $1 is or that descends from
+# it, once it runs (waits up to 5 s).
 wait_for_sleeper() {
-	local top=$1 pid pids
+	local top=$1 name=${2:-ctrkit-test-sleep} pid pids
 	for _ in $(seq 50); do
 		pids=$top
 		while [ -n "$pids" ]; do
 			for pid in $pids; do
-				if [ "$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | head -n 1)" = ctrkit-test-sleep ]; then
+				if [ "$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | head -n 1)" = "$name" ]; then
 					echo "$pid"
 					return 0
 				fi
@@ -74,7 +75,7 @@ wait_for_sleeper() {
 		kill -0 "$top" 2>/dev/null || break # it failed: no point waiting
 		sleep 0.1
 	done
-	echo "no ctrkit-test-sleep started under $top" >&2
+	echo "no $name started under $top" >&2
 	return 1
 }
 

@@ -69,7 +69,9 @@ teardown() {
 	[[ ${stderr_lines[0]} == "nsenter-lite: pidfd_open($CTR, 0) = "[0-9]* ]]
 	fd=${stderr_lines[0]##* = }
 	[ "${stderr_lines[1]}" = "nsenter-lite: setns($fd, CLONE_NEWUTS|CLONE_NEWNET) = 0" ]
-	[[ ${stderr_lines[2]} == 'nsenter-lite: execve("'*'/true", ["true"], '* ]]
+	# Every fd above 2 is marked close-on-exec before the command runs.
+	[ "${stderr_lines[2]}" = "nsenter-lite: close_range(3, 4294967295, CLOSE_RANGE_CLOEXEC) = 0" ]
+	[[ ${stderr_lines[3]} == 'nsenter-lite: execve("'*'/true", ["true"], '* ]]
 }
 
 @test "--net=FILE joins a pinned namespace, one setns per file" {
@@ -164,4 +166,123 @@ teardown() {
 	run --separate-stderr as_nobody nsenter-lite --net="/proc/$CTR/ns/net" true
 	assert_failure 1
 	[[ $stderr == "nsenter-lite: cannot open /proc/$CTR/ns/net: Permission denied"* ]]
+}
+
+# A container pivoted into a busybox rootfs: CTR is its pid 1 (sleep).
+start_pivoted() {
+	busybox_rootfs "$SCRATCH/root"
+	nsunshare -p -m -f pivotroot "$SCRATCH/root" sleep 1000 >/dev/null 2>&1 3>&- &
+	CONTAINERS+=("$!")
+	CTR=$(wait_for_sleeper "$!" sleep)
+	CONTAINERS+=("$CTR")
+}
+
+@test "a program only the container's mount namespace has runs, by path and through PATH, as with nsenter" {
+	need_root
+	mkdir "$SCRATCH/inside"
+	# The container mounts a tmpfs of its own on $SCRATCH/inside, with a
+	# program in it: the host sees the empty directory.
+	start_container -m -- sh -c "mount -t tmpfs ctrkit-test '$SCRATCH/inside' &&
+		printf '#!/bin/sh\necho only inside\n' >'$SCRATCH/inside/onlyhere' &&
+		chmod +x '$SCRATCH/inside/onlyhere' && exec ctrkit-test-sleep"
+	[ ! -e "$SCRATCH/inside/onlyhere" ]
+	for how in "$SCRATCH/inside/onlyhere" onlyhere; do
+		run env PATH="$SCRATCH/inside:$PATH" nsenter -t "$CTR" -m "$how"
+		assert_success
+		assert_output "only inside"
+		run env PATH="$SCRATCH/inside:$PATH" nsenter-lite -t "$CTR" -m "$how"
+		assert_success
+		assert_output "only inside"
+	done
+}
+
+@test "-r without -w starts at / of the container's root, never in the host's directory" {
+	need_root
+	start_pivoted
+	cd "$SCRATCH"
+	run nsenter -t "$CTR" -m -p -r sh -c 'pwd; ls -d bin'
+	want=$output
+	assert_line --index 0 /
+	run nsenter-lite -t "$CTR" -m -p -r sh -c 'pwd; ls -d bin'
+	assert_success
+	assert_output "$want"
+	# Without -m too: the working directory is inside the new root, so
+	# ".." cannot climb out of it.
+	run nsenter-lite -t "$CTR" -r sh -c 'cd ../../..; pwd; ls /bin/busybox'
+	assert_success
+	assert_output "$(printf '/\n/bin/busybox')"
+}
+
+@test "host directories the caller left open on fds do not reach the command (CVE-2024-21626)" {
+	need_root
+	start_pivoted
+	# The caller holds the host's / and /etc on fds 5 and 7, and a file on 9.
+	run bash -c "exec 5</ 7</etc 9<'$BATS_TEST_FILENAME'
+		nsenter-lite -t '$CTR' -a sh -c 'ls /proc/\$\$/fd; ls /proc/\$\$/fd/5/ /proc/\$\$/fd/7/'"
+	assert_failure
+	assert_line --index 0 0
+	assert_line --index 1 1
+	assert_line --index 2 2
+	refute_line 5
+	refute_line 7
+	refute_line 9
+	refute_output --partial passwd
+	# --preserve-fds=N passes fds 3 to 3+N-1 on, as runc exec does.
+	run bash -c "exec 3</dev/null 4</etc
+		nsenter-lite --preserve-fds=2 -t '$CTR' -a sh -c 'ls /proc/\$\$/fd | tr \"\\n\" \" \"'"
+	assert_success
+	assert_output "0 1 2 3 4 "
+}
+
+@test "SIGTERM to the waiting nsenter-lite reaches the command; both end, 143 as with nsenter" {
+	need_root
+	start_pivoted
+	for tool in nsenter nsenter-lite; do
+		"$tool" -t "$CTR" -m -p sleep 300 3>&- &
+		parent=$!
+		CONTAINERS+=("$parent")
+		child=$(wait_for_sleeper "$parent" sleep)
+		CONTAINERS+=("$child")
+		kill -TERM "$parent"
+		st=0
+		wait "$parent" || st=$?
+		[ "$st" -eq 143 ] || { echo "$tool: status $st"; return 1; }
+		if [ "$tool" = nsenter-lite ]; then
+			# util-linux leaves the command running; we forwarded the
+			# signal, so it is gone.
+			for _ in $(seq 30); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+			run ! kill -0 "$child"
+		fi
+	done
+}
+
+@test "when the command stops, nsenter-lite stops too, and SIGCONT wakes both, as with nsenter" {
+	need_root
+	start_pivoted
+	for tool in nsenter nsenter-lite; do
+		"$tool" -t "$CTR" -m -p sleep 300 3>&- &
+		parent=$!
+		CONTAINERS+=("$parent")
+		child=$(wait_for_sleeper "$parent" sleep)
+		CONTAINERS+=("$child")
+		kill -STOP "$child"
+		state=
+		for _ in $(seq 30); do
+			state=$(ps -o stat= -p "$parent")
+			[[ $state != T* ]] || break
+			sleep 0.1
+		done
+		[[ $state == T* ]] || { echo "$tool: parent state '$state' after the command stopped"; return 1; }
+		kill -CONT "$parent"
+		for _ in $(seq 30); do
+			state=$(ps -o stat= -p "$child")
+			[[ $state == T* ]] || break
+			sleep 0.1
+		done
+		[[ $state != T* ]] || { echo "$tool: the command still stopped"; return 1; }
+		kill -KILL "$child"
+		st=0
+		wait "$parent" || st=$?
+		[ "$st" -eq 137 ] || { echo "$tool: status $st"; return 1; }
+	done
 }

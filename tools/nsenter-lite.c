@@ -11,16 +11,29 @@
  *
  * Joining a pid namespace moves only the children made afterwards, so
  * then nsenter-lite forks and the child runs the command (unless -F).
+ *
+ * The order after the join matters, as in util-linux nsenter:
+ *   1. open what must be found from where we stand (-r DIR, -w DIR, the
+ *      target's /proc/PID/root and cwd), then setns()
+ *   2. chroot into the root, and go to the working directory: -w, else
+ *      "/" of the new root (never stay in a directory outside it)
+ *   3. only now look the command up: it lives in the joined mount
+ *      namespace, which may have programs the host lacks
+ *   4. mark every inherited fd above 2 close-on-exec, so that a host
+ *      directory open in the caller does not reach the container
+ *      (runc's CVE-2024-21626 was such an fd), then exec
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ctrkit.h"
@@ -46,11 +59,12 @@ static const char help[] =
 	"  -r, --root[=DIR]          set the root directory (default: the target's)\n"
 	"  -w, --wd[=DIR]            set the working directory (default: the target's)\n"
 	"  -F, --no-fork             do not fork after joining a pid namespace\n"
+	"      --preserve-fds=N      pass fds 3 to 3+N-1 on to the command (others are closed)\n"
 	"  -v, --verbose             print each kernel call on stderr\n"
 	"  -h, --help                show this help\n"
 	"      --version             show the version\n";
 
-enum { OPT_PRESERVE = 256, OPT_VERSION };
+enum { OPT_PRESERVE = 256, OPT_PRESERVE_FDS, OPT_VERSION };
 
 /* What to join for one kind of namespace. */
 struct join {
@@ -149,6 +163,63 @@ static void join_by_fds(pid_t pid)
 	}
 }
 
+/* The parent of a command in a joined pid namespace only waits. What
+ * is sent to it is meant for the command: forward it (util-linux's
+ * nsenter dies instead and leaves the command running). */
+static pid_t command_pid;
+
+static void forward_signal(int sig)
+{
+	kill(command_pid, sig);
+}
+
+/* Forks; the child returns and goes on to run the command. The parent
+ * forwards signals, stops when the command stops (so the shell sees the
+ * job stop, as with util-linux), and ends the way the command ended. */
+static void continue_in_child(void)
+{
+	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+	sigset_t block, old;
+	int status;
+
+	/* Blocked across the fork, so none is lost before the handlers
+	 * are in place, and none kills us the default way. */
+	sigemptyset(&block);
+	for (size_t i = 0; i < LEN(forwarded); i++)
+		sigaddset(&block, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == -1)
+		die_errno("fork");
+	if (child == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return;
+	}
+	trace(child, "fork()");
+	command_pid = child;
+	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < LEN(forwarded); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	for (;;) {
+		pid_t r = waitpid(child, &status, WUNTRACED);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			die_errno("waitpid(%d)", (int)child);
+		if (!WIFSTOPPED(status))
+			break;
+		/* The command stopped (Ctrl-Z, SIGSTOP): stop too, and
+		 * wake it when we are woken. */
+		kill(getpid(), SIGSTOP);
+		kill(child, SIGCONT);
+	}
+	exit_like(status);
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -168,6 +239,7 @@ int main(int argc, char *argv[])
 		{ "root", optional_argument, NULL, 'r' },
 		{ "wd", optional_argument, NULL, 'w' },
 		{ "no-fork", no_argument, NULL, 'F' },
+		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -179,6 +251,7 @@ int main(int argc, char *argv[])
 	uid_t uid = 0;
 	gid_t gid = 0;
 	int set_uid = 0, set_gid = 0;
+	long long preserve_fds = 0;
 	struct join *join;
 
 	progname = "nsenter-lite";
@@ -208,6 +281,11 @@ int main(int argc, char *argv[])
 		case 'r': set_root = 1; root_dir = optarg; break;
 		case 'w': set_wd = 1; wd_dir = optarg; break;
 		case 'F': no_fork = 1; break;
+		case OPT_PRESERVE_FDS:
+			preserve_fds = parse_number(optarg);
+			if (preserve_fds < 0 || preserve_fds > INT_MAX - 3)
+				die_usage("--preserve-fds: '%s' is not a number of fds", optarg);
+			break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
 		case OPT_VERSION: print_version();
@@ -251,10 +329,7 @@ int main(int argc, char *argv[])
 	if (((set_root && !root_dir) || (set_wd && !wd_dir)) && !target)
 		die_usage("-r and -w without a directory take the target's: give -t PID");
 
-	char *cmd_path;
-	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
-
-	/* The root and working directory are opened now, from where we
+	/* 1. The root and working directory are opened now, from where we
 	 * stand: joining a mount namespace moves us to its root. */
 	char path[64];
 	int root_fd = -1, wd_fd = -1;
@@ -265,8 +340,6 @@ int main(int argc, char *argv[])
 	if (set_wd) {
 		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
 		wd_fd = open_dir(wd_dir ? wd_dir : path);
-	} else if (root_fd != -1) {
-		wd_fd = open_dir(".");
 	}
 
 	/* Join. */
@@ -280,6 +353,7 @@ int main(int argc, char *argv[])
 	}
 	set_ids(set_gid, gid, set_uid, uid);
 
+	/* 2. The new root, and a working directory inside it. */
 	if (root_fd != -1) {
 		if (trace(fchdir(root_fd), "fchdir(%d)", root_fd) == -1)
 			die_errno("fchdir to the new root");
@@ -291,21 +365,21 @@ int main(int argc, char *argv[])
 		if (trace(fchdir(wd_fd), "fchdir(%d)", wd_fd) == -1)
 			die_errno("fchdir to the working directory");
 		close(wd_fd);
+	} else if (root_fd != -1 && trace(chdir("/"), "chdir(\"/\")") == -1) {
+		/* Our old directory is outside the new root: staying there
+		 * would let the command walk out of it with "..". */
+		die_errno("chdir(\"/\") in the new root");
 	}
 
 	/* A joined pid namespace holds our children, not us. */
-	if ((flags & CLONE_NEWPID) && !no_fork) {
-		fflush(NULL);
-		pid_t child = fork();
-		if (child == -1)
-			die_errno("fork");
-		if (child > 0) {
-			trace(child, "fork()");
-			/* Signals are for the command, which handles them. */
-			signal(SIGINT, SIG_IGN);
-			signal(SIGTERM, SIG_IGN);
-			exit_like(wait_child(child));
-		}
-	}
+	if ((flags & CLONE_NEWPID) && !no_fork)
+		continue_in_child();
+
+	/* 3. The command, looked up where it will run. */
+	char *cmd_path;
+	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
+
+	/* 4. No fd of the caller's beyond 0-2 (and --preserve-fds) goes in. */
+	cloexec_fds_from(3 + (unsigned int)preserve_fds);
 	exec_command(cmd_path, cmd_argv);
 }
