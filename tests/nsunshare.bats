@@ -398,3 +398,45 @@ teardown() {
 	)
 	expect_errors nsunshare "${cases[@]}"
 }
+
+@test "-n=FILE (any namespace letter) says to write --net=FILE, and makes no file" {
+	need_root
+	cases=()
+	for option in m:mount u:uts i:ipc n:net p:pid U:user C:cgroup T:time; do
+		letter=${option%%:*} name=${option#*:}
+		cases+=("2|-$letter=$SCRATCH/pin true|-$letter=$SCRATCH/pin: a short option takes no =FILE; write --$name=$SCRATCH/pin (see nsunshare --help)")
+	done
+	cases+=("2|-pf -n= true|-n=: a short option takes no =FILE; write --net=FILE (see nsunshare --help)")
+	expect_errors nsunshare "${cases[@]}"
+	[ ! -e "$SCRATCH/pin" ]
+}
+
+@test "overlapping --map-users or --map-groups: one line naming both, before anything is made" {
+	need_root
+	overlap="the ranges of a map must not overlap (see nsunshare --help)"
+	cases=(
+		"2|-v --user=$SCRATCH/pin --map-users=0,0,10 --map-users=100,5,10 true|--map-users=0,0,10 and --map-users=100,5,10 both map ids 5-9 inside the namespace; $overlap"
+		"2|-v --user=$SCRATCH/pin --map-users=1000,0,10 --map-users=1009,100,1 true|--map-users=1000,0,10 and --map-users=1009,100,1 both map id 1009 outside the namespace; $overlap"
+		"2|-v --user=$SCRATCH/pin --map-groups=0:100000:65536 -r true|--map-groups=0:100000:65536 and -r both map id 0 inside the namespace; $overlap"
+		"2|-v --user=$SCRATCH/pin --map-group=0 --map-groups=0:1000:1 true|--map-groups=0:1000:1 and --map-group=0 both map id 0 inside the namespace; $overlap"
+	)
+	# -v traces every kernel call: the one line on stderr says none was made
+	expect_errors nsunshare "${cases[@]}"
+	[ ! -e "$SCRATCH/pin" ]
+}
+
+@test "a map the kernel refuses (341 lines) gets a hint, and leaves no pin" {
+	need_root
+	maps=()
+	for i in $(seq 0 340); do maps+=("--map-users=$i:$((1000 + i)):1"); done
+	before=$(grep -c nsfs /proc/self/mountinfo || true)
+	run --separate-stderr nsunshare --user="$SCRATCH/pin" "${maps[@]}" true
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "nsunshare: cannot write /proc/"*"/uid_map: Invalid argument (the kernel takes at most 340 lines, whose ranges do not overlap inside or outside: see user_namespaces(7))" ]]
+	[ ! -e "$SCRATCH/pin" ]
+	[ "$(grep -c nsfs /proc/self/mountinfo || true)" = "$before" ]
+	# one line fewer is fine
+	run nsunshare "${maps[@]:1}" sh -c 'wc -l </proc/self/uid_map'
+	assert_output 340
+}

@@ -97,9 +97,6 @@ static size_t npins;
 static pid_t pin_owner;  /* the process that created the pin files */
 static int pins_done;    /* set once every pin is in place */
 
-/* The id maps, as the lines written to /proc/self/uid_map and gid_map. */
-static char uid_map[1024], gid_map[1024];
-
 static void add_pin(int clone_flag, const char *path)
 {
 	const struct nstype *type = nstype_by_flag(clone_flag);
@@ -112,14 +109,80 @@ static void add_pin(int clone_flag, const char *path)
 	pins[npins++] = (struct pin){ .type = type, .path = path };
 }
 
-static void add_map_line(char *map, size_t size, unsigned long inner, unsigned long outer,
-			 unsigned long count)
-{
-	size_t len = strlen(map);
+/* An id map: the text written to /proc/PID/uid_map or gid_map, and each
+ * of its lines with the option that asked for it, to name it in an error. */
+#define MAP_TEXT_SIZE 4096 /* the kernel takes one write of less than a page */
+struct map {
+	char text[MAP_TEXT_SIZE];
+	size_t n;
+	struct {
+		struct idmap ids;
+		char given[64]; /* "--map-users=1000,0,1", "-r" */
+	} line[MAP_TEXT_SIZE / sizeof("0 0 1")];
+};
 
-	if ((size_t)snprintf(map + len, size - len, "%lu %lu %lu\n", inner, outer, count) >=
-	    size - len)
+static struct map uid_map, gid_map;
+
+static void add_map_line(struct map *map, struct idmap ids, const char *given)
+{
+	size_t len = strlen(map->text);
+
+	if (map->n == LEN(map->line) ||
+	    (size_t)snprintf(map->text + len, sizeof(map->text) - len, "%lu %lu %lu\n", ids.inner,
+			     ids.outer, ids.count) >= sizeof(map->text) - len)
 		die_usage("too many id maps");
+	map->line[map->n].ids = ids;
+	snprintf(map->line[map->n].given, sizeof(map->line[map->n].given), "%.60s", given);
+	map->n++;
+}
+
+/* Do [a, a+na) and [b, b+nb) share ids? If so, the shared ones in *lo..*hi. */
+static int ranges_overlap(unsigned long a, unsigned long na, unsigned long b, unsigned long nb,
+			  unsigned long *lo, unsigned long *hi)
+{
+	*lo = a > b ? a : b;
+	*hi = a + na < b + nb ? a + na - 1 : b + nb - 1;
+	return *lo <= *hi;
+}
+
+/* Each id must translate one way only, so the kernel refuses (EINVAL,
+ * with no word on which lines) a map whose ranges overlap, inside the
+ * namespace or outside it (user_namespaces(7)). Checked here, before
+ * anything is made, to name the two options. */
+static void check_map_overlaps(const struct map *map)
+{
+	for (size_t i = 0; i < map->n; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct idmap *a = &map->line[j].ids, *b = &map->line[i].ids;
+			const char *where = "inside";
+			unsigned long lo, hi;
+
+			if (!ranges_overlap(a->inner, a->count, b->inner, b->count, &lo, &hi)) {
+				where = "outside";
+				if (!ranges_overlap(a->outer, a->count, b->outer, b->count, &lo, &hi))
+					continue;
+			}
+			if (lo == hi)
+				die_usage("%s and %s both map id %lu %s the namespace; the ranges of a map "
+					  "must not overlap", map->line[j].given, map->line[i].given, lo, where);
+			die_usage("%s and %s both map ids %lu-%lu %s the namespace; the ranges of a map "
+				  "must not overlap", map->line[j].given, map->line[i].given, lo, hi, where);
+		}
+}
+
+/* getopt reads "-n=FILE" as -n, then an option '=': only the long form
+ * of a namespace option takes a pin file (as in util-linux), so say
+ * that, for a word whose '=' follows a namespace letter. */
+static void refuse_short_pin(const char *word, const struct option *longopts)
+{
+	const char *eq = strchr(word, '=');
+
+	if (word[0] != '-' || word[1] == '-' || !eq || eq - word < 2)
+		return;
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == eq[-1] && o->has_arg == optional_argument)
+			die_usage("%s: a short option takes no =FILE; write --%s=%s", word, o->name,
+				  eq[1] ? eq + 1 : "FILE");
 }
 
 static long long parse_offset(const char *opt, const char *s)
@@ -268,6 +331,19 @@ static const char *unshare_hint(int flags, int err)
 	return NULL;
 }
 
+/* What to add when the kernel refuses a uid_map or gid_map. Its EINVAL
+ * does not say which rule a map broke, so name the rules. */
+static const char *map_hint(int err)
+{
+	if (err == EINVAL)
+		return "the kernel takes at most 340 lines, whose ranges do not overlap inside or "
+		       "outside: see user_namespaces(7)";
+	if (geteuid() != 0)
+		return "without privilege you can map only your own ids: use -r, -c, --map-user or "
+		       "--map-group";
+	return NULL;
+}
+
 /* The user namespace is still empty: no id is mapped, so its root is
  * nobody outside. Writing uid_map and gid_map of a process in it says
  * who is who. The kernel lets a process map its own euid and egid from
@@ -280,16 +356,15 @@ static const char *setgroups_mode;
 
 static int map_ids(pid_t pid)
 {
-	const char *hint = geteuid() == 0 ? NULL
-		: "without privilege you can map only your own ids: use -r, -c, --map-user or --map-group";
 	char path[64];
 	const char *self = pid ? NULL : "self";
 	const struct {
-		const char *file, *data, *hint;
+		const char *file, *data;
+		int is_map;
 	} writes[] = {
-		{ "setgroups", setgroups_mode, NULL },
-		{ "uid_map", uid_map, hint },
-		{ "gid_map", gid_map, hint },
+		{ "setgroups", setgroups_mode, 0 },
+		{ "uid_map", uid_map.text, 1 },
+		{ "gid_map", gid_map.text, 1 },
 	};
 
 	for (size_t i = 0; i < LEN(writes); i++) {
@@ -301,9 +376,10 @@ static int map_ids(pid_t pid)
 			snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, writes[i].file);
 		if (write_file(path, writes[i].data) == -1) {
 			int err = errno;
+			const char *hint = writes[i].is_map ? map_hint(err) : NULL;
+
 			fprintf(stderr, "%s: cannot write %s: %s%s%s%s\n", progname, path, strerror(err),
-				writes[i].hint ? " (" : "", writes[i].hint ? writes[i].hint : "",
-				writes[i].hint ? ")" : "");
+				hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
 			return -1;
 		}
 	}
@@ -363,11 +439,18 @@ int main(int argc, char *argv[])
 	long long monotonic = 0, boottime = 0;
 	int set_monotonic = 0, set_boottime = 0;
 	struct idmap range;
+	char given[64], map_user_given[64] = "", map_group_given[64] = ""; /* to name a map line */
 
 	progname = "nsunshare";
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:muinpUCTfrcS:G:vh", longopts, NULL)) != -1) {
+	for (;;) {
+		/* The word getopt reads now: "-n=FILE" is refused by its text. */
+		const char *word = optind < argc ? argv[optind] : "";
 		const char *short_types = "muinpUCT";
+
+		c = getopt_long(argc, argv, "+:muinpUCTfrcS:G:vh", longopts, NULL);
+		if (c == -1)
+			break;
 		const char *letter = c < 128 ? strchr(short_types, c) : NULL;
 
 		if (letter) {
@@ -397,32 +480,39 @@ int main(int argc, char *argv[])
 			flags |= CLONE_NEWUSER;
 			map_user = 0;
 			map_group = 0;
+			strcpy(map_user_given, "-r");
+			strcpy(map_group_given, "-r");
 			break;
 		case 'c':
 			flags |= CLONE_NEWUSER;
 			map_user = euid;
 			map_group = egid;
+			strcpy(map_user_given, "-c");
+			strcpy(map_group_given, "-c");
 			break;
 		case OPT_MAP_USER:
 			flags |= CLONE_NEWUSER;
 			map_user = parse_uid("--map-user", optarg);
+			snprintf(map_user_given, sizeof(map_user_given), "--map-user=%.40s", optarg);
 			break;
 		case OPT_MAP_GROUP:
 			flags |= CLONE_NEWUSER;
 			map_group = parse_gid("--map-group", optarg);
+			snprintf(map_group_given, sizeof(map_group_given), "--map-group=%.40s", optarg);
 			break;
 		case OPT_MAP_USERS:
-		case OPT_MAP_GROUPS:
+		case OPT_MAP_GROUPS: {
+			const char *opt = c == OPT_MAP_USERS ? "--map-users" : "--map-groups";
+
 			flags |= CLONE_NEWUSER;
 			if (parse_idmap(optarg, &range) == -1)
 				die_usage("%s: bad map '%s' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)",
-					  c == OPT_MAP_USERS ? "--map-users" : "--map-groups", optarg);
+					  opt, optarg);
 			map_ranges = 1;
-			if (c == OPT_MAP_USERS)
-				add_map_line(uid_map, sizeof(uid_map), range.inner, range.outer, range.count);
-			else
-				add_map_line(gid_map, sizeof(gid_map), range.inner, range.outer, range.count);
+			snprintf(given, sizeof(given), "%s=%.40s", opt, optarg);
+			add_map_line(c == OPT_MAP_USERS ? &uid_map : &gid_map, range, given);
 			break;
+		}
 		case OPT_SETGROUPS:
 			if (strcmp(optarg, "allow") != 0 && strcmp(optarg, "deny") != 0)
 				die_usage("--setgroups: '%s' is neither allow nor deny", optarg);
@@ -466,7 +556,10 @@ int main(int argc, char *argv[])
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
 		case OPT_VERSION: print_version();
-		default: bad_option(argv, c);
+		default:
+			if (c == '?' && optopt == '=')
+				refuse_short_pin(word, longopts);
+			bad_option(argv, c);
 		}
 	}
 
@@ -478,14 +571,16 @@ int main(int argc, char *argv[])
 			die_usage("--pid=FILE needs --fork: a pid namespace exists once its first "
 				  "process does");
 	if (map_user != (uid_t)-1)
-		add_map_line(uid_map, sizeof(uid_map), map_user, euid, 1);
+		add_map_line(&uid_map, (struct idmap){ map_user, euid, 1 }, map_user_given);
 	if (map_group != (gid_t)-1) {
 		/* Mapping one's own group needs setgroups denied (see map_ids). */
 		if (setgroups_mode && strcmp(setgroups_mode, "allow") == 0)
 			die_usage("--setgroups=allow and --map-group (or -r, -c) exclude each other");
 		setgroups_mode = "deny";
-		add_map_line(gid_map, sizeof(gid_map), map_group, egid, 1);
+		add_map_line(&gid_map, (struct idmap){ map_group, egid, 1 }, map_group_given);
 	}
+	check_map_overlaps(&uid_map);
+	check_map_overlaps(&gid_map);
 	if (setgroups_mode && !(flags & CLONE_NEWUSER))
 		die_usage("--setgroups needs a new user namespace (-U)");
 	if (proc_dir) {
