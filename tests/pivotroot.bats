@@ -129,6 +129,13 @@ container() {
 		"2|--volume=nocolon $SCRATCH/root true|--volume: 'nocolon' is not HOST:CTR[:ro] (see pivotroot --help)" \
 		"2|--volume=$SCRATCH:relative $SCRATCH/root true|--volume: '$SCRATCH:relative': the target must be an absolute path (see pivotroot --help)" \
 		"2|--volume=$SCRATCH:/x:rx $SCRATCH/root true|--volume: '$SCRATCH:/x:rx': the mode is ro or rw (see pivotroot --help)" \
+		"2|--volume=$SCRATCH://: $SCRATCH/root true|--volume: '$SCRATCH://:': the mode is ro or rw (see pivotroot --help)" \
+		"2|--volume=$SCRATCH: $SCRATCH/root true|--volume: '$SCRATCH:' is not HOST:CTR[:ro] (see pivotroot --help)" \
+		"2|--volume=$SCRATCH:// $SCRATCH/root true|--volume: '$SCRATCH://': the target cannot be / itself (use the rootfs for that) (see pivotroot --help)" \
+		"2|--volume=$SCRATCH:/./ $SCRATCH/root true|--volume: '$SCRATCH:/./': the target cannot be / itself (use the rootfs for that) (see pivotroot --help)" \
+		"2|--volume=$SCRATCH:/data/../etc $SCRATCH/root true|--volume: '$SCRATCH:/data/../etc': the target may not contain .. (see pivotroot --help)" \
+		"2|--volume=$SCRATCH:/data --volume=/tmp://data/ $SCRATCH/root true|--volume: '/tmp://data/': /data is already the target of another volume (see pivotroot --help)" \
+		"2|--preserve-fds=-1 $SCRATCH/root true|--preserve-fds: '-1' is not a number of fds (see pivotroot --help)" \
 		"2||give the new root (see pivotroot --help)"
 }
 
@@ -150,4 +157,26 @@ container() {
 	[ "${mounts%%$'\n'*}" = 'pivotroot: mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL) = 0' ]
 	[[ $stderr == *'pivotroot: mount("proc", "/proc/self/fd/'[0-9]*'", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL) /* /proc */ = 0'* ]]
 	[[ $stderr == *'pivotroot: pivot_root(".", ".") = 0'*'pivotroot: umount2(".", MNT_DETACH) = 0'* ]]
+}
+
+@test "NEWROOT -- command: the -- of the synopsis ends the options, the command runs" {
+	run container "$SCRATCH/root" -- sh -c 'echo "$0 as pid $$"'
+	assert_success
+	assert_output "sh as pid 1"
+}
+
+@test "host directories the caller left open on fds do not reach the container (CVE-2024-21626)" {
+	# The issue's example: fd 7 on the host's /, listed from inside.
+	run bash -c "exec 7</ 8</etc 9<'$BATS_TEST_FILENAME'
+		nsunshare -m -p -f pivotroot '$SCRATCH/root' sh -c 'ls /proc/self/fd/7/; ls /proc/\$\$/fd'"
+	refute_output --partial passwd
+	assert_output --partial "/proc/self/fd/7/: No such file or directory"
+	assert_line "0"
+	refute_line "8"
+	refute_line "9"
+	# --cmd-fd's pipe is closed too; --preserve-fds=N passes 3 to 3+N-1 on.
+	run bash -c "exec 3</dev/null 4</dev/null 5</etc
+		nsunshare -m -p -f pivotroot --preserve-fds=2 '$SCRATCH/root' sh -c 'ls /proc/\$\$/fd | tr \"\\n\" \" \"'"
+	assert_success
+	assert_output "0 1 2 3 4 "
 }

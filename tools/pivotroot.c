@@ -14,8 +14,10 @@
  *      looked up inside NEWROOT (openat2 with RESOLVE_IN_ROOT), so that a
  *      symlink in the image cannot send a mount to the host
  *   4. pivot_root(".", "."), detach the old root, chdir("/")
- *   5. read the command (from --cmd-fd, as runc's init reads its pipe)
- *      and execute it: under nsunshare -p -f it is pid 1
+ *   5. read the command (from --cmd-fd, as runc's init reads its pipe),
+ *      mark every other inherited fd close-on-exec (an fd on a host
+ *      directory would reach around the new root: CVE-2024-21626), and
+ *      execute it: under nsunshare -p -f it is pid 1
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,13 +45,15 @@ static const char help[] =
 	"                              with :ro); may be repeated\n"
 	"      --cmd-fd=N              read the command from fd N (arguments separated\n"
 	"                              by NUL bytes), then close it, as runc's init does\n"
+	"      --preserve-fds=N        pass fds 3 to 3+N-1 on to the command (every\n"
+	"                              other fd above 2 is closed when it starts)\n"
 	"      --no-proc               do not mount /proc\n"
 	"      --readonly              make the root read-only (mounts on it stay as they are)\n"
 	"  -v, --verbose               print each kernel call on stderr\n"
 	"  -h, --help                  show this help\n"
 	"      --version               show the version\n";
 
-enum { OPT_VOLUME = 256, OPT_CMD_FD, OPT_NO_PROC, OPT_READONLY, OPT_VERSION };
+enum { OPT_VOLUME = 256, OPT_CMD_FD, OPT_PRESERVE_FDS, OPT_NO_PROC, OPT_READONLY, OPT_VERSION };
 
 struct volume {
 	const char *host, *target;
@@ -284,11 +288,68 @@ static char **read_command(int fd)
 	return argv;
 }
 
+/* The target of a volume, made canonical in place: one '/' between
+ * names, no "." and no trailing '/'. Returns -1 for a name ".." (the
+ * target must say where it lands without a lookup). */
+static int clean_target(char *path)
+{
+	char *out = path, *name = path;
+
+	while (*name) {
+		while (*name == '/')
+			name++;
+		size_t len = strcspn(name, "/");
+		if (len == 2 && strncmp(name, "..", 2) == 0)
+			return -1;
+		if (len > 0 && !(len == 1 && *name == '.')) {
+			*out++ = '/';
+			memmove(out, name, len);
+			out += len;
+		}
+		name += len;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+	return 0;
+}
+
+/* "HOST:CTR[:ro|:rw]" into *v; dies (usage) on anything else, on a target
+ * that is the root itself (a mount there would vanish under pivot_root)
+ * and on a target that an earlier volume already has. */
+static void parse_volume(const char *spec, struct volume *v, const struct volume *earlier, size_t n)
+{
+	char *host = strdup(spec), *target, *mode;
+
+	if (!host)
+		die("out of memory");
+	target = strchr(host, ':');
+	if (!target || target == host || !target[1])
+		die_usage("--volume: '%s' is not HOST:CTR[:ro]", spec);
+	*target++ = '\0';
+	if ((mode = strchr(target, ':'))) {
+		*mode++ = '\0';
+		if (strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
+			die_usage("--volume: '%s': the mode is ro or rw", spec);
+	}
+	if (*target != '/')
+		die_usage("--volume: '%s': the target must be an absolute path", spec);
+	if (clean_target(target) == -1)
+		die_usage("--volume: '%s': the target may not contain ..", spec);
+	if (strcmp(target, "/") == 0)
+		die_usage("--volume: '%s': the target cannot be / itself (use the rootfs for that)", spec);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(earlier[i].target, target) == 0)
+			die_usage("--volume: '%s': %s is already the target of another volume", spec, target);
+	*v = (struct volume){ host, target, mode && strcmp(mode, "ro") == 0 };
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "volume", required_argument, NULL, OPT_VOLUME },
 		{ "cmd-fd", required_argument, NULL, OPT_CMD_FD },
+		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 		{ "no-proc", no_argument, NULL, OPT_NO_PROC },
 		{ "readonly", no_argument, NULL, OPT_READONLY },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -299,26 +360,16 @@ int main(int argc, char *argv[])
 	struct volume *volumes = calloc((size_t)argc, sizeof(*volumes));
 	size_t nvolumes = 0;
 	int cmd_fd = -1, no_proc = 0, readonly = 0, c;
+	long long preserve_fds = 0;
 
 	progname = "pivotroot";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_VOLUME: {
-			char *spec = strdup(optarg), *target = strchr(spec, ':'), *mode;
-			if (!target || target == spec)
-				die_usage("--volume: '%s' is not HOST:CTR[:ro]", optarg);
-			*target++ = '\0';
-			if ((mode = strchr(target, ':'))) {
-				*mode++ = '\0';
-				if (strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
-					die_usage("--volume: '%s': the mode is ro or rw", optarg);
-			}
-			if (*target != '/')
-				die_usage("--volume: '%s': the target must be an absolute path", optarg);
-			volumes[nvolumes++] = (struct volume){ spec, target, mode && strcmp(mode, "ro") == 0 };
+		case OPT_VOLUME:
+			parse_volume(optarg, &volumes[nvolumes], volumes, nvolumes);
+			nvolumes++;
 			break;
-		}
 		case OPT_CMD_FD: {
 			long long n = parse_number(optarg);
 			if (n < 0 || n > INT_MAX)
@@ -326,6 +377,11 @@ int main(int argc, char *argv[])
 			cmd_fd = (int)n;
 			break;
 		}
+		case OPT_PRESERVE_FDS:
+			preserve_fds = parse_number(optarg);
+			if (preserve_fds < 0 || preserve_fds > INT_MAX - 3)
+				die_usage("--preserve-fds: '%s' is not a number of fds", optarg);
+			break;
 		case OPT_NO_PROC: no_proc = 1; break;
 		case OPT_READONLY: readonly = 1; break;
 		case 'v': verbose = 1; break;
@@ -337,6 +393,8 @@ int main(int argc, char *argv[])
 	if (optind >= argc)
 		die_usage("give the new root");
 	const char *newroot = argv[optind++];
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++; /* NEWROOT -- command: the "--" only ends our options */
 
 	/* 0. Check everything before the first mount. */
 	char *real = realpath(newroot, NULL);
@@ -408,5 +466,6 @@ int main(int argc, char *argv[])
 	char **cmd = cmd_fd >= 0 ? read_command(cmd_fd) : argv + optind;
 	char *path;
 	cmd = command_or_shell(cmd[0] ? cmd : shell, &path);
+	cloexec_fds_from(3 + (unsigned int)preserve_fds);
 	exec_command(path, cmd);
 }
