@@ -3,6 +3,9 @@
 # the real kernel hold on either version; the mimic trees at the end
 # check the key mapping of both layouts on any machine.
 
+# bats' run sets stderr and stderr_lines; a test and its teardown share
+# CONTAINERS (shellcheck sees each @test as a subshell):
+# shellcheck disable=SC2154,SC2030,SC2031
 load helpers
 
 setup() {
@@ -11,7 +14,7 @@ setup() {
 }
 
 teardown() {
-	[ "$(id -u)" -ne 0 ] || CTRKIT_CGROUP_ROOT= cgset delete -k "$G" >/dev/null 2>&1 || true
+	[ "$(id -u)" -ne 0 ] || CTRKIT_CGROUP_ROOT='' cgset delete -k "$G" >/dev/null 2>&1 || true
 	cleanup_scratch
 }
 
@@ -22,6 +25,68 @@ v2() {
 
 group_file() { # CONTROLLER FILE
 	if v2; then echo "/sys/fs/cgroup/$G/$2"; else echo "/sys/fs/cgroup/$1/$G/$2"; fi
+}
+
+# The hierarchies a group goes in: the mounts of memory, pids, cpu,
+# cpuacct, cpuset and freezer (one on v2, five on this hybrid host).
+hierarchies() {
+	cgset info | awk '$1 ~ /^(memory|pids|cpu|cpuacct|cpuset|freezer)$/ { print $3 }' | sort -u
+}
+
+# How many of them hold the group NAME.
+holding() {
+	local n=0 h
+	while read -r h; do
+		[ ! -d "$h/$1" ] || n=$((n + 1))
+	done < <(hierarchies)
+	echo "$n"
+}
+
+# Runs CMD... until it succeeds, for up to 5 s.
+wait_until() {
+	for _ in $(seq 250); do
+		"$@" && return 0
+		sleep 0.02
+	done
+	echo "still not: $*" >&2
+	return 1
+}
+
+at_least() { # N NAME: the group is in N hierarchies or more
+	[ "$(holding "$2")" -ge "$1" ]
+}
+
+# slowly SYSCALL CMD...: runs CMD in the background under strace, each
+# SYSCALL held 0.4 s after the kernel made it, so that a test can act
+# in between. SLOW is the command's pid (strace runs it in place of sh),
+# SLOW_STRACE strace's, which exits with the command's status; the
+# command's stderr goes to $SCRATCH/slow.err.
+slowly() {
+	local call=$1
+	shift
+	rm -f "$SCRATCH/slow.pid"
+	# shellcheck disable=SC2016 # $$ and $@ are the inner sh's
+	strace -qq -o /dev/null -e trace="$call" -e inject="$call:delay_exit=400000" \
+		sh -c 'echo $$ >"$0"; exec "$@"' "$SCRATCH/slow.pid" "$@" 2>"$SCRATCH/slow.err" 3>&- &
+	SLOW_STRACE=$!
+	CONTAINERS+=("$SLOW_STRACE")
+	wait_until test -s "$SCRATCH/slow.pid"
+	SLOW=$(cat "$SCRATCH/slow.pid")
+}
+
+# The files the portable keys land in, and what each holds.
+limit_files() {
+	local f
+	if v2; then
+		for f in memory.max pids.max cpu.max cpu.weight cpuset.cpus; do
+			echo "$f: $(cat "$(group_file - "$f")")"
+		done
+	else
+		for f in memory/memory.limit_in_bytes pids/pids.max cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us \
+			cpu/cpu.shares cpuset/cpuset.cpus; do
+			echo "$f: $(cat "$(group_file "${f%%/*}" "${f#*/}")")"
+		done
+	fi
 }
 
 @test "E16: info finds every controller through mountinfo, and says v1, hybrid or v2" {
@@ -95,6 +160,7 @@ group_file() { # CONTROLLER FILE
 	need_root
 	cgset create "$G"
 	cgset set "$G" pids=10
+	# shellcheck disable=SC2016 # for the shell in the group
 	run --separate-stderr cgset exec "$G" -- sh -c 'for i in $(seq 40); do sleep 0.5 & done; wait'
 	assert_failure
 	[[ $stderr == *"fork"* ]]
@@ -190,7 +256,7 @@ group_file() { # CONTROLLER FILE
 	[ -d "$(dirname "$(group_file memory x)")/inner" ]
 	run cgset delete -k "$G"
 	assert_success
-	! kill -0 "$sleeper" 2>/dev/null
+	run ! kill -0 "$sleeper"
 	[ ! -e "$(dirname "$(group_file memory x)")" ]
 	[ ! -e "$(dirname "$(group_file pids x)")" ]
 	run cgset delete "$G"
@@ -203,6 +269,7 @@ group_file() { # CONTROLLER FILE
 	cgset create "$G"
 	cgset set "$G" memory=50M pids=30
 	if v2; then ex=memory.max; else ex=memory.limit_in_bytes; fi
+	cpus=$(getconf _NPROCESSORS_ONLN)
 	true &
 	dead=$!
 	wait "$dead"
@@ -213,14 +280,14 @@ group_file() { # CONTROLLER FILE
 		"2|set $G memory=10Q|memory=10Q: not a size (a number with K, M, G or T, or max) (see cgset --help)" \
 		"2|set $G cpu.weight=0|cpu.weight=0: want a whole number from 1 to 10000 (see cgset --help)" \
 		"2|set $G cpu.weight=10001|cpu.weight=10001: want a whole number from 1 to 10000 (see cgset --help)" \
-		"2|set $G cpu=-1|cpu=-1: want a number of CPUs (0.5, 2) from 0.01, or max (see cgset --help)" \
-		"2|set $G pids=ten|pids=ten: want a whole number from 0 to 2147483647 (see cgset --help)" \
-		"2|set $G cpuset=0-|cpuset=0-: want a list of CPUs such as 0-1 or 0,2 (see cgset --help)" \
+		"2|set $G cpu=-1|cpu=-1: want a number of CPUs from 0.01 to $cpus (this machine has $cpus), or max (see cgset --help)" \
+		"2|set $G pids=ten|pids=ten: want a whole number from 1 to 4194304, or max (see cgset --help)" \
+		"2|set $G cpuset=0-|cpuset=0-: want a list of CPUs from 0 to $(($(getconf _NPROCESSORS_CONF) - 1)), such as 0-1 or 0,1 (see cgset --help)" \
 		"2|set $G memory|'memory' is not KEY=VALUE (see cgset --help)" \
 		"2|set $G|set takes NAME KEY=VALUE... (see cgset --help)" \
 		"2|get $G nosuchkey|unknown key 'nosuchkey' (keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group) (see cgset --help)" \
 		"1|set ctrkit-test-missing memory=1M|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
-		"1|add ctrkit-test-missing 1|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
+		"1|add ctrkit-test-missing $$|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
 		"1|stat ctrkit-test-missing|no group 'ctrkit-test-missing' (make it with: cgset create ctrkit-test-missing)" \
 		"1|add $G $dead|no process with pid $dead" \
 		"2|add $G abc|'abc' is not a pid (see cgset --help)" \
@@ -235,6 +302,151 @@ group_file() { # CONTROLLER FILE
 	assert_equal "$(cgset get "$G" memory)" 52428800
 	assert_equal "$(cgset get "$G" pids)" 30
 	[ ! -e /sys/fs/cgroup/x ] && [ ! -e /sys/fs/cgroup/memory/x ]
+}
+
+@test "values strtod or the kernel would misread: one line each, status 2, and the limit files unchanged" {
+	need_root
+	cgset create "$G"
+	cgset set "$G" memory=50M pids=30 cpu=0.5 cpu.weight=100 cpuset=0
+	before=$(limit_files)
+	cpus=$(getconf _NPROCESSORS_ONLN)
+	last=$(($(getconf _NPROCESSORS_CONF) - 1))
+	page=$(($(getconf PAGESIZE) / 1024))K
+	cpu="want a number of CPUs from 0.01 to $cpus (this machine has $cpus), or max (see cgset --help)"
+	pids="want a whole number from 1 to 4194304, or max (see cgset --help)"
+	cpuset="want a list of CPUs from 0 to $last, such as 0-1 or 0,1 (see cgset --help)"
+	# docker run --cpus refuses more CPUs than the machine has; strtod
+	# alone reads 0x10 as 16, 1e1 as 10, inf as no end
+	expect_errors cgset \
+		"2|set $G memory=60M cpu=0x10|cpu=0x10: $cpu" \
+		"2|set $G cpu=100000|cpu=100000: $cpu" \
+		"2|set $G cpu=$((cpus + 1))|cpu=$((cpus + 1)): $cpu" \
+		"2|set $G cpu=1e1|cpu=1e1: $cpu" \
+		"2|set $G cpu=inf|cpu=inf: $cpu" \
+		"2|set $G cpu=.5|cpu=.5: $cpu" \
+		"2|set $G cpu=1.|cpu=1.: $cpu" \
+		"2|set $G cpu=0|cpu=0: $cpu" \
+		"2|set $G cpu=0.001|cpu=0.001: $cpu" \
+		"2|set $G pids=0|pids=0: $pids" \
+		"2|set $G pids=4194305|pids=4194305: $pids" \
+		"2|set $G pids=0x10|pids=0x10: $pids" \
+		"2|set $G pids=+5|pids=+5: $pids" \
+		"2|set $G cpu.weight=0x10|cpu.weight=0x10: want a whole number from 1 to 10000 (see cgset --help)" \
+		"2|set $G cpuset=0,|cpuset=0,: $cpuset" \
+		"2|set $G cpuset=1-0|cpuset=1-0: $cpuset" \
+		"2|set $G cpuset=$((last + 1))|cpuset=$((last + 1)): $cpuset" \
+		"2|set $G cpuset=0-$((last + 1))|cpuset=0-$((last + 1)): $cpuset" \
+		"2|set $G cpuset=99999999999999999999|cpuset=99999999999999999999: $cpuset" \
+		"2|set $G memory=0|memory=0: want at least one page, $page, or max (see cgset --help)" \
+		"2|set $G memory=100|memory=100: want at least one page, $page, or max (see cgset --help)" \
+		"2|set $G memory.swap=1.5G|memory.swap=1.5G: not a size (a number with K, M, G or T, or max) (see cgset --help)"
+	assert_equal "$(limit_files)" "$before"
+}
+
+@test "pids=010 is ten: cgset writes the number it read (the kernel reads pids.max in base 0, 010 as 8)" {
+	need_root
+	cgset create "$G"
+	cgset set "$G" pids=010
+	assert_equal "$(cat "$(group_file pids pids.max)")" 10
+}
+
+# Never on the real hierarchy: a cgset that failed to refuse would move
+# the machine's init. On a mimic tree, the pid is only written to a file.
+@test "add NAME 1 and set cgroup.procs=1 refuse to move pid 1 without --force; nothing is written" {
+	mimic_v1
+	init_was=$(cat /proc/1/cgroup)
+	procs="moves a process in one hierarchy only: use cgset add $G PID (or --force to write it) (see cgset --help)"
+	expect_errors cgset \
+		"1|add $G 1|refusing to move pid 1, the init of this machine (or pid namespace), and all it starts from then on (--force to move it anyway)" \
+		"2|set $G cgroup.procs=1|cgroup.procs $procs" \
+		"2|set $G tasks=1|tasks $procs" \
+		"2|set $G cgroup.threads=1|cgroup.threads $procs" \
+		"2|set $G pids=5 cgroup.procs=$$|cgroup.procs $procs" \
+		"2|stat --force $G|--force is for set and add only (see cgset --help)"
+	for h in memory pids cpu,cpuacct cpuset freezer; do
+		[ ! -s "$R/$h/$G/cgroup.procs" ] && [ ! -s "$R/$h/$G/tasks" ]
+	done
+	assert_equal "$(cat "$R/pids/$G/pids.max")" max
+	assert_equal "$(cat /proc/1/cgroup)" "$init_was"
+	# with --force the raw file is written as given, in one hierarchy
+	cgset --force set "$G" tasks=1
+	assert_equal "$(cat "$R"/*/"$G"/tasks)" 1
+}
+
+@test "--force set NAME cgroup.procs=PID moves a process of ours, in that one hierarchy; add moves it in all" {
+	need_root
+	cgset create "$G"
+	ctrkit-test-sleep &
+	pid=$!
+	CONTAINERS+=("$pid")
+	run cgset set "$G" "cgroup.procs=$pid"
+	assert_failure 2
+	refute grep -q ":/$G\$" "/proc/$pid/cgroup"
+	run cgset --force set "$G" "cgroup.procs=$pid"
+	assert_success
+	assert_equal "$(grep -c ":/$G\$" "/proc/$pid/cgroup")" 1
+	cgset add "$G" "$pid"
+	assert_equal "$(grep -c ":/$G\$" "/proc/$pid/cgroup")" "$(hierarchies | wc -l)"
+}
+
+@test "create and delete of one group at once: the later one wins, in every hierarchy" {
+	need_root
+	all=$(hierarchies | wc -l)
+	# a delete while create is half way waits, then deletes it all
+	slowly mkdir cgset create "$G"
+	wait_until at_least "$((all < 2 ? all : 2))" "$G"
+	run cgset delete "$G"
+	assert_success
+	wait "$SLOW_STRACE"
+	assert_equal "$(holding "$G")" 0
+	# a create while delete is half way waits, then makes it all
+	cgset create "$G"
+	slowly rmdir cgset delete "$G"
+	wait_until test "$(holding "$G")" -lt "$all"
+	run cgset create "$G"
+	assert_success
+	wait "$SLOW_STRACE"
+	assert_equal "$(holding "$G")" "$all"
+}
+
+@test "8 cgsets at once creating and deleting one group: in every hierarchy or in none; 8 creates all succeed" {
+	need_root
+	all=$(hierarchies | wc -l)
+	for round in 1 2 3 4 5; do
+		jobs=()
+		for _ in 1 2 3 4; do
+			cgset create "$G" &
+			jobs+=("$!")
+			cgset delete "$G" &
+			jobs+=("$!")
+		done
+		for job in "${jobs[@]}"; do wait "$job"; done
+		echo "round $round: in $(holding "$G") of $all"
+		[ "$(holding "$G")" -eq 0 ] || [ "$(holding "$G")" -eq "$all" ]
+	done
+	# two creates at once both succeed: the second finds the group made
+	jobs=()
+	for _ in $(seq 8); do
+		cgset create "$G" &
+		jobs+=("$!")
+	done
+	for job in "${jobs[@]}"; do wait "$job"; done
+	assert_equal "$(holding "$G")" "$all"
+}
+
+@test "SIGTERM during create, after each mkdir: status 143, one line, and no part of the group left" {
+	need_root
+	all=$(hierarchies | wc -l)
+	for n in $(seq "$all"); do
+		slowly mkdir cgset create "$G"
+		wait_until at_least "$n" "$G"
+		kill -TERM "$SLOW"
+		status=0
+		wait "$SLOW_STRACE" || status=$?
+		assert_equal "$status" 143
+		assert_equal "$(cat "$SCRATCH/slow.err")" "cgset: stopped by SIGTERM: undoing what was done"
+		assert_equal "$(holding "$G")" 0
+	done
 }
 
 @test "as an unprivileged user: one line saying why, and nothing made" {

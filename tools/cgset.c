@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
@@ -55,6 +56,8 @@ static const char help[] =
 	"\n"
 	"  -J, --json      stat: print JSON\n"
 	"  -k, --kill      delete: kill the processes in the group first\n"
+	"  -f, --force     add, set: move pid 1 too; set: write cgroup.procs, tasks\n"
+	"                  or cgroup.threads as they are\n"
 	"  -v, --verbose   print each file cgset opens, reads and writes, on stderr\n"
 	"  -h, --help      show this help\n"
 	"      --version   show the version\n";
@@ -73,6 +76,7 @@ static struct hierarchy hier[32];
 static size_t nhier;
 static char cgroot[PATH_MAX] = "/sys/fs/cgroup";
 static int mimic; /* CTRKIT_CGROUP_ROOT: plain files that mimic a layout */
+static int force; /* --force: pid 1 and the raw files that move processes are allowed */
 
 /* The controllers cgset puts a group in. cpuacct (v1 CPU usage) and
  * freezer (v1, to kill a group) are features of the core on v2. */
@@ -338,6 +342,40 @@ static void info(void)
 		printf("  %s\n", l);
 }
 
+/* ---- one create or delete at a time ---- */
+
+/* A create and a delete of one group at once could interleave, hierarchy
+ * by hierarchy (create makes memory/G, delete removes it, create goes on
+ * to pids/G), and leave the group in some hierarchies only, with both
+ * saying they succeeded. So create and delete take one lock, flock(2) on
+ * a file in /run/ctrkit, and keep it until they exit: the undo of a
+ * failed create runs at exit, still under it. The kernel drops the lock
+ * when the process ends, however it ends. Who may not open the file (no
+ * root, no /run/ctrkit of its own) goes on without it. */
+static void lock_groups(void)
+{
+	static const char dir[] = "/run/ctrkit", file[] = "/run/ctrkit/cgset.lock";
+	int fd = (int)trace(open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
+			    "openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(file));
+
+	if (fd == -1 && errno == ENOENT) { /* the first lock since boot: /run is a tmpfs */
+		trace(mkdir(dir, 0700), "mkdir(%s, 0700)", quote(dir));
+		fd = (int)trace(open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
+				"openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(file));
+	}
+	if (fd == -1 && (errno == EACCES || errno == EPERM || errno == EROFS)) {
+		trace_line("%s: no lock for this user; going on without it", file);
+		return;
+	}
+	if (fd == -1)
+		die_errno("cannot open %s", file);
+	while (trace(flock(fd, LOCK_EX), "flock(%d, LOCK_EX)", fd) == -1) {
+		check_stop(); /* a stop signal while waiting */
+		if (errno != EINTR)
+			die_errno("cannot lock %s", file);
+	}
+}
+
 /* ---- create ---- */
 
 /* What this run made, undone if it fails: directories, and controllers
@@ -410,7 +448,12 @@ static void create(const char *name)
 	char parent[PATH_MAX], dir[PATH_MAX];
 	int any = 0;
 
+	/* A SIGTERM or a Ctrl-C half way must not leave half a group: the
+	 * signal is only noted, and the next check_stop() exits, which runs
+	 * undo_create. */
+	catch_stop_signals();
 	atexit(undo_create);
+	lock_groups();
 	for (size_t i = 0; i < nhier; i++) {
 		const struct hierarchy *h = &hier[i];
 		if (!holds_groups(h))
@@ -420,6 +463,7 @@ static void create(const char *name)
 		memcpy(parent, h->mount, sizeof(parent));
 		for (const char *p = name; *p;) {
 			size_t n = strcspn(p, "/");
+			check_stop();
 			if (h->version == 2)
 				enable_controllers(h, parent);
 			if (snprintf(dir, sizeof(dir), "%s/%.*s", parent, (int)n, p) >= (int)sizeof(dir))
@@ -445,6 +489,7 @@ static void create(const char *name)
 	}
 	if (!any)
 		die("no cgroup hierarchy holds memory, pids, cpu or cpuset here (see cgset info)");
+	check_stop();
 	created = 1;
 }
 
@@ -454,39 +499,93 @@ static const char keys_help[] = "keys: memory, memory.swap, pids, cpu, cpu.weigh
 
 #define V1_UNLIMITED (1LL << 62) /* v1 prints "no limit" as a huge number */
 #define CPU_PERIOD 100000        /* us: the period cgset gives quotas in */
+#define PIDS_MAX (4 * 1024 * 1024) /* PID_MAX_LIMIT of a 64-bit kernel: pids.max takes no more */
 
-/* SIZE|max as a number of bytes, -1 for max; dies on anything else. */
+/* The portable keys, and the controller whose files each maps to. */
+static const struct {
+	const char *key, *controller;
+} portable[] = {
+	{ "memory", "memory" }, { "memory.swap", "memory" }, { "pids", "pids" },
+	{ "cpu", "cpu" },       { "cpu.weight", "cpu" },     { "cpuset", "cpuset" },
+};
+
+/* The hierarchy of a portable key's controller, NULL for any other key;
+ * dies if the machine lacks that controller. */
+static const struct hierarchy *portable_home(const char *key)
+{
+	for (size_t i = 0; i < LEN(portable); i++) {
+		if (strcmp(key, portable[i].key) != 0)
+			continue;
+		const struct hierarchy *h = home_of(portable[i].controller);
+		if (!h)
+			die("this machine has no %s controller (see cgset info)", portable[i].controller);
+		return h;
+	}
+	return NULL;
+}
+
+/* Is s a plain decimal: digits, and a fraction after a '.' if frac?
+ * strtod and strtoll alone take more: " 1", "+1", "0x10", "1e3", "inf". */
+static int is_decimal(const char *s, int frac)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0)
+		return 0;
+	if (frac && s[n] == '.' && s[n + 1])
+		n += 1 + strspn(s + n + 1, "0123456789");
+	return s[n] == '\0';
+}
+
+/* SIZE|max as a number of bytes, -1 for max; dies on anything else. The
+ * kernel counts memory in whole pages and rounds a limit down, so a
+ * memory limit below one page is 0, which lets nothing run; no swap
+ * (memory.swap=0) is a real choice. */
 static long long size_value(const char *key, const char *value)
 {
 	long long n = strcmp(value, "max") == 0 ? -1 : parse_size(value);
+	long long min = strcmp(key, "memory") == 0 ? sysconf(_SC_PAGESIZE) : 0;
 
 	if (n == -1 && strcmp(value, "max") != 0)
 		die_usage("%s=%s: not a size (a number with K, M, G or T, or max)", key, value);
+	if (n != -1 && n < min)
+		die_usage("%s=%s: want at least one page, %lldK, or max", key, value, min / 1024);
 	return n;
 }
 
 static long long number_value(const char *key, const char *value, long long min, long long max)
 {
-	long long n = parse_number(value);
+	long long n = is_decimal(value, 0) ? parse_number(value) : -1;
 
 	if (n < min || n > max)
 		die_usage("%s=%s: want a whole number from %lld to %lld", key, value, min, max);
 	return n;
 }
 
-/* cpu=CORES as a quota per CPU_PERIOD, -1 for max. */
+/* pids=N|max, -1 for max. The kernel reads pids.max in base 0 (010 is
+ * 8 to it), so cgset writes the number as it read it, not the text. */
+static long long pids_value(const char *value)
+{
+	long long n = strcmp(value, "max") == 0 ? -1 : is_decimal(value, 0) ? parse_number(value) : 0;
+
+	if (n != -1 && (n < 1 || n > PIDS_MAX))
+		die_usage("pids=%s: want a whole number from 1 to %d, or max", value, PIDS_MAX);
+	return n;
+}
+
+/* cpu=CPUS as a quota per CPU_PERIOD, -1 for max. At most the CPUs the
+ * machine has, as docker run --cpus allows: more could never be used. */
 static long long cpu_quota(const char *value)
 {
-	char *end;
-	double cores;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	double cores = is_decimal(value, 1) ? strtod(value, NULL) : 0;
 
 	if (strcmp(value, "max") == 0)
 		return -1;
-	errno = 0;
-	cores = strtod(value, &end);
-	if (errno || end == value || *end || !(value[0] >= '0' && value[0] <= '9') || cores * CPU_PERIOD < 1000 ||
-	    cores > 100000)
-		die_usage("cpu=%s: want a number of CPUs (0.5, 2) from 0.01, or max", value);
+	/* The kernel's smallest quota is 1 ms (1000 us): 0.01 of a period. */
+	if (cores * CPU_PERIOD < 1000 || cores > (double)cpus)
+		die_usage("cpu=%s: want a number of CPUs from 0.01 to %ld (this machine has %ld), or max", value,
+			  cpus, cpus);
 	return (long long)(cores * CPU_PERIOD + 0.5);
 }
 
@@ -503,20 +602,31 @@ static long long shares_to_weight(long long s)
 	return 1 + ((s - 2) * 9999) / 262142;
 }
 
+/* A list of CPUs as cpuset.cpus takes it: N or N-M, split by commas,
+ * each CPU one the machine has and each range upwards. */
 static void check_cpuset(const char *value)
 {
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
 	const char *p = value;
+	int ok = *p != '\0';
 
-	while (*p >= '0' && *p <= '9') {
-		p += strspn(p, "0123456789");
-		if (*p == '-' && p[1] >= '0' && p[1] <= '9')
-			p += 1 + strspn(p + 1, "0123456789");
-		if (*p != ',')
-			break;
-		p++;
+	while (ok && *p) {
+		size_t n = strspn(p, "0123456789"), m = 0;
+		long first = n && n < 10 ? atol(p) : -1, last = first;
+		if (p[n] == '-') {
+			m = strspn(p + n + 1, "0123456789");
+			last = m && m < 10 ? atol(p + n + 1) : -1;
+			m++;
+		}
+		ok = first >= 0 && first <= last && last < cpus;
+		p += n + m;
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
+			ok = 0;
 	}
-	if (!*value || *p)
-		die_usage("cpuset=%s: want a list of CPUs such as 0-1 or 0,2", value);
+	if (!ok)
+		die_usage("cpuset=%s: want a list of CPUs from 0 to %ld, such as 0-1 or 0,1", value, cpus - 1);
 }
 
 static void write_value(const char *path, const char *value)
@@ -549,10 +659,11 @@ static long long read_number(const char *path)
 	return n >= V1_UNLIMITED ? -1 : n;
 }
 
-/* A raw key: a file of the group, in whichever hierarchy has it. */
+/* A raw key: a file of the group, in whichever hierarchy has it. File
+ * names have a dot (memory.max); v1's "tasks" is the one that has none. */
 static int raw_file(char *buf, size_t size, const char *name, const char *key)
 {
-	if (strchr(key, '/') || key[0] == '.' || !strchr(key, '.'))
+	if (strchr(key, '/') || key[0] == '.' || (!strchr(key, '.') && strcmp(key, "tasks") != 0))
 		return 0;
 	for (size_t i = 0; i < nhier; i++) {
 		group_path(buf, size, &hier[i], name, key);
@@ -562,28 +673,11 @@ static int raw_file(char *buf, size_t size, const char *name, const char *key)
 	return 0;
 }
 
-/* The hierarchy of a portable key's controller; dies if there is none. */
-static const struct hierarchy *need_controller(const char *key)
+/* The files that move a process (or a thread) into a group. Written raw
+ * they move it in one hierarchy only, and any pid goes, 1 too. */
+static int moves_processes(const char *key)
 {
-	const char *controller = strncmp(key, "cpuset", 6) == 0 ? "cpuset"
-			       : strncmp(key, "cpu", 3) == 0    ? "cpu"
-			       : strncmp(key, "pids", 4) == 0   ? "pids"
-								: "memory";
-	const struct hierarchy *h = home_of(controller);
-
-	if (!h)
-		die("this machine has no %s controller (see cgset info)", controller);
-	return h;
-}
-
-static int is_portable(const char *key)
-{
-	static const char *const portable[] = { "memory", "memory.swap", "pids", "cpu", "cpu.weight", "cpuset" };
-
-	for (size_t i = 0; i < LEN(portable); i++)
-		if (strcmp(key, portable[i]) == 0)
-			return 1;
-	return 0;
+	return strcmp(key, "cgroup.procs") == 0 || strcmp(key, "cgroup.threads") == 0 || strcmp(key, "tasks") == 0;
 }
 
 /* Checks KEY=VALUE without writing anything; dies on a bad one. */
@@ -597,16 +691,17 @@ static void check_setting(const char *name, char *setting)
 	const char *key = setting, *value = eq + 1;
 	if (strcmp(key, "memory") == 0 || strcmp(key, "memory.swap") == 0)
 		size_value(key, value);
-	else if (strcmp(key, "pids") == 0 && strcmp(value, "max") != 0)
-		number_value(key, value, 0, INT_MAX);
 	else if (strcmp(key, "pids") == 0)
-		;
+		pids_value(value);
 	else if (strcmp(key, "cpu") == 0)
 		cpu_quota(value);
 	else if (strcmp(key, "cpu.weight") == 0)
 		number_value(key, value, 1, 10000);
 	else if (strcmp(key, "cpuset") == 0)
 		check_cpuset(value);
+	else if (moves_processes(key) && !force)
+		die_usage("%s moves a process in one hierarchy only: use cgset add %s PID (or --force to write it)",
+			  key, name);
 	else if (!raw_file(path, sizeof(path), name, key))
 		die_usage("unknown key '%s' (%s, such as %s)", key, keys_help,
 			  home_of("memory") && home_of("memory")->version == 1 ? "memory.limit_in_bytes" : "memory.max");
@@ -632,7 +727,7 @@ static void set_memory(const char *name, long long bytes)
 	/* v1 limits memory+swap together, and that sum may never be below
 	 * the memory limit: keep the same swap, and write in the order that
 	 * keeps the rule at every step. */
-	long long sum = bytes == -1 ? -1 : bytes + (total - old);
+	long long sum = bytes == -1 || bytes > LLONG_MAX - (total - old) ? -1 : bytes + (total - old);
 	if (bytes == -1 || bytes > old) {
 		write_number(memsw, sum);
 		write_number(path, bytes);
@@ -660,7 +755,8 @@ static void set_swap(const char *name, long long bytes)
 	long long memory = read_number(path);
 	if (memory == -1 && bytes != -1)
 		die("on cgroup v1 swap is limited together with memory: set memory first (memory=SIZE)");
-	write_number(memsw, bytes == -1 ? -1 : memory + bytes);
+	/* memory+swap past what a number holds is no limit at all. */
+	write_number(memsw, bytes == -1 || bytes > LLONG_MAX - memory ? -1 : memory + bytes);
 }
 
 static void apply_setting(const char *name, const char *setting)
@@ -669,14 +765,16 @@ static void apply_setting(const char *name, const char *setting)
 	const char *eq = strchr(setting, '='), *raw = eq + 1;
 
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - setting), setting);
-	int v2 = is_portable(key) && need_controller(key)->version == 2;
+	const struct hierarchy *home = portable_home(key);
+	int v2 = home && home->version == 2;
 	if (strcmp(key, "memory") == 0) {
 		set_memory(name, size_value(key, raw));
 	} else if (strcmp(key, "memory.swap") == 0) {
 		set_swap(name, size_value(key, raw));
 	} else if (strcmp(key, "pids") == 0) {
+		long long n = pids_value(raw);
 		controller_file(path, sizeof(path), name, "pids", "pids.max");
-		write_value(path, raw);
+		n == -1 ? write_value(path, "max") : write_number(path, n);
 	} else if (strcmp(key, "cpu") == 0) {
 		long long quota = cpu_quota(raw);
 		if (v2) {
@@ -732,7 +830,8 @@ static void get(const char *name, const char *key)
 	char path[PATH_MAX], buf[4096];
 
 	need_group(name);
-	int v2 = is_portable(key) && need_controller(key)->version == 2;
+	const struct hierarchy *home = portable_home(key);
+	int v2 = home && home->version == 2;
 	if (strcmp(key, "memory") == 0) {
 		controller_file(path, sizeof(path), name, "memory", v2 ? "memory.max" : "memory.limit_in_bytes");
 		print_size(read_number(path));
@@ -1100,6 +1199,8 @@ static void delete(const char *name, int kill_first)
 {
 	char dir[PATH_MAX];
 	pid_t *pids;
+
+	lock_groups();
 	size_t n = group_procs(name, 1, &pids);
 
 	if (n && !kill_first) {
@@ -1149,6 +1250,7 @@ static void parse_options(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "kill", no_argument, NULL, 'k' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -1156,10 +1258,11 @@ static void parse_options(int argc, char *argv[])
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+:Jkvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:Jkfvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': json = 1; break;
 		case 'k': kill_first = 1; break;
+		case 'f': force = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
 		case OPT_VERSION: print_version();
@@ -1203,9 +1306,16 @@ int main(int argc, char *argv[])
 		die_usage("%s takes %s", cmd, commands[k].args);
 	if ((json && strcmp(cmd, "stat") != 0) || (kill_first && strcmp(cmd, "delete") != 0))
 		die_usage("%s is for %s only", json ? "-J" : "-k", json ? "stat" : "delete");
+	if (force && strcmp(cmd, "set") != 0 && strcmp(cmd, "add") != 0)
+		die_usage("--force is for set and add only");
 	if (nargs > 0)
 		check_name(args[0]);
 	pid_t pid = strcmp(cmd, "add") == 0 ? parse_pid(args[1]) : 0;
+	/* Every process inherits its group from its parent: pid 1 moved, the
+	 * services it starts from then on are under the group's limits. */
+	if (pid == 1 && !force)
+		die("refusing to move pid 1, the init of this machine (or pid namespace), and all it starts "
+		    "from then on (--force to move it anyway)");
 
 	const char *root = getenv("CTRKIT_CGROUP_ROOT");
 	if (root && *root) {
