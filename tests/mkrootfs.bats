@@ -99,7 +99,7 @@ teardown() {
 	mktar dir:dev chr:dev/null:1:3 file:etc/hostname:box >"$SCRATCH/image.tar"
 	run --separate-stderr as_nobody mkrootfs "$SCRATCH/out" <"$SCRATCH/image.tar"
 	assert_success
-	[ "$stderr" = "mkrootfs: skipped char device dev/null: creating device nodes needs root" ]
+	[ "$stderr" = "mkrootfs: skipped char device \"dev/null\": creating device nodes needs root" ]
 	[ "$(cat "$SCRATCH/out/etc/hostname")" = box ]
 	[ ! -e "$SCRATCH/out/dev/null" ]
 }
@@ -114,11 +114,11 @@ teardown() {
 	mktar "hard:h:../outside/target" >"$SCRATCH/hard.tar"
 	mktar "hard:h:$SCRATCH/outside/target" >"$SCRATCH/hardabs.tar"
 	cases=(
-		"dotdot|refused entry '../escaped': Path contains '..'"
-		"abs|refused entry '$SCRATCH/outside/abs': Path is absolute"
-		"through|refused entry 'link/through': Cannot extract through symlink link/through"
-		"hard|refused entry 'h': Path contains '..'"
-		"hardabs|refused entry 'h': Path is absolute"
+		"dotdot|refused entry \"../escaped\": Path contains '..'"
+		"abs|refused entry \"$SCRATCH/outside/abs\": Path is absolute"
+		"through|refused entry \"link/through\": Cannot extract through symlink link/through"
+		"hard|refused entry \"h\": Path contains '..'"
+		"hardabs|refused entry \"h\": Path is absolute"
 	)
 	for c in "${cases[@]}"; do
 		IFS='|' read -r name want <<<"$c"
@@ -139,7 +139,7 @@ teardown() {
 	tar -C "$SCRATCH/src" -cf - a big | head -c 200000 >"$SCRATCH/cut.tar"
 	run --separate-stderr mkrootfs "$SCRATCH/out" <"$SCRATCH/cut.tar"
 	assert_failure 1
-	[ "$stderr" = "mkrootfs: broken archive at 'big': Truncated tar archive" ]
+	[ "$stderr" = 'mkrootfs: broken archive at "big": Truncated tar archive' ]
 	# mkrootfs made out/, so it takes it away again, with the 'a' it unpacked
 	[ ! -e "$SCRATCH/out" ]
 	mkdir "$SCRATCH/out" && echo old >"$SCRATCH/out/big"
@@ -188,7 +188,7 @@ teardown() {
 	mktar file:../outside/.wh.victim >"$SCRATCH/l3.tar"
 	run --separate-stderr mkrootfs --layer "$SCRATCH/root" <"$SCRATCH/l3.tar"
 	assert_failure 1
-	[ "$stderr" = "mkrootfs: refused whiteout '../outside/.wh.victim': path contains '..'" ]
+	[ "$stderr" = 'mkrootfs: refused whiteout "../outside/.wh.victim": path contains '"'..'" ]
 	[ -e "$SCRATCH/outside/victim" ]
 }
 
@@ -221,7 +221,7 @@ teardown() {
 	[ ! -e "$SCRATCH/root" ]
 	echo extra >>"$blob"
 	run --separate-stderr mkrootfs --oci "$SCRATCH/oci:v1" "$SCRATCH/root"
-	[[ $stderr == "mkrootfs: layer 2 of 2: blob $digest has $(stat -c %s "$blob") bytes, the descriptor says 10240" ]]
+	[ "$stderr" = "mkrootfs: layer 2 of 2: blob $digest has more than 10240 bytes, the descriptor says 10240" ]
 }
 
 @test "--oci: bad layouts and tags get one line each" {
@@ -231,7 +231,7 @@ teardown() {
 	expect_errors mkrootfs \
 		"1|--oci=$SCRATCH/empty $SCRATCH/r1|$SCRATCH/empty: oci-layout: No such file or directory (not an OCI image layout)" \
 		"1|--oci=$SCRATCH/none $SCRATCH/r2|--oci: $SCRATCH/none: No such file or directory" \
-		"1|--oci=$SCRATCH/oci:v9 $SCRATCH/r3|$SCRATCH/oci: no image tagged v9 for *"
+		"1|--oci=$SCRATCH/oci:v9 $SCRATCH/r3|$SCRATCH/oci: no image tagged \"v9\" for *"
 }
 
 @test "bad usage: no DIR, two modes, the root itself, a DIR whose parent is missing" {
