@@ -98,8 +98,11 @@ bad:
 
 int valid_ifname(const char *name)
 {
+	/* The kernel's dev_valid_name() refuses what its isspace() calls
+	 * white space: also \v, \f, \r and Latin-1's no-break space, 0xa0
+	 * (found by tests/fuzz/parse.c). */
 	return *name && strlen(name) < 16 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
-	       !strpbrk(name, "/: \t\n");
+	       !strpbrk(name, "/: \t\n\v\f\r\xa0");
 }
 
 void add_word(const char *words[], int *n, int max, const char *word)
