@@ -2,11 +2,13 @@
 # ovlmount: the image read-only, the container's changes in a layer of
 # their own (E20).
 
+# bats' run sets stderr:
+# shellcheck disable=SC2154
 load helpers
 
 setup() {
 	make_scratch
-	cd "$SCRATCH"
+	cd "$SCRATCH" || return
 }
 
 teardown() {
@@ -169,4 +171,124 @@ change_things() {
 	run script -qec "ovlmount --commit upper" /dev/null
 	assert_failure 2
 	assert_output --partial "the layer is a tar on stdout: redirect it"
+}
+
+# ---- at once, and stopped half way: in a mount namespace of their own ----
+
+# in_mount_ns FUNCTION: runs one of the functions below in a private
+# mount namespace, so that what it mounts never reaches the host.
+in_mount_ns() {
+	unshare -m --propagation private bash -c "$1"
+}
+
+# Until CMD... succeeds, for up to 5 s.
+wait_until() {
+	for _ in $(seq 250); do
+		"$@" && return 0
+		sleep 0.02
+	done
+	echo "still not: $*" >&2
+	return 1
+}
+
+mounts_on_merged() {
+	grep -c " $PWD/merged " /proc/self/mountinfo
+}
+
+# Two -u at once: strace holds the first just before its umount2, until
+# the second is done.
+two_unmounts() {
+	ovlmount image upper work merged
+	strace -qq -o held.log -e trace=umount2 -e inject=umount2:delay_enter=1000000 \
+		ovlmount -u merged 2>first.err &
+	wait_until grep -q umount2 held.log
+	ovlmount -u merged
+	echo "second: $?"
+	wait "$!"
+	echo "first: $? $(cat first.err)"
+	echo "mounts on merged: $(mounts_on_merged)"
+}
+
+# Eight -u at once, five times over.
+eight_unmounts() {
+	for round in 1 2 3 4 5; do
+		ovlmount image upper work merged
+		for _ in $(seq 8); do
+			ovlmount -u merged &
+		done
+		for job in $(jobs -p); do
+			wait "$job" || echo "round $round: an ovlmount -u failed"
+		done
+		echo "round $round: $(mounts_on_merged) mounts on merged"
+	done
+}
+
+# Eight mounts of one overlay at once, then another overlay on MERGED.
+eight_mounts() {
+	for _ in $(seq 8); do
+		ovlmount image upper work merged &
+	done
+	for job in $(jobs -p); do
+		wait "$job" || echo "an ovlmount failed"
+	done
+	echo "mounts on merged: $(mounts_on_merged)"
+	mkdir other
+	ovlmount other upper work merged
+	echo "other: $? $(mounts_on_merged)"
+}
+
+# stop_mount SYSCALL STEP: SIGTERM to ovlmount while strace holds it
+# just after the SYSCALL that STEP (a test command) sees done.
+stop_mount() {
+	rm -f pid
+	# shellcheck disable=SC2016 # $$ and $@ are the inner sh's
+	strace -qq -o /dev/null -e trace="$1" -e inject="$1:delay_exit=400000" \
+		sh -c 'echo $$ >pid; exec "$@"' sh ovlmount image upper work merged 2>err &
+	wait_until test -s pid
+	wait_until eval "$2"
+	kill -TERM "$(cat pid)"
+	wait "$!"
+	echo "status $?: $(cat err)"
+	echo "left: $(for d in upper work merged; do [ ! -e "$d" ] || printf '%s ' "$d"; done)$(mounts_on_merged) mounts on merged"
+}
+
+stop_mounts() {
+	stop_mount mkdir "test -d upper"
+	stop_mount mkdir "test -d work"
+	stop_mount mkdir "test -d merged"
+	# shellcheck disable=SC2016 # for stop_mount's eval
+	stop_mount mount '[ "$(mounts_on_merged)" -eq 1 ]'
+}
+
+export -f wait_until mounts_on_merged two_unmounts eight_unmounts eight_mounts stop_mount stop_mounts
+
+@test "two ovlmount -u of one overlay at once: both exit 0, and it is gone" {
+	need_root
+	mkdir image
+	run in_mount_ns two_unmounts
+	assert_output "$(printf '%s\n' "second: 0" "first: 0 " "mounts on merged: 0")"
+}
+
+@test "eight ovlmount -u of one overlay at once, five times: all exit 0, and it is gone each time" {
+	need_root
+	mkdir image
+	run in_mount_ns eight_unmounts
+	assert_output "$(for r in 1 2 3 4 5; do echo "round $r: 0 mounts on merged"; done)"
+}
+
+@test "eight ovlmounts of one overlay at once: one overlay on MERGED, all exit 0; another overlay there is refused" {
+	need_root
+	mkdir image
+	run in_mount_ns eight_mounts
+	assert_output "$(printf '%s\n' "mounts on merged: 1" \
+		"ovlmount: cannot mount the overlay on $SCRATCH/merged: an overlay of other directories is mounted there already (ovlmount -u it, or give another MERGED)" \
+		"other: 1 1")"
+}
+
+@test "SIGTERM after each mkdir, and during the mount: status 143, one line, no directory or mount left" {
+	need_root
+	mkdir image
+	run in_mount_ns stop_mounts
+	left=$(printf '%s\n' "status 143: ovlmount: stopped by SIGTERM: undoing what was done" "left: 0 mounts on merged")
+	assert_output "$(printf '%s\n' "$left" "$left" "$left" "$left")"
 }

@@ -23,10 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctrkit.h"
@@ -378,6 +380,111 @@ static void commit(const char *upper)
 
 /* ---- mount, unmount ---- */
 
+/* Two ovlmounts of one MERGED at once would both find it free and both
+ * mount: the kernel stacks the second overlay on the first, and only
+ * warns that two overlays share one upperdir. Two -u at once would both
+ * find it mounted, and the second umount2 fail. So mount and unmount
+ * take one lock, flock(2) on a file in /run/ctrkit, and keep it until
+ * they exit; the kernel drops it when the process ends, however it
+ * ends. Who may not open the file (no root, no /run/ctrkit of its own:
+ * a user namespace) goes on without it. */
+static void lock_overlays(void)
+{
+	static const char dir[] = "/run/ctrkit", file[] = "/run/ctrkit/ovlmount.lock";
+	int fd = (int)trace(open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
+			    "openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(file));
+
+	if (fd == -1 && errno == ENOENT) { /* the first lock since boot: /run is a tmpfs */
+		trace(mkdir(dir, 0700), "mkdir(%s, 0700)", quote(dir));
+		fd = (int)trace(open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
+				"openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(file));
+	}
+	if (fd == -1 && (errno == EACCES || errno == EPERM || errno == EROFS)) {
+		trace_line("%s: no lock for this user; going on without it", file);
+		return;
+	}
+	if (fd == -1)
+		die_errno("cannot open %s", file);
+	while (trace(flock(fd, LOCK_EX), "flock(%d, LOCK_EX)", fd) == -1) {
+		check_stop(); /* a stop signal while waiting */
+		if (errno != EINTR)
+			die_errno("cannot lock %s", file);
+	}
+}
+
+/* Undoes the octal escapes of /proc/self/mountinfo in place: a space in
+ * a path is "\040" there, a backslash "\134". */
+static void unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++, out++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
+			*out = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* What is mounted on dir, by /proc/self/mountinfo: its filesystem type
+ * and superblock options (the fields after " - "), or 0 if nothing is.
+ * Mounts on one directory stack; the last line is the top one, the one
+ * a path walk sees and umount2 takes off. */
+static int mounted_on(const char *dir, char *type, size_t type_size, char *options, size_t options_size)
+{
+	char *line = NULL;
+	size_t size = 0;
+	int found = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		die_errno("cannot read /proc/self/mountinfo");
+	while (getline(&line, &size, f) != -1) {
+		char *save = NULL, *dash = strstr(line, " - "), *field = strtok_r(line, " ", &save);
+		for (int i = 1; field && i < 5; i++) /* the fifth field is the mount point */
+			field = strtok_r(NULL, " ", &save);
+		if (!field || !dash)
+			continue;
+		unescape(field);
+		if (strcmp(field, dir) != 0)
+			continue;
+		char *fstype = strtok_r(dash + 3, " ", &save), *source = strtok_r(NULL, " ", &save);
+		char *sb = strtok_r(NULL, " \n", &save);
+		if (!fstype || !source || !sb)
+			continue;
+		unescape(sb);
+		snprintf(type, type_size, "%s", fstype);
+		snprintf(options, options_size, "%s", sb);
+		found = 1;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* Does a superblock's option list hold want ("lowerdir=...,upperdir=...,
+ * workdir=..."), whole, where the kernel lists options: after "rw,"? */
+static int has_options(const char *list, const char *want)
+{
+	size_t n = strlen(want);
+
+	for (const char *p = list; (p = strstr(p, want)); p++)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
 /* The directories this run made, removed again if the mount fails. */
 static char *made[3];
 static size_t nmade;
@@ -395,6 +502,7 @@ static char *absolute_dir(const char *path, int create)
 		made[nmade++] = strdup(real);
 	if (strchr(real, ',') || (!create && strchr(real, ':')))
 		die("%s: overlay options cannot hold a path with ',' or ':'", real);
+	check_stop(); /* a stop signal now: what was made goes again */
 	return real;
 }
 
@@ -407,10 +515,27 @@ static void remove_made_dirs(void)
 	}
 }
 
+/* A mount makes overlayfs's own directories in WORK: "work", and
+ * "index" with index=on. They go with a WORK this run made. */
+static void remove_work_contents(const char *work)
+{
+	static const char *const names[] = { "work", "index" };
+	char path[PATH_MAX + 8];
+
+	for (size_t i = 0; i < nmade; i++)
+		for (size_t j = 0; strcmp(made[i], work) == 0 && j < LEN(names); j++) {
+			snprintf(path, sizeof(path), "%s/%s", work, names[j]);
+			int r = rmdir(path);
+			if (r == 0 || errno != ENOENT)
+				trace(r, "rmdir(%s)", quote(path));
+		}
+}
+
 static void mount_overlay(const char *lower_list, const char *upper, const char *work,
 			  const char *merged)
 {
-	char options[PATH_MAX * 8] = "lowerdir=";
+	char options[PATH_MAX * 8] = "lowerdir=", type[64];
+	static char mounted[PATH_MAX * 8];
 	char *copy = strdup(lower_list), *save = NULL;
 	int first = 1;
 
@@ -423,18 +548,36 @@ static void mount_overlay(const char *lower_list, const char *upper, const char 
 	}
 	if (first)
 		die_usage("no lower directory in '%s'", lower_list);
-	/* A directory made here and then refused goes again (at exit). */
+	/* A directory made here and then refused goes again, at exit; a
+	 * SIGTERM or a Ctrl-C is only noted, and ends the run at the next
+	 * check_stop(), so that the same undo runs. */
+	catch_stop_signals();
 	atexit(remove_made_dirs);
-	char *u = absolute_dir(upper, 1), *w = absolute_dir(work, 1), *m = absolute_dir(merged, 1);
+	lock_overlays();
+	char *u = absolute_dir(upper, 1);
+	char *w = absolute_dir(work, 1);
+	char *m = absolute_dir(merged, 1);
 	size_t len = strlen(options);
 	snprintf(options + len, sizeof(options) - len, ",upperdir=%s,workdir=%s", u, w);
 
-	if (trace(mount("overlay", m, "overlay", 0, options), "mount(\"overlay\", %s, \"overlay\", 0, %s)",
-		  quote(m), quote(options)) == -1) {
+	/* The same overlay mounted already is done; anything else there is
+	 * refused, rather than stacked on. */
+	if (mounted_on(m, type, sizeof(type), mounted, sizeof(mounted))) {
+		if (strcmp(type, "overlay") != 0 || !has_options(mounted, options))
+			die("cannot mount the overlay on %s: %s is mounted there already (ovlmount -u it, or give "
+			    "another MERGED)",
+			    m, strcmp(type, "overlay") == 0 ? "an overlay of other directories" : type);
+		trace_line("%s: this overlay is mounted there already", m);
+	} else if (trace(mount("overlay", m, "overlay", 0, options), "mount(\"overlay\", %s, \"overlay\", 0, %s)",
+			 quote(m), quote(options)) == -1) {
 		const char *hint = errno == EPERM ? "run as root, or in a user namespace: nsunshare -U -r -m"
 				 : errno == EINVAL ? "UPPER and WORK must be on the same filesystem, and none inside another; see dmesg"
 				 : NULL;
 		die_errno_hint(hint, "cannot mount the overlay on %s", m);
+	} else if (stop_signal) { /* came during the mount: take it off, then undo the rest */
+		trace(umount2(m, 0), "umount2(%s, 0)", quote(m));
+		remove_work_contents(w);
+		check_stop();
 	}
 	for (size_t i = 0; i < nmade; i++)
 		free(made[i]);
@@ -448,33 +591,31 @@ static void mount_overlay(const char *lower_list, const char *upper, const char 
 /* Unmounts MERGED if an overlay is mounted there; a second -u is fine. */
 static void unmount_overlay(const char *merged)
 {
-	char *real = realpath(merged, NULL), *line = NULL, mount_point[PATH_MAX], type[64];
-	size_t size = 0;
-	int found = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *real = realpath(merged, NULL), type[64];
+	static char options[PATH_MAX * 8];
 
 	if (!real) {
 		trace_line("%s does not exist: nothing to unmount", merged);
 		return;
 	}
-	while (f && getline(&line, &size, f) != -1) {
-		char *dash = strstr(line, " - ");
-		if (sscanf(line, "%*d %*d %*s %*s %4095s", mount_point) == 1 && dash &&
-		    sscanf(dash, " - %63s", type) == 1 && strcmp(mount_point, real) == 0)
-			found = strcmp(type, "overlay") == 0 ? 1 : -1; /* the top mount wins */
+	lock_overlays();
+	for (int tries = 0;; tries++) {
+		if (!mounted_on(real, type, sizeof(type), options, sizeof(options))) {
+			trace_line("no overlay mounted on %s: nothing to do", real);
+			break;
+		}
+		if (strcmp(type, "overlay") != 0)
+			die("%s is a %s mount, not an overlay", real, type);
+		if (trace(umount2(real, 0), "umount2(%s, 0)", quote(real)) == 0)
+			break;
+		/* EINVAL: not a mount point any more, if another umount (one
+		 * not under our lock) came first: the next look tells. EBUSY:
+		 * in use, maybe only for a moment (another process walking a
+		 * path through it holds it): try again, for up to a second. */
+		if ((errno != EINVAL && errno != EBUSY) || tries == 100)
+			die_errno_hint(errno == EBUSY ? "a process still uses it" : NULL, "cannot unmount %s", real);
+		sleep_ms(10);
 	}
-	free(line);
-	if (f)
-		fclose(f);
-	if (found == -1)
-		die("%s is a %s mount, not an overlay", real, type);
-	if (!found) {
-		trace_line("no overlay mounted on %s: nothing to do", real);
-		free(real);
-		return;
-	}
-	if (trace(umount2(real, 0), "umount2(%s, 0)", quote(real)) == -1)
-		die_errno_hint(errno == EBUSY ? "a process still uses it" : NULL, "cannot unmount %s", real);
 	free(real);
 }
 
