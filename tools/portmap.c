@@ -16,6 +16,11 @@
  * serves 1 or 1,000 mappings. The rules go in through libnftables, as
  * nft text; -v and --dry-run show that text, --iptables the article's.
  *
+ * A command that changes the table reads it first (is the port free? is
+ * the table there?), so two portmaps at once take turns: each holds a
+ * lock from its first read to its last change. Each change is one nft
+ * transaction, which the kernel applies whole or not at all.
+ *
  *   portmap masq SUBNET [--out IFACE]        portmap del masq SUBNET [--out IFACE]
  *   portmap add HOSTPORT CTRIP:PORT [--proto tcp|udp] [--host-ip IP]
  *   portmap del HOSTPORT [--proto tcp|udp] [--host-ip IP]
@@ -23,6 +28,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <nftables/libnftables.h>
@@ -30,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include "ctrkit.h"
 
@@ -81,6 +88,49 @@ static const char table_text[] =
 static struct nft_ctx *nft;
 static int dry_run, iptables;
 
+/* Runs nft commands with SIGINT, SIGTERM and SIGHUP held back until they
+ * are done. A signal caught without SA_RESTART (catch_stop_signals) makes
+ * a blocked read return EINTR, and libnftables takes that as a failure,
+ * whatever the kernel did with the commands already sent: portmap would
+ * say "cannot map" about a port it mapped, or miss a table that is there.
+ * Held back, the signal waits for the next check_stop(). */
+static int nft_cmd(const char *cmds)
+{
+	sigset_t stops, old;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stops, &old);
+	int r = nft_run_cmd_from_buffer(nft, cmds);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+/* Takes turns with any other portmap in this network namespace: blocks
+ * until no other one holds the lock. The lock is flock(2) on the
+ * namespace's own file, /proc/self/ns/net: every process of the
+ * namespace that opens it gets the same nsfs inode, so there is one lock
+ * per network namespace (a lab and the machine do not wait for each
+ * other), nothing to create, and it works without root in a namespace
+ * of one's own. The kernel drops a flock when its file is closed, which
+ * exit does, however portmap ends (SIGKILL too): no stale lock. */
+static void lock_ruleset(void)
+{
+	const char *path = "/proc/self/ns/net";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(path));
+	if (fd == -1)
+		die_errno("cannot open %s", path);
+	if (trace(flock(fd, LOCK_EX), "flock(%d, LOCK_EX)", fd) == -1) {
+		check_stop(); /* a stop signal while waiting: EINTR */
+		die_errno("cannot lock %s", path);
+	}
+	/* fd stays open: the lock is held until portmap exits. */
+}
+
 /* Runs nft commands (shown with -v; only printed with --dry-run): 0, or
  * -1 with nft's own message, first line only, in *why. */
 static int run(const char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -103,7 +153,7 @@ static int run(const char **why, const char *fmt, ...)
 		end = line + strcspn(line, "\n");
 		trace_line("nft %.*s", (int)(end - line), line);
 	}
-	int r = nft_run_cmd_from_buffer(nft, cmds);
+	int r = nft_cmd(cmds);
 	free(cmds);
 	const char *err = nft_ctx_get_error_buffer(nft);
 	/* nft says "Error: Could not process rule: File exists" and then
@@ -119,7 +169,7 @@ static int run(const char **why, const char *fmt, ...)
 static json_object *query(const char *cmd)
 {
 	nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);
-	int r = nft_run_cmd_from_buffer(nft, cmd);
+	int r = nft_cmd(cmd);
 	nft_ctx_output_set_flags(nft, 0);
 	const char *out = nft_ctx_get_output_buffer(nft);
 	trace_line("nft -j %s%s", cmd, r == 0 ? "" : " (none)");
@@ -147,7 +197,7 @@ static size_t objects(json_object *answer, const char *kind, json_object ***out)
 /* "list tables" names the tables only: cheap, with 1,000 mappings too. */
 static int table_exists(void)
 {
-	int r = nft_run_cmd_from_buffer(nft, "list tables ip");
+	int r = nft_cmd("list tables ip");
 	const char *out = nft_ctx_get_output_buffer(nft);
 	int found = r == 0 && (strncmp(out, "table " TABLE "\n", 16) == 0 || strstr(out, "\ntable " TABLE "\n"));
 
@@ -155,27 +205,30 @@ static int table_exists(void)
 	return found;
 }
 
-/* The table, if it is not there yet. (portmap takes no lock: two first
- * calls at the same moment could both add the rules.) */
-static void ensure_table(void)
+/* The commands that make the table, if it is not there yet, else "".
+ * They go in the same transaction as the change that needs the table,
+ * so that no stop can leave a table without it. */
+static const char *table_if_missing(void)
 {
-	const char *why;
+	return table_exists() ? "" : table_text;
+}
 
-	if (table_exists())
-		return;
-	if (run(&why, "%s", table_text) == -1)
-		die("cannot make the nftables table %s: %s%s", TABLE, why,
-		    strstr(why, "Operation not permitted") ? " (run as root)" : "");
+/* Dies with nft's reason, and a hint when it is a missing privilege. */
+noreturn static void failed(const char *what, const char *arg, const char *why)
+{
+	die("%s %s: %s%s", what, arg, why, strstr(why, "Operation not permitted") ? " (run as root)" : "");
 }
 
 /* The machine must route packets between its interfaces for a container
- * to reach the outside, and for a mapped port to reach the container. */
+ * to reach the outside, and for a mapped port to reach the container.
+ * It is a setting of the whole namespace, which other programs may count
+ * on too, so portmap turns it on and never off. */
 static void enable_forwarding(void)
 {
 	char now[8];
 
 	if (dry_run || iptables) {
-		printf("%ssysctl -w net.ipv4.ip_forward=1\n", dry_run ? "# and: " : "");
+		printf("%ssysctl -w net.ipv4.ip_forward=1\n", dry_run ? "# first: " : "");
 		return;
 	}
 	if (read_file("/proc/sys/net/ipv4/ip_forward", now, sizeof(now)) > 0 && now[0] == '1')
@@ -253,7 +306,7 @@ static const char *mapped_to(const struct mapping *m)
 	int port;
 
 	snprintf(cmd, sizeof(cmd), "get element " TABLE " %s { %s }", map_name(m), key(m));
-	int r = nft_run_cmd_from_buffer(nft, cmd);
+	int r = nft_cmd(cmd);
 	const char *elements = strstr(nft_ctx_get_output_buffer(nft), "elements = {");
 	const char *value = elements ? strstr(elements, " : ") : NULL;
 	trace_line("nft %s%s", cmd, r == 0 ? "" : " (none)");
@@ -286,14 +339,21 @@ static void add(const struct mapping *m)
 		enable_forwarding();
 		return;
 	}
+	if (!dry_run)
+		lock_ruleset();
 	if ((now = mapped_to(m)))
 		die("%s is mapped already, to %s (portmap del %d%s%s first)", shown(m), now, m->port,
 		    strcmp(m->proto, "tcp") ? " --proto " : "", strcmp(m->proto, "tcp") ? m->proto : "");
-	ensure_table();
-	/* create, not add: an element that exists is an error, not a no-op. */
-	if (run(&why, "create element " TABLE " %s { %s : %s . %d }\n", map_name(m), key(m), m->to_ip, m->to_port) == -1)
-		die("cannot map %s: %s", shown(m), why);
+	const char *table = table_if_missing();
+	/* Forwarding first: it is not undone (see enable_forwarding), and
+	 * the one transaction below is then the whole of what add does. */
+	check_stop();
 	enable_forwarding();
+	check_stop();
+	/* create, not add: an element that exists is an error, not a no-op. */
+	if (run(&why, "%screate element " TABLE " %s { %s : %s . %d }\n", table, map_name(m), key(m), m->to_ip,
+		m->to_port) == -1)
+		failed("cannot map", shown(m), why);
 }
 
 static void del(const struct mapping *m)
@@ -305,12 +365,15 @@ static void del(const struct mapping *m)
 		printf("# (with -D in place of -A, to delete)\n");
 		return;
 	}
+	if (!dry_run)
+		lock_ruleset();
 	if (!mapped_to(m)) {
 		trace_line("%s is not mapped: nothing to delete", shown(m));
 		return;
 	}
+	check_stop();
 	if (run(&why, "delete element " TABLE " %s { %s }\n", map_name(m), key(m)) == -1)
-		die("cannot delete the mapping of %s: %s", shown(m), why);
+		failed("cannot delete the mapping of", shown(m), why);
 }
 
 /* A masquerade rule is found again by its comment. */
@@ -348,29 +411,34 @@ static void masq(const char *subnet, const char *out, int remove)
 			enable_forwarding();
 		return;
 	}
+	if (!dry_run)
+		lock_ruleset();
 	long handle = masq_handle(comment);
 	if (remove) {
 		if (handle == -1) {
 			trace_line("no masquerade for %s: nothing to delete", subnet);
 			return;
 		}
+		check_stop();
 		if (run(&why, "delete rule " TABLE " postrouting handle %ld\n", handle) == -1)
-			die("cannot delete the masquerade for %s: %s", subnet, why);
+			failed("cannot delete the masquerade for", subnet, why);
 		return;
 	}
 	if (handle != -1)
 		die("%s is masqueraded already (portmap del masq %s%s%s first)", subnet, subnet, out ? " --out " : "",
 		    out ? out : "");
-	ensure_table();
+	const char *table = table_if_missing();
+	check_stop();
+	enable_forwarding();
+	check_stop();
 	/* What leaves the subnet for anywhere but the subnet itself. */
 	if (out)
 		snprintf(match, sizeof(match), "oifname \"%s\"", out);
 	else
 		snprintf(match, sizeof(match), "ip daddr != %s", subnet);
-	if (run(&why, "add rule " TABLE " postrouting ip saddr %s %s masquerade comment \"%s\"\n", subnet, match,
-		comment) == -1)
-		die("cannot masquerade %s: %s", subnet, why);
-	enable_forwarding();
+	if (run(&why, "%sadd rule " TABLE " postrouting ip saddr %s %s masquerade comment \"%s\"\n", table, subnet,
+		match, comment) == -1)
+		failed("cannot masquerade", subnet, why);
 }
 
 static void list(void)
@@ -416,12 +484,15 @@ static void flush(void)
 		       "iptables -t nat -F PREROUTING\niptables -t nat -F OUTPUT\niptables -t nat -F POSTROUTING\n");
 		return;
 	}
+	if (!dry_run)
+		lock_ruleset();
 	if (!table_exists()) {
 		trace_line("no table %s: nothing to flush", TABLE);
 		return;
 	}
+	check_stop();
 	if (run(&why, "delete table " TABLE "\n") == -1)
-		die("cannot delete the table %s: %s", TABLE, why);
+		failed("cannot delete the table", TABLE, why);
 }
 
 int main(int argc, char *argv[])
@@ -502,6 +573,9 @@ int main(int argc, char *argv[])
 		die_usage("--out is for masq");
 	}
 
+	/* A stop signal (Ctrl-C, kill) before the change leaves everything
+	 * as it was; the change itself is one transaction, not stopped. */
+	catch_stop_signals();
 	nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft)
 		die("cannot start libnftables");
