@@ -4,6 +4,8 @@
 #   make demo       a short guided demo
 #   make san        build with ASan+UBSan into build-san/ and run the suite on it
 #   make test-v2    the VM lane: the tests on Debian's kernel with cgroup v2 only
+#   make fuzz       libFuzzer on lib/'s parsers and mkrootfs's readers, into
+#                   build-fuzz/, FUZZ_SECONDS (30) each; FUZZ="tar oci" for some
 #   make install    PREFIX=/usr/local DESTDIR= : tools and man pages
 #   make clean
 
@@ -76,13 +78,38 @@ san: deps
 		EXTRA_OBJ=build-san/bin/.obj/san-options.o
 	@CTRKIT_BIN=$(CURDIR)/build-san/bin CTRKIT_SAN=1 scripts/test
 
+# Fuzzing (tests/fuzz/): clang's libFuzzer with ASan and UBSan, one
+# harness per reader: lib/'s parsers, and mkrootfs's tar, layer and OCI
+# readers (the harness includes tools/mkrootfs.c). die() calls exit(),
+# which --wrap=exit turns into a jump back to the harness. The seeds of
+# the archive harnesses are made by tests/fuzz/mkseeds with tests/mktar.c.
+FUZZ_SECONDS ?= 30
+FUZZ      ?= parse tar layer oci
+FUZZFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZSRC   := tests/fuzz/fuzz.c tests/fuzz/fuzz.h $(LIBSRC) $(LIBHDR)
+
+fuzz: deps $(addprefix build-fuzz/fuzz-,$(FUZZ)) build-fuzz/seeds/.made
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ)
+
+build-fuzz/fuzz-%: tests/fuzz/%.c $(FUZZSRC)
+	@mkdir -p build-fuzz
+	clang $(CPPFLAGS) $(FUZZFLAGS) $(WARN) -Wl,--wrap=exit -o $@ $< tests/fuzz/fuzz.c $(LIBSRC) \
+		-larchive -ljson-c
+build-fuzz/fuzz-tar build-fuzz/fuzz-layer build-fuzz/fuzz-oci: tests/fuzz/tar.c tools/mkrootfs.c
+
+build-fuzz/seeds/.made: tests/fuzz/mkseeds tests/mktar.c
+	@mkdir -p build-fuzz
+	$(CC) $(CFLAGS) -o build-fuzz/mktar tests/mktar.c -larchive
+	tests/fuzz/mkseeds build-fuzz/mktar build-fuzz/seeds
+	@touch $@
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(addprefix $(OUT)/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(wildcard tools/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf bin build-san build-vm
+	rm -rf bin build-san build-vm build-fuzz
 
-.PHONY: all deps test test-v2 demo san install clean
+.PHONY: all deps test test-v2 demo san fuzz install clean
 .SECONDARY:
