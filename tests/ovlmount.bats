@@ -260,7 +260,17 @@ stop_mounts() {
 	stop_mount mount '[ "$(mounts_on_merged)" -eq 1 ]'
 }
 
-export -f wait_until mounts_on_merged two_unmounts eight_unmounts eight_mounts stop_mount stop_mounts
+# A MERGED with a space: mountinfo writes it as "my\040merged".
+space_in_merged() {
+	ovlmount image upper work "my merged"
+	ovlmount image upper work "my merged"
+	echo "mounted twice: $? $(grep -cF '/my\040merged ' /proc/self/mountinfo)"
+	ovlmount -u "my merged"
+	echo "unmounted: $? $(grep -cF '/my\040merged ' /proc/self/mountinfo)"
+}
+
+export -f wait_until mounts_on_merged two_unmounts eight_unmounts eight_mounts stop_mount stop_mounts \
+	space_in_merged
 
 @test "two ovlmount -u of one overlay at once: both exit 0, and it is gone" {
 	need_root
@@ -291,4 +301,11 @@ export -f wait_until mounts_on_merged two_unmounts eight_unmounts eight_mounts s
 	run in_mount_ns stop_mounts
 	left=$(printf '%s\n' "status 143: ovlmount: stopped by SIGTERM: undoing what was done" "left: 0 mounts on merged")
 	assert_output "$(printf '%s\n' "$left" "$left" "$left" "$left")"
+}
+
+@test "a MERGED with a space in its name: a second mount is done already, -u takes it off" {
+	need_root
+	mkdir image
+	run in_mount_ns space_in_merged
+	assert_output "$(printf '%s\n' "mounted twice: 0 1" "unmounted: 0 0")"
 }
