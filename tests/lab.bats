@@ -43,9 +43,10 @@ machine() {
 	sleeper=$!
 	run "$TOP/scripts/lab" down
 	assert_success
-	[ ! -e "/run/netns/$LAB-host" ] && [ ! -e "/run/netns/$LAB-out" ]
+	[ ! -e "/run/netns/$LAB-host" ]
+	[ ! -e "/run/netns/$LAB-out" ]
 	wait "$sleeper" || true
-	! kill -0 "$sleeper" 2>/dev/null
+	run ! kill -0 "$sleeper"
 	run "$TOP/scripts/lab" down
 	assert_success
 }

@@ -40,7 +40,7 @@ teardown() {
 	start_container -p -f --mount-proc
 	[ "$CTR" -gt 1 ]
 	run grep NSpid "/proc/$CTR/status"
-	assert_output --regexp "^NSpid:[[:space:]]+$CTR[[:space:]]+1$"
+	assert_output --regexp "^NSpid:[[:space:]]+${CTR}[[:space:]]+1$"
 }
 
 # ---- each kind of namespace ----
@@ -95,7 +95,8 @@ teardown() {
 	need_root
 	a=$(cut -d. -f1 /proc/uptime)
 	b=$(nsunshare -T -f --boottime=86400 cut -d. -f1 /proc/uptime)
-	[ $((b - a)) -ge 86400 ] && [ $((b - a)) -le 86402 ]
+	[ $((b - a)) -ge 86400 ]
+	[ $((b - a)) -le 86402 ]
 	m=$(nsunshare -T -f --monotonic=-5 cat /proc/uptime) # boottime stays
 	[ -n "$m" ]
 }
