@@ -2,6 +2,9 @@
 # vethpair: a container's link to a bridge, by netlink (E23). Every test
 # runs in a lab of its own (scripts/lab): nothing here touches the
 # machine's own network namespace.
+# bats runs each test in a subshell, its run sets output, status and
+# stderr, and lab_container sets the variable it is given by name:
+# shellcheck disable=SC2030,SC2031,SC2154
 
 load helpers
 
@@ -119,11 +122,17 @@ vethpair: RTM_GETLINK(0) {ifname=\"ctr0\"} = -1 ENODEV (No such device)"
 
 @test "a step that fails undoes the ones before: no pair, no bridge left" {
 	lab_container c1
-	# the kernel refuses a gateway outside the container's subnet
+	# the container has a default route already (through a link of its
+	# own), so the kernel refuses the last step, vethpair's route
+	in_ctr "$c1" ip link add d0 type veth peer name d1
+	in_ctr "$c1" ip addr add 10.1.0.1/24 dev d0
+	in_ctr "$c1" ip link set d0 up
+	in_ctr "$c1" ip link set d1 up
+	in_ctr "$c1" ip route add default via 10.1.0.254
 	run --separate-stderr lab vethpair add veth-c1 --netns "$c1" --bridge ctr0 --bridge-addr 192.168.0.1/24 \
-		--addr 192.168.0.2/24 --gateway 10.0.0.1
+		--addr 192.168.0.2/24
 	assert_failure 1
-	[ "$stderr" = "vethpair: cannot add the default route via 10.0.0.1 in the container: Network is unreachable" ]
+	[ "$stderr" = "vethpair: cannot add the default route via 192.168.0.1 in the container: File exists" ]
 	run lab ip -o link show
 	refute_output --partial veth-c1
 	refute_output --partial ctr0
@@ -132,7 +141,7 @@ vethpair: RTM_GETLINK(0) {ifname=\"ctr0\"} = -1 ENODEV (No such device)"
 	# a bridge that was there before stays, and keeps its address
 	lab ip link add ctr0 type bridge
 	lab ip addr add 192.168.0.1/24 dev ctr0
-	run lab vethpair add veth-c1 --netns "$c1" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr 192.168.0.2/24 --gateway 10.0.0.1
+	run lab vethpair add veth-c1 --netns "$c1" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr 192.168.0.2/24
 	assert_failure 1
 	run lab ip -4 -o addr show ctr0
 	assert_output --partial 192.168.0.1/24
@@ -146,7 +155,9 @@ vethpair: RTM_GETLINK(0) {ifname=\"ctr0\"} = -1 ENODEV (No such device)"
 		"1|add veth-c1 --netns $c2|veth-c1 exists already here (vethpair del veth-c1)" \
 		"1|add veth-x --netns $c1|the container has a eth0 already (--ifname NAME)" \
 		"1|add veth-x --netns $c2 --bridge eth0|eth0 exists and is not a bridge (it is a veth)" \
-		"1|del eth0x --bridge veth-c1|veth-c1 is not a bridge: not removed"
+		"1|del eth0x --bridge veth-c1|veth-c1 is not a bridge: not removed" \
+		"1|add lo --netns $c2|lo exists already here, and is not a veth: choose another name" \
+		"1|add ctr0 --netns $c2|ctr0 exists already here, and is not a veth: choose another name"
 	run lab ip -o link show
 	refute_output --partial veth-x
 	run in_ctr "$c2" ip -o link show
@@ -162,6 +173,11 @@ vethpair: RTM_GETLINK(0) {ifname=\"ctr0\"} = -1 ENODEV (No such device)"
 		"2|add a-name-that-is-too-long --netns $c1|NAME 'a-name-that-is-too-long': an interface name is 1 to 15 characters, without '/', ':' or spaces (see vethpair --help)" \
 		"2|add bad/name --netns $c1|NAME 'bad/name': an interface name is 1 to 15 characters, without '/', ':' or spaces (see vethpair --help)" \
 		"2|add v1|add: give the container with --netns PID|FILE (see vethpair --help)" \
+		"2|add v1 --netns 0|--netns '0': not a pid (a pid is 1 or more; a file of that name is ./0) (see vethpair --help)" \
+		"2|add v1 --netns 99999999999|--netns '99999999999': not a pid (a pid is 1 or more; a file of that name is ./99999999999) (see vethpair --help)" \
+		"2|add v1 --netns $c1 --ifname a-name-that-is-too-long|--ifname 'a-name-that-is-too-long': an interface name is 1 to 15 characters, without '/', ':' or spaces (see vethpair --help)" \
+		"2|add v1 --netns $c1 --bridge br/0|--bridge 'br/0': an interface name is 1 to 15 characters, without '/', ':' or spaces (see vethpair --help)" \
+		"2|add v1 --netns $c1 --bridge v1|--bridge 'v1': the bridge and the veth need names of their own (see vethpair --help)" \
 		"2|add v1 --netns $c1 --addr 192.168.0.2|--addr '192.168.0.2': want an IPv4 address with a prefix (192.168.0.2/24) (see vethpair --help)" \
 		"2|add v1 --netns $c1 --addr 192.168.0.300/24|--addr '192.168.0.300/24': want an IPv4 address with a prefix (192.168.0.2/24) (see vethpair --help)" \
 		"2|add v1 --netns $c1 --addr 192.168.0.2/33|--addr '192.168.0.2/33': want an IPv4 address with a prefix (192.168.0.2/24) (see vethpair --help)" \
@@ -169,8 +185,18 @@ vethpair: RTM_GETLINK(0) {ifname=\"ctr0\"} = -1 ENODEV (No such device)"
 		"2|add v1 --netns $c1 --mtu 67|--mtu '67': want a number from 68 to 65535 (see vethpair --help)" \
 		"2|add v1 --netns $c1 --mtu 65536|--mtu '65536': want a number from 68 to 65535 (see vethpair --help)" \
 		"2|add v1 --netns $c1 --bridge-addr 10.0.0.1/8|--bridge-addr needs --bridge (see vethpair --help)" \
+		"2|add v1 --netns $c1 --bridge b0 --bridge-addr 192.168.0.1/24 --addr 10.0.0.2/24|--addr '10.0.0.2/24' is not on the bridge's subnet (--bridge-addr '192.168.0.1/24') (see vethpair --help)" \
+		"2|add v1 --netns $c1 --bridge b0 --bridge-addr 192.168.0.1/24 --addr 192.168.0.2/16|--addr '192.168.0.2/16' is not on the bridge's subnet (--bridge-addr '192.168.0.1/24') (see vethpair --help)" \
+		"2|add v1 --netns $c1 --bridge b0 --bridge-addr 192.168.0.1/24 --addr 192.168.0.1/24|--addr '192.168.0.1/24': that is the bridge's own address (see vethpair --help)" \
+		"2|add v1 --netns $c1 --addr 192.168.0.0/24|--addr '192.168.0.0/24': that is the subnet's own address, not a host's (see vethpair --help)" \
+		"2|add v1 --netns $c1 --bridge b0 --bridge-addr 192.168.0.255/24|--bridge-addr '192.168.0.255/24': that is the subnet's broadcast address, not a host's (see vethpair --help)" \
+		"2|add v1 --netns $c1 --gateway 192.168.0.1|--gateway needs --addr: a route goes through an address of the link (see vethpair --help)" \
+		"2|add v1 --netns $c1 --addr 192.168.0.2/24 --gateway 10.0.0.1|--gateway '10.0.0.1' is not on the container's subnet (--addr '192.168.0.2/24') (see vethpair --help)" \
+		"2|add v1 --netns $c1 --addr 192.168.0.2/24 --gateway 192.168.0.2|--gateway '192.168.0.2': that is the container's own address (see vethpair --help)" \
 		"1|add v1 --netns $dead|no process with pid $dead" \
-		"1|add v1 --netns $SCRATCH|--netns $SCRATCH: not a network namespace (give a pid, or a file nsunshare --net=FILE pinned)" \
+		"1|add v1 --netns $SCRATCH|--netns $SCRATCH: not a namespace file (give a pid, or a file nsunshare --net=FILE pinned)" \
+		"1|add v1 --netns /dev/null|--netns /dev/null: not a namespace file (give a pid, or a file nsunshare --net=FILE pinned)" \
+		"1|add v1 --netns /proc/self/ns/mnt|--netns /proc/self/ns/mnt: not a network namespace (give a pid, or a file nsunshare --net=FILE pinned)" \
 		"1|add v1 --netns $SCRATCH/none|--netns $SCRATCH/none: No such file or directory" \
 		"1|add v1 --netns /proc/self/ns/net|--netns /proc/self/ns/net: that is this network namespace, not a container's (start it with nsunshare -n)" \
 		"1|add v1 --netns 2|--netns /proc/2/ns/net: that is the machine's own network namespace, not a container's" \
@@ -181,4 +207,101 @@ vethpair: RTM_GETLINK(0) {ifname=\"ctr0\"} = -1 ENODEV (No such device)"
 		"2||give a command: add, del or list (see vethpair --help)"
 	run lab ip -o link show
 	refute_output --partial v1
+	refute_output --partial b0
+	run in_ctr "$c1" ip -o link show
+	refute_output --partial eth0
+}
+
+@test "a --netns that is a FIFO or a device is refused without being opened" {
+	mkfifo "$SCRATCH/fifo"
+	# open(2) on a FIFO would wait for a writer for ever
+	run --separate-stderr timeout 20 "$TOP/scripts/lab" exec vethpair add v1 --netns "$SCRATCH/fifo"
+	assert_failure 1
+	assert_equal "$stderr" "vethpair: --netns $SCRATCH/fifo: not a namespace file (give a pid, or a file nsunshare --net=FILE pinned)"
+	run --separate-stderr timeout 20 "$TOP/scripts/lab" exec vethpair add v1 --netns /dev/zero
+	assert_failure 1
+	assert_equal "$stderr" "vethpair: --netns /dev/zero: not a namespace file (give a pid, or a file nsunshare --net=FILE pinned)"
+}
+
+@test "a --netns process that has ended but is not reaped yet (a zombie) is named as ended" {
+	# sleep 60 never reaps its child: once killed, the child is a zombie,
+	# a pid that kill -0 still finds, but with no namespaces left
+	sh -c 'sleep 60 & exec sleep 60' 3>&- &
+	parent=$!
+	CONTAINERS+=("$parent")
+	for _ in $(seq 50); do
+		zombie=$(pgrep -P "$parent") && break
+		sleep 0.1
+	done
+	kill -KILL "$zombie"
+	for _ in $(seq 50); do
+		[ "$(ps -o stat= -p "$zombie")" != Z ] || break
+		sleep 0.1
+	done
+	run --separate-stderr lab vethpair add v1 --netns "$zombie"
+	assert_failure 1
+	assert_equal "$stderr" "vethpair: --netns $zombie: process $zombie has ended"
+	run lab ip -o link show
+	refute_output --partial v1
+}
+
+# ---- stops half way ----
+
+# vethpair_with_signal_at SIG N PID: vethpair add for container PID, with
+# signal SIG delivered as its Nth netlink request is sent (strace injects
+# it): for each N in turn, a stop at every step of its work.
+vethpair_with_signal_at() {
+	lab strace -o /dev/null -e trace=sendto -e "inject=sendto:signal=$1:when=$2" \
+		vethpair add veth-c1 --netns "$3" --bridge ctr0 --bridge-addr 192.168.0.1/24 --addr 192.168.0.2/24
+}
+
+# links_in PID: the links here (but lo and the lab's own eth0), and the
+# links and routes in container PID (but lo): all that add makes.
+links_in() {
+	echo "here: $(lab ip -br link show | awk '$1 != "lo" && $1 !~ /^eth0@/ { sub(/@.*/, "", $1); print $1 }' | sort | paste -sd ' ')"
+	echo "container: $(in_ctr "$1" ip -br link show | awk '$1 != "lo" { sub(/@.*/, "", $1); print $1 }' | paste -sd ' ')"
+	in_ctr "$1" ip route show
+}
+
+@test "SIGTERM at any step of add undoes the steps before: nothing is left, or all of it and the exit status is 0" {
+	command -v strace >/dev/null || skip "needs strace"
+	lab_container c1
+	stopped=0 done=0
+	for n in $(seq 20); do
+		run --separate-stderr vethpair_with_signal_at TERM "$n" "$c1"
+		if [ "$status" -eq 0 ]; then
+			done=$((done + 1))
+			run links_in "$c1"
+			assert_output "here: ctr0 veth-c1
+container: eth0
+default via 192.168.0.1 dev eth0 
+192.168.0.0/24 dev eth0 proto kernel scope link src 192.168.0.2 "
+			lab vethpair del veth-c1 --bridge ctr0
+		else
+			stopped=$((stopped + 1))
+			assert_equal "$status $stderr" "143 vethpair: stopped by SIGTERM: undoing what was done"
+			run links_in "$c1"
+			assert_output "here: 
+container: "
+		fi
+	done
+	# it was stopped at every step but the last few, and then finished
+	[ "$stopped" -ge 10 ] && [ "$done" -ge 1 ]
+}
+
+@test "SIGKILL at a step of add can leave part of it: del with --bridge removes it all" {
+	command -v strace >/dev/null || skip "needs strace"
+	lab_container c1
+	parts_left=0
+	for n in $(seq 20); do
+		run vethpair_with_signal_at KILL "$n" "$c1"
+		run links_in "$c1"
+		[ "$output" = $'here: \ncontainer: ' ] || parts_left=$((parts_left + 1))
+		lab vethpair del veth-c1 --bridge ctr0
+		run links_in "$c1"
+		assert_output "here: 
+container: "
+	done
+	# SIGKILL cannot be caught: it did leave parts behind
+	[ "$parts_left" -ge 5 ]
 }

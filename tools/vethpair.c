@@ -13,6 +13,9 @@
  * IFLA_NET_NS_FD), RTM_NEWADDR adds addresses, RTM_NEWROUTE the route.
  * -v prints each message in a readable form as it is sent.
  *
+ * add makes several things in turn; if a step fails, or SIGINT, SIGTERM
+ * or SIGHUP comes, what was made is removed again, in reverse order.
+ *
  *   vethpair add NAME --netns PID|FILE [--bridge BR] [--bridge-addr CIDR]
  *                [--addr CIDR] [--gateway IP] [--ifname eth0] [--mtu N]
  *   vethpair del NAME [--bridge BR]
@@ -23,8 +26,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -34,7 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,10 +135,17 @@ static int talk(struct nl *nl, struct req *r, mnl_cb_t cb, void *data)
 	r->nlh->nlmsg_seq = ++nl->seq;
 	if (mnl_socket_sendto(nl->sock, r->nlh, r->nlh->nlmsg_len) < 0)
 		die_errno("netlink send");
-	do {
+	for (;;) {
 		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		/* A stop signal makes recv return EINTR, but the kernel has
+		 * the request and answers it: wait for the answer, which says
+		 * whether the step was done, so that the undo knows. */
+		if (n < 0 && errno == EINTR)
+			continue;
 		ret = n < 0 ? MNL_CB_ERROR : mnl_cb_run(buf, (size_t)n, nl->seq, portid, cb, data);
-	} while (ret > MNL_CB_STOP);
+		if (ret <= MNL_CB_STOP)
+			break;
+	}
 	if (!r->dump || ret == -1)
 		trace(ret == -1 ? -1 : 0, "%s%s", r->shown, nl->where);
 	return ret == -1 ? -1 : 0;
@@ -275,22 +289,67 @@ static void check_ifname(const char *what, const char *name)
 		die_usage("%s '%s': an interface name is 1 to 15 characters, without '/', ':' or spaces", what, name);
 }
 
+/* A pidfd on the process --netns names; dies if there is none. A pid is
+ * only a number, which the kernel gives to another process once this
+ * one has ended and been reaped; a pidfd stays the process itself. */
+static int open_pid(pid_t pid)
+{
+	int pidfd = pidfd_open(pid, 0);
+
+	trace(pidfd, "pidfd_open(%d, 0)", (int)pid);
+	if (pidfd == -1 && errno == ESRCH)
+		die("no process with pid %d", (int)pid);
+	if (pidfd == -1)
+		die_errno("pidfd_open(%d)", (int)pid);
+	return pidfd;
+}
+
 /* An fd on the container's network namespace: /proc/PID/ns/net, or a
- * file that nsunshare --net=FILE pinned it on. */
+ * file that nsunshare --net=FILE pinned it on. A number is always a
+ * pid: a file of that name in this directory is ./NAME. */
 static int open_netns(const char *spec)
 {
 	char path[64];
 	const char *file = spec;
+	pid_t pid = 0;
+	int pidfd = -1;
 
-	if (parse_number(spec) > 0) {
-		pid_t pid = parse_pid(spec);
+	if (!*spec)
+		die_usage("--netns '': give a pid or a namespace file");
+	if (spec[strspn(spec, "0123456789")] == '\0') {
+		long long n = parse_number(spec);
+		if (n < 1 || n > INT_MAX)
+			die_usage("--netns '%s': not a pid (a pid is 1 or more; a file of that name is ./%s)", spec, spec);
+		pid = (pid_t)n;
+		pidfd = open_pid(pid);
 		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 		file = path;
+	} else {
+		/* Look before opening: open(2) on a FIFO waits for a writer
+		 * (for ever), on a device it may do what the device does. A
+		 * namespace file, pinned or in /proc, is on nsfs. */
+		struct statfs fs;
+		int r = statfs(file, &fs);
+		trace(r, "statfs(%s, {f_type=%s})", quote(file), r == -1 ? "?" : fs.f_type == NSFS_MAGIC ? "NSFS_MAGIC" : "not NSFS_MAGIC");
+		if (r == -1)
+			die_errno("--netns %s", file);
+		if (fs.f_type != NSFS_MAGIC)
+			die("--netns %s: not a namespace file (give a pid, or a file nsunshare --net=FILE pinned)", file);
 	}
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(file));
+	/* A process that has ended (a zombie too) has no namespaces left. */
+	if (fd == -1 && pid && errno == ENOENT)
+		die("--netns %d: process %d has ended", (int)pid, (int)pid);
 	if (fd == -1)
 		die_errno("--netns %s", file);
+	if (pidfd != -1) {
+		/* Still alive now, so the pid was not yet another process's
+		 * when /proc/PID/ns/net was opened: the fd is its namespace. */
+		if (trace(pidfd_send_signal(pidfd, 0, NULL, 0), "pidfd_send_signal(%d, 0, NULL, 0)", pidfd) == -1)
+			die("--netns %d: process %d ended while its namespace was opened", (int)pid, (int)pid);
+		close(pidfd);
+	}
 	/* NS_GET_NSTYPE (Linux 4.11) says what kind of namespace an fd is. */
 	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
 		die("--netns %s: not a network namespace (give a pid, or a file nsunshare --net=FILE pinned)", file);
@@ -308,16 +367,67 @@ static int open_netns(const char *spec)
 }
 
 struct options {
-	const char *netns, *bridge, *ifname;
+	const char *netns, *bridge, *ifname, *addr_arg, *bridge_addr_arg, *gateway_arg;
 	struct in_addr addr, bridge_addr, gateway;
 	int prefix, bridge_prefix, has_addr, has_bridge_addr, has_gateway;
 	unsigned int mtu;
 };
 
+/* Is addr in the subnet of net/prefix? */
+static int in_subnet(struct in_addr addr, struct in_addr net, int prefix)
+{
+	uint32_t mask = prefix ? htonl(~0U << (32 - prefix)) : 0;
+
+	return (addr.s_addr & mask) == (net.s_addr & mask);
+}
+
+/* An address a host can have: not its subnet's first (the network) or
+ * last (the broadcast), which the kernel takes but nothing can reach. */
+static void check_host_addr(const char *opt, const char *arg, struct in_addr addr, int prefix)
+{
+	uint32_t host = prefix ? ntohl(addr.s_addr) & (~0U >> prefix) : ntohl(addr.s_addr);
+
+	if (prefix <= 30 && host == 0)
+		die_usage("%s '%s': that is the subnet's own address, not a host's", opt, arg);
+	if (prefix <= 30 && host == (prefix ? ~0U >> prefix : ~0U))
+		die_usage("%s '%s': that is the subnet's broadcast address, not a host's", opt, arg);
+}
+
+/* The addresses must make a network that works: the container and the
+ * bridge on one subnet, the gateway on the container's. The kernel
+ * would refuse some of it only half way through, or take it and leave
+ * a container that cannot reach its gateway. */
+static void check_addresses(const struct options *o)
+{
+	if (o->has_bridge_addr && !o->bridge)
+		die_usage("--bridge-addr needs --bridge");
+	if (o->has_bridge_addr)
+		check_host_addr("--bridge-addr", o->bridge_addr_arg, o->bridge_addr, o->bridge_prefix);
+	if (o->has_addr)
+		check_host_addr("--addr", o->addr_arg, o->addr, o->prefix);
+	if (o->has_addr && o->has_bridge_addr) {
+		if (o->prefix != o->bridge_prefix || !in_subnet(o->addr, o->bridge_addr, o->prefix))
+			die_usage("--addr '%s' is not on the bridge's subnet (--bridge-addr '%s')", o->addr_arg,
+				  o->bridge_addr_arg);
+		if (o->addr.s_addr == o->bridge_addr.s_addr)
+			die_usage("--addr '%s': that is the bridge's own address", o->addr_arg);
+	}
+	if (o->has_gateway) {
+		if (!o->has_addr)
+			die_usage("--gateway needs --addr: a route goes through an address of the link");
+		if (!in_subnet(o->gateway, o->addr, o->prefix))
+			die_usage("--gateway '%s' is not on the container's subnet (--addr '%s')", o->gateway_arg, o->addr_arg);
+		if (o->gateway.s_addr == o->addr.s_addr)
+			die_usage("--gateway '%s': that is the container's own address", o->gateway_arg);
+	}
+}
+
 /* ---- add ---- */
 
-/* What add made so far, undone in reverse if a later step fails. */
-static struct {
+/* What add made so far, undone in reverse if a later step fails or a
+ * stop signal comes: undo() is an atexit() handler, so every way out
+ * (die(), check_stop()) runs it, and a finished add clears this first. */
+static struct made {
 	struct nl *host;
 	const char *veth, *bridge;
 	int bridge_index, addr_added;
@@ -327,27 +437,15 @@ static struct {
 
 static void undo(void)
 {
-	if (made.veth)
-		del_link(made.host, made.veth); /* takes the peer with it */
-	if (made.addr_added)
-		change_addr(made.host, 0, made.bridge_index, made.addr, made.prefix);
-	if (made.bridge)
-		del_link(made.host, made.bridge);
-}
+	struct made m = made;
 
-noreturn static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-noreturn static void fail(const char *fmt, ...)
-{
-	int err = errno;
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	undo();
-	errno = err;
-	die_errno("%s", msg);
+	memset(&made, 0, sizeof(made)); /* once, even if a step below dies */
+	if (m.veth)
+		del_link(m.host, m.veth); /* takes the peer with it */
+	if (m.addr_added)
+		change_addr(m.host, 0, m.bridge_index, m.addr, m.prefix);
+	if (m.bridge)
+		del_link(m.host, m.bridge);
 }
 
 /* The bridge: found, or made with its address and brought up. */
@@ -368,10 +466,11 @@ static int ensure_bridge(struct nl *host, const struct options *o)
 		mnl_attr_nest_end(r.nlh, info);
 		show(&r, " {ifname=\"%s\", linkinfo={kind=\"bridge\"}}", o->bridge);
 		if (talk(host, &r, NULL, NULL) == -1)
-			fail("cannot make bridge %s", o->bridge);
+			die_errno("cannot make bridge %s", o->bridge);
 		made.bridge = o->bridge;
+		check_stop();
 		if (get_link(host, o->bridge, &br) == -1)
-			fail("cannot find bridge %s", o->bridge);
+			die_errno("cannot find bridge %s", o->bridge);
 	}
 	made.bridge_index = br.index;
 	if (o->has_bridge_addr) {
@@ -380,11 +479,13 @@ static int ensure_bridge(struct nl *host, const struct options *o)
 			made.addr = o->bridge_addr;
 			made.prefix = o->bridge_prefix;
 		} else if (errno != EEXIST) {
-			fail("cannot add %s/%d to %s", inet_ntoa(o->bridge_addr), o->bridge_prefix, o->bridge);
+			die_errno("cannot add %s/%d to %s", inet_ntoa(o->bridge_addr), o->bridge_prefix, o->bridge);
 		}
+		check_stop();
 	}
 	if (!br.up && link_up(host, br.index, o->bridge) == -1)
-		fail("cannot bring %s up", o->bridge);
+		die_errno("cannot bring %s up", o->bridge);
+	check_stop();
 	return br.index;
 }
 
@@ -408,11 +509,15 @@ static void add(const char *name, const struct options *o)
 	close(selffd);
 
 	/* Nothing is made if a name is taken already. */
-	if (get_link(&host, name, &l) == 0)
+	if (get_link(&host, name, &l) == 0) {
+		if (strcmp(l.kind, "veth") != 0)
+			die("%s exists already here, and is not a veth: choose another name", name);
 		die("%s exists already here (vethpair del %s)", name, name);
+	}
 	if (get_link(&ctr, o->ifname, &l) == 0)
 		die("the container has a %s already (--ifname NAME)", o->ifname);
 	made.host = &host;
+	check_stop();
 
 	int bridge = o->bridge ? ensure_bridge(&host, o) : 0;
 
@@ -444,21 +549,26 @@ static void add(const char *name, const struct options *o)
 	show(&r, ", linkinfo={kind=\"veth\", data={peer={ifname=\"%s\", net_ns_fd=%d%s}}}}", o->ifname, ctrfd,
 	     o->mtu ? ", mtu=..." : "");
 	if (talk(&host, &r, NULL, NULL) == -1)
-		fail("cannot make the veth pair %s", name);
+		die_errno("cannot make the veth pair %s", name);
 	made.veth = name;
+	check_stop();
 	if (get_link(&host, name, &l) == -1 || link_up(&host, l.index, name) == -1)
-		fail("cannot bring %s up", name);
+		die_errno("cannot bring %s up", name);
+	check_stop();
 
 	/* Inside: lo up (it is down in a new namespace, and some programs
 	 * need it), the address, the link up, the default route. */
 	if (link_up(&ctr, 1, "lo") == -1)
-		fail("cannot bring lo up in the container");
+		die_errno("cannot bring lo up in the container");
+	check_stop();
 	if (get_link(&ctr, o->ifname, &l) == -1)
-		fail("cannot find %s in the container", o->ifname);
+		die_errno("cannot find %s in the container", o->ifname);
 	if (o->has_addr && change_addr(&ctr, 1, l.index, o->addr, o->prefix) == -1)
-		fail("cannot add %s/%d in the container", inet_ntoa(o->addr), o->prefix);
+		die_errno("cannot add %s/%d in the container", inet_ntoa(o->addr), o->prefix);
+	check_stop();
 	if (link_up(&ctr, l.index, o->ifname) == -1)
-		fail("cannot bring %s up in the container", o->ifname);
+		die_errno("cannot bring %s up in the container", o->ifname);
+	check_stop();
 	if (o->has_gateway) {
 		struct rtmsg *rt = start(&r, RTM_NEWROUTE, "RTM_NEWROUTE", NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
 		rt->rtm_family = AF_INET;
@@ -470,8 +580,12 @@ static void add(const char *name, const struct options *o)
 		mnl_attr_put_u32(r.nlh, RTA_OIF, (uint32_t)l.index);
 		show(&r, " {family=AF_INET, dst=0.0.0.0/0, gateway=%s, oif=%d}", inet_ntoa(o->gateway), l.index);
 		if (talk(&ctr, &r, NULL, NULL) == -1)
-			fail("cannot add the default route via %s in the container", inet_ntoa(o->gateway));
+			die_errno("cannot add the default route via %s in the container", inet_ntoa(o->gateway));
 	}
+	/* A stop that came during the last step undoes it all too: exit
+	 * status 0 means the whole link is there, 128+N that none of it is. */
+	check_stop();
+	memset(&made, 0, sizeof(made)); /* done: nothing to undo */
 	mnl_socket_close(ctr.sock);
 	mnl_socket_close(host.sock);
 	close(ctrfd);
@@ -568,16 +682,19 @@ int main(int argc, char *argv[])
 			if (parse_cidr(optarg, &o.bridge_addr, &o.bridge_prefix) == -1)
 				die_usage("--bridge-addr '%s': want an IPv4 address with a prefix (192.168.0.1/24)", optarg);
 			o.has_bridge_addr = 1;
+			o.bridge_addr_arg = optarg;
 			break;
 		case 'a':
 			if (parse_cidr(optarg, &o.addr, &o.prefix) == -1)
 				die_usage("--addr '%s': want an IPv4 address with a prefix (192.168.0.2/24)", optarg);
 			o.has_addr = 1;
+			o.addr_arg = optarg;
 			break;
 		case 'g':
 			if (parse_ipv4(optarg, &o.gateway) == -1)
 				die_usage("--gateway '%s': want an IPv4 address (192.168.0.1)", optarg);
 			o.has_gateway = 1;
+			o.gateway_arg = optarg;
 			break;
 		case 'i': check_ifname("--ifname", optarg); o.ifname = optarg; break;
 		case 'm': {
@@ -605,13 +722,17 @@ int main(int argc, char *argv[])
 		check_ifname("NAME", words[1]);
 		if (!o.netns)
 			die_usage("add: give the container with --netns PID|FILE");
-		if (o.has_bridge_addr && !o.bridge)
-			die_usage("--bridge-addr needs --bridge");
+		if (o.bridge && strcmp(o.bridge, words[1]) == 0)
+			die_usage("--bridge '%s': the bridge and the veth need names of their own", o.bridge);
+		check_addresses(&o);
 		/* The default route goes through the bridge, by default. */
 		if (!o.has_gateway && o.has_bridge_addr && o.has_addr) {
 			o.gateway = o.bridge_addr;
 			o.has_gateway = 1;
 		}
+		/* From here a stop signal undoes what add made, as a failure does. */
+		catch_stop_signals();
+		atexit(undo);
 		add(words[1], &o);
 	} else if (strcmp(cmd, "del") == 0) {
 		if (nwords != 2)
