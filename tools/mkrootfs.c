@@ -517,7 +517,14 @@ static const char *entry_error(struct archive *a)
 			in += strlen(PARTIAL);
 			continue;
 		}
-		len += (size_t)(c < ' ' || c == 0x7f ? sprintf(msg + len, "\\%o", c) : sprintf(msg + len, "%c", c));
+		if (c == '\n')
+			len += (size_t)sprintf(msg + len, "\\n");
+		else if (c == '\t')
+			len += (size_t)sprintf(msg + len, "\\t");
+		else if (c < ' ' || c == 0x7f)
+			len += (size_t)sprintf(msg + len, "\\%o", c);
+		else
+			msg[len++] = (char)c;
 		in++;
 	}
 	msg[len] = '\0';
