@@ -19,7 +19,8 @@
  * A command that changes the table reads it first (is the port free? is
  * the table there?), so two portmaps at once take turns: each holds a
  * lock from its first read to its last change. Each change is one nft
- * transaction, which the kernel applies whole or not at all.
+ * transaction, which the kernel applies whole or not at all; a stop
+ * signal is acted on only before it.
  *
  *   portmap masq SUBNET [--out IFACE]        portmap del masq SUBNET [--out IFACE]
  *   portmap add HOSTPORT CTRIP:PORT [--proto tcp|udp] [--host-ip IP]
@@ -222,19 +223,20 @@ noreturn static void failed(const char *what, const char *arg, const char *why)
 /* The machine must route packets between its interfaces for a container
  * to reach the outside, and for a mapped port to reach the container.
  * It is a setting of the whole namespace, which other programs may count
- * on too, so portmap turns it on and never off. */
+ * on too, so portmap turns it on and never off. It comes after the
+ * change, which is done by then: a stop signal no longer stops it. */
 static void enable_forwarding(void)
 {
 	char now[8];
 
 	if (dry_run || iptables) {
-		printf("%ssysctl -w net.ipv4.ip_forward=1\n", dry_run ? "# first: " : "");
+		printf("%ssysctl -w net.ipv4.ip_forward=1\n", dry_run ? "# and: " : "");
 		return;
 	}
 	if (read_file("/proc/sys/net/ipv4/ip_forward", now, sizeof(now)) > 0 && now[0] == '1')
 		return;
 	if (write_file("/proc/sys/net/ipv4/ip_forward", "1") == -1)
-		die_errno("cannot turn on IPv4 forwarding");
+		die_errno("the rules are in place, but cannot turn on IPv4 forwarding");
 }
 
 /* ---- arguments ---- */
@@ -345,15 +347,12 @@ static void add(const struct mapping *m)
 		die("%s is mapped already, to %s (portmap del %d%s%s first)", shown(m), now, m->port,
 		    strcmp(m->proto, "tcp") ? " --proto " : "", strcmp(m->proto, "tcp") ? m->proto : "");
 	const char *table = table_if_missing();
-	/* Forwarding first: it is not undone (see enable_forwarding), and
-	 * the one transaction below is then the whole of what add does. */
-	check_stop();
-	enable_forwarding();
-	check_stop();
+	check_stop(); /* the last point where a stop leaves all as it was */
 	/* create, not add: an element that exists is an error, not a no-op. */
 	if (run(&why, "%screate element " TABLE " %s { %s : %s . %d }\n", table, map_name(m), key(m), m->to_ip,
 		m->to_port) == -1)
 		failed("cannot map", shown(m), why);
+	enable_forwarding();
 }
 
 static void del(const struct mapping *m)
@@ -429,8 +428,6 @@ static void masq(const char *subnet, const char *out, int remove)
 		    out ? out : "");
 	const char *table = table_if_missing();
 	check_stop();
-	enable_forwarding();
-	check_stop();
 	/* What leaves the subnet for anywhere but the subnet itself. */
 	if (out)
 		snprintf(match, sizeof(match), "oifname \"%s\"", out);
@@ -439,6 +436,7 @@ static void masq(const char *subnet, const char *out, int remove)
 	if (run(&why, "%sadd rule " TABLE " postrouting ip saddr %s %s masquerade comment \"%s\"\n", table, subnet,
 		match, comment) == -1)
 		failed("cannot masquerade", subnet, why);
+	enable_forwarding();
 }
 
 static void list(void)
@@ -574,7 +572,7 @@ int main(int argc, char *argv[])
 	}
 
 	/* A stop signal (Ctrl-C, kill) before the change leaves everything
-	 * as it was; the change itself is one transaction, not stopped. */
+	 * as it was; once the change is sent, portmap finishes. */
 	catch_stop_signals();
 	nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft)
