@@ -48,17 +48,21 @@ check_net_lesson() {
 @test "the lesson runner catches output that differs from the lesson" {
 	need_root
 	dir=$(mktemp -d "$TOP/lessons/99-ctrkit-test.XXXXXX")
+	# shellcheck disable=SC2016 # the $ is for the lesson's shell, not ours
 	printf '# test\n\n```console\n$ echo hello\nhello\n$ getpid\npid:<N>\n$ echo one; echo two; echo three\none\n<...>\n```\n' >"$dir/README.md"
 	run "$TOP/scripts/lesson" --check 99
 	assert_success
 	# a line marked [v1] or [v2] counts only on that cgroup version
 	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then ours=v2 other=v1; else ours=v1 other=v2; fi
+	# shellcheck disable=SC2016 # the $ is for the lesson's shell, not ours
 	printf '# test\n\n```console\n$ echo %s\n[%s] %s\n[%s] never\n```\n' "$ours" "$ours" "$ours" "$other" >"$dir/README.md"
 	run "$TOP/scripts/lesson" --check 99
 	assert_success
+	# shellcheck disable=SC2016 # the $ is for the lesson's shell, not ours
 	printf '# test\n\n```console\n$ echo %s\n[%s] %s\n```\n' "$other" "$other" "$other" >"$dir/README.md"
 	run "$TOP/scripts/lesson" --check 99
 	assert_failure
+	# shellcheck disable=SC2016 # the $ is for the lesson's shell, not ours
 	printf '# test\n\n```console\n$ echo hello\ngoodbye\n```\n' >"$dir/README.md"
 	run "$TOP/scripts/lesson" --check 99
 	rm -rf "$dir"

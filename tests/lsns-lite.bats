@@ -16,8 +16,7 @@ teardown() {
 # alone, straight from this shell, so that both count the same
 # processes; kernel threads come and go, so it tries a few times.
 same_as_lsns() {
-	local try
-	for try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		lsns-lite -n -r -o NS,TYPE,NPROCS,PID "$@" >"$SCRATCH/lite"
 		lsns -n -r -o NS,TYPE,NPROCS,PID "$@" >"$SCRATCH/lsns"
 		awk '$3 != 0' "$SCRATCH/lite" | sort >"$SCRATCH/lite.sorted"

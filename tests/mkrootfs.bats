@@ -21,13 +21,15 @@ teardown() {
 	assert_equal "$(cut -d: -f1,3 "$SCRATCH/root/etc/passwd" | tr '\n' ' ')" "root:0 nobody:65534 "
 	assert_equal "$(stat -c %a "$SCRATCH/root/tmp")" 1777
 	for d in proc sys dev; do
-		[ -d "$SCRATCH/root/$d" ] && [ -z "$(ls -A "$SCRATCH/root/$d")" ]
+		[ -d "$SCRATCH/root/$d" ]
+		[ -z "$(ls -A "$SCRATCH/root/$d")" ]
 	done
 }
 
 @test "--busybox: its shell runs as the container's root (E18)" {
 	need_root
 	busybox_rootfs "$SCRATCH/root"
+	# shellcheck disable=SC2016 # expanded by the container's shell
 	run nsunshare -m -p -f pivotroot "$SCRATCH/root" sh -c 'echo $((6 * 7)); cat /etc/passwd | wc -l'
 	assert_success
 	assert_output $'42\n2'
@@ -61,7 +63,9 @@ teardown() {
 		"1|--busybox=/etc/passwd $SCRATCH/b|--busybox: /etc/passwd: Permission denied" \
 		"1|--busybox=$SCRATCH/none $SCRATCH/c|--busybox: $SCRATCH/none: No such file or directory"
 	# and the directories it made for them are gone again
-	[ ! -e "$SCRATCH/a" ] && [ ! -e "$SCRATCH/b" ] && [ ! -e "$SCRATCH/c" ]
+	[ ! -e "$SCRATCH/a" ]
+	[ ! -e "$SCRATCH/b" ]
+	[ ! -e "$SCRATCH/c" ]
 }
 
 @test "a docker-export tar unpacks to the same tree, plain, gzip, xz or zstd" {
@@ -147,6 +151,7 @@ teardown() {
 	assert_failure 1
 	# an existing DIR: the whole entries before the break stay, the
 	# half-written one does not, and the file it would replace is intact
+	# shellcheck disable=SC2012 # the names are the test's own, plain
 	assert_equal "$(ls -A "$SCRATCH/out" | tr '\n' ' ')" "a big "
 	assert_equal "$(cat "$SCRATCH/out/a")" small
 	assert_equal "$(cat "$SCRATCH/out/big")" old
@@ -199,9 +204,11 @@ teardown() {
 	"$TOP/scripts/mkoci" "$SCRATCH/oci" v2 "$SCRATCH/l1.tar" "$SCRATCH/l2.tar.gz" >/dev/null
 	run mkrootfs --oci="$SCRATCH/oci:v2" "$SCRATCH/root2"
 	assert_success
+	# shellcheck disable=SC2012 # the names are the test's own, plain
 	assert_equal "$(ls "$SCRATCH/root2/etc" | tr '\n' ' ')" "b c "
 	run mkrootfs --oci "$SCRATCH/oci:v1" "$SCRATCH/root1"
 	assert_success
+	# shellcheck disable=SC2012 # the names are the test's own, plain
 	assert_equal "$(ls "$SCRATCH/root1/etc" | tr '\n' ' ')" "a b "
 	run --separate-stderr mkrootfs --oci "$SCRATCH/oci" "$SCRATCH/root3"
 	assert_failure 1

@@ -53,7 +53,8 @@ teardown() {
 	assert_success
 	assert_output --regexp '^pid:[0-9]+$'
 	pid=${output#pid:}
-	[ "$pid" -gt 1 ] && [ "$pid" -lt 100 ]
+	[ "$pid" -gt 1 ]
+	[ "$pid" -lt 100 ]
 	# -F: no fork, so the command stays in our pid namespace (only its
 	# children would go in): the same process, with its host pid.
 	run --separate-stderr nsenter-lite -t "$CTR" -p -m -F sh -c 'echo $$; test -e /proc/$$ || echo "not in this /proc"; exec getpid'

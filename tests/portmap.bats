@@ -391,7 +391,8 @@ tcp   *:8080                192.168.0.2:80"
 		fi
 	done
 	# it was stopped at some steps, and at the others finished
-	[ "$stopped" -ge 2 ] && [ "$done" -ge 1 ]
+	[ "$stopped" -ge 2 ]
+	[ "$done" -ge 1 ]
 }
 
 @test "SIGKILL at any step of a first add leaves the whole mapping or nothing, and del and flush clean it" {

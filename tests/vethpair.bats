@@ -286,7 +286,8 @@ container: "
 		fi
 	done
 	# it was stopped at every step but the last few, and then finished
-	[ "$stopped" -ge 10 ] && [ "$done" -ge 1 ]
+	[ "$stopped" -ge 10 ]
+	[ "$done" -ge 1 ]
 }
 
 @test "SIGKILL at a step of add can leave part of it: del with --bridge removes it all" {
