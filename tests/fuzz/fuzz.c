@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -103,6 +105,24 @@ static int private_tmpfs(const char *dir)
 	return mount("fuzz", dir, "tmpfs", MS_NODEV | MS_NOSUID, "size=64m,mode=0700") == 0;
 }
 
+/* Without a nodev mount, root could make a device node of the disk and
+ * write it through a hard link: give up CAP_MKNOD instead, so mknod(2)
+ * fails with EPERM (as in a user namespace: mkrootfs skips the node). */
+static void drop_mknod(void)
+{
+	struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[2];
+
+	if (syscall(SYS_capget, &head, caps) == -1)
+		return;
+	caps[0].effective &= ~(1U << CAP_MKNOD);
+	caps[0].permitted &= ~(1U << CAP_MKNOD);
+	if (syscall(SYS_capset, &head, caps) == -1) {
+		perror("fuzz: capset without CAP_MKNOD");
+		exit(1);
+	}
+}
+
 const char *fuzz_scratch(void)
 {
 	if (*scratch)
@@ -114,6 +134,8 @@ const char *fuzz_scratch(void)
 		exit(1);
 	}
 	on_tmpfs = private_tmpfs(scratch);
+	if (!on_tmpfs && geteuid() == 0)
+		drop_mknod();
 	atexit(remove_scratch);
 
 	/* A fuzzed gzip of 4 KB can hold gigabytes of zeros. */

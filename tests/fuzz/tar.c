@@ -17,19 +17,23 @@
 #include "ctrkit.h"
 
 /* What mkrootfs.c holds when a die() jumps out of the middle of it: its
- * archives and JSON documents. The harness frees them after the jump,
- * newest first, as their owners would have (freeing an archive may free
- * an older one through its close callback, which lets go of it here).
- * Without this, every input that dies leaks up to 200 KB; smaller
- * things (a strdup'd path) are still left, so leaks are not checked. */
-static void *held[64];
-static int held_json[64];
+ * archives, JSON documents and calloc'd blocks (a reader's buffers, 130
+ * KB). The harness frees them after the jump, newest first, as their
+ * owners would have: freeing an archive may free an older one, and a
+ * block, through its close callback, which lets go of them here.
+ * Without this, an input that dies leaks up to 200 KB; smaller things
+ * (a strdup'd path) are still left, so leaks are not checked. */
+enum held_kind { ARCHIVE, JSON, BLOCK };
+static struct {
+	void *p;
+	enum held_kind kind;
+} held[64];
 
-static void *hold(void *p, int json)
+static void *hold(void *p, enum held_kind kind)
 {
 	for (size_t i = 0; p && i < LEN(held); i++)
-		if (!held[i]) {
-			held[i] = p, held_json[i] = json;
+		if (!held[i].p) {
+			held[i].p = p, held[i].kind = kind;
 			break;
 		}
 	return p;
@@ -38,37 +42,42 @@ static void *hold(void *p, int json)
 static void let_go(void *p)
 {
 	for (size_t i = 0; p && i < LEN(held); i++)
-		if (held[i] == p)
-			held[i] = NULL;
+		if (held[i].p == p)
+			held[i].p = NULL;
 }
 
 static void free_held(void)
 {
 	for (size_t i = LEN(held); i-- > 0;) {
-		void *p = held[i];
+		void *p = held[i].p;
 		if (!p)
 			continue;
-		held[i] = NULL;
-		if (held_json[i])
+		held[i].p = NULL;
+		if (held[i].kind == ARCHIVE)
+			archive_free(p);
+		else if (held[i].kind == JSON)
 			json_object_put(p);
 		else
-			archive_free(p);
+			free(p);
 	}
 }
 
 /* Unused ones are for a mkrootfs.c that reads its JSON another way. */
 #define MAYBE_UNUSED __attribute__((unused)) static
-MAYBE_UNUSED struct archive *held_read_new(void) { return hold(archive_read_new(), 0); }
-MAYBE_UNUSED struct archive *held_write_disk_new(void) { return hold(archive_write_disk_new(), 0); }
+MAYBE_UNUSED struct archive *held_read_new(void) { return hold(archive_read_new(), ARCHIVE); }
+MAYBE_UNUSED struct archive *held_write_disk_new(void) { return hold(archive_write_disk_new(), ARCHIVE); }
 MAYBE_UNUSED int held_read_free(struct archive *a) { let_go(a); return archive_read_free(a); }
 MAYBE_UNUSED int held_write_free(struct archive *a) { let_go(a); return archive_write_free(a); }
-MAYBE_UNUSED json_object *held_from_fd(int fd) { return hold(json_object_from_fd(fd), 1); }
+MAYBE_UNUSED json_object *held_from_fd(int fd) { return hold(json_object_from_fd(fd), JSON); }
 MAYBE_UNUSED json_object *held_parse_ex(struct json_tokener *tok, const char *s, int len)
 {
-	return hold(json_tokener_parse_ex(tok, s, len), 1);
+	return hold(json_tokener_parse_ex(tok, s, len), JSON);
 }
 /* mkrootfs.c puts only the documents it parsed, each once. */
 MAYBE_UNUSED int held_put(json_object *o) { let_go(o); return json_object_put(o); }
+/* Only calloc: mkrootfs.c never reallocs what it callocs. */
+MAYBE_UNUSED void *held_calloc(size_t n, size_t size) { return hold(calloc(n, size), BLOCK); }
+MAYBE_UNUSED void held_free(void *p) { let_go(p); free(p); }
 
 #define archive_read_new held_read_new
 #define archive_write_disk_new held_write_disk_new
@@ -77,6 +86,8 @@ MAYBE_UNUSED int held_put(json_object *o) { let_go(o); return json_object_put(o)
 #define json_object_from_fd held_from_fd
 #define json_tokener_parse_ex held_parse_ex
 #define json_object_put held_put
+#define calloc held_calloc
+#define free held_free
 #define main mkrootfs_main
 #include "../../tools/mkrootfs.c"
 #undef main
@@ -87,6 +98,8 @@ MAYBE_UNUSED int held_put(json_object *o) { let_go(o); return json_object_put(o)
 #undef json_object_from_fd
 #undef json_tokener_parse_ex
 #undef json_object_put
+#undef calloc
+#undef free
 
 #include <sys/mman.h>
 
@@ -199,8 +212,6 @@ static int fuzz_unpack(struct input *input)
 	return 0;
 }
 
-/* The scratch directory before libFuzzer starts its threads: a mount
- * namespace cannot be unshared by one thread of several. */
 /* Leaks are not checked: a die() leaves a few small ones, as a process
  * that ends would. */
 const char *__asan_default_options(void);
@@ -209,6 +220,8 @@ const char *__asan_default_options(void)
 	return "detect_leaks=0";
 }
 
+/* The scratch directory before libFuzzer starts its threads: a mount
+ * namespace cannot be unshared by one thread of several. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
