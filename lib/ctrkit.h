@@ -75,6 +75,14 @@ void catch_stop_signals(void);
  * done" and exit(128+N), which runs the atexit() undo handlers. */
 void check_stop(void);
 
+/* ---- lock.c: one run at a time ----------------------------------- */
+
+/* Takes an exclusive flock(2) on /run/NAME (made 0600 if missing) and
+ * holds it until the process exits; waits while another run holds it. A
+ * user who may not write /run goes on without it (a -v note says so).
+ * Traced; dies on any other failure. */
+void lock_run_file(const char *name);
+
 /* ---- exec.c: running a command, passing its status on ------------ */
 
 /* Finds name in PATH as execvp would (a name with '/' is taken as is).

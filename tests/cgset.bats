@@ -177,7 +177,8 @@ limit_files() {
 	assert_failure 124
 	used=$(cgset stat -J "$G" | jq .cpu.usage_us)
 	echo "CPU used: $used us"
-	[ "$used" -le 1100000 ] && [ "$used" -ge 400000 ]
+	[ "$used" -le 1100000 ]
+	[ "$used" -ge 400000 ]
 	[ "$(cgset stat -J "$G" | jq .cpu.nr_throttled)" -ge 1 ]
 }
 
@@ -301,7 +302,8 @@ limit_files() {
 		"2||give a command: info, create, set, get, add, exec, ps, stat or delete (see cgset --help)"
 	assert_equal "$(cgset get "$G" memory)" 52428800
 	assert_equal "$(cgset get "$G" pids)" 30
-	[ ! -e /sys/fs/cgroup/x ] && [ ! -e /sys/fs/cgroup/memory/x ]
+	[ ! -e /sys/fs/cgroup/x ]
+	[ ! -e /sys/fs/cgroup/memory/x ]
 }
 
 @test "values strtod or the kernel would misread: one line each, status 2, and the limit files unchanged" {
@@ -364,7 +366,8 @@ limit_files() {
 		"2|set $G pids=5 cgroup.procs=$$|cgroup.procs $procs" \
 		"2|stat --force $G|--force is for set and add only (see cgset --help)"
 	for h in memory pids cpu,cpuacct cpuset freezer; do
-		[ ! -s "$R/$h/$G/cgroup.procs" ] && [ ! -s "$R/$h/$G/tasks" ]
+		[ ! -s "$R/$h/$G/cgroup.procs" ]
+		[ ! -s "$R/$h/$G/tasks" ]
 	done
 	assert_equal "$(cat "$R/pids/$G/pids.max")" max
 	assert_equal "$(cat /proc/1/cgroup)" "$init_was"

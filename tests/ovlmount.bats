@@ -97,7 +97,8 @@ change_things() {
 	ovlmount -u merged
 	rm -rf upper work
 	ovlmount image upper work merged
-	[ -e merged/bin/vi ] && [ ! -e merged/etc/motd ]
+	[ -e merged/bin/vi ]
+	[ ! -e merged/etc/motd ]
 	ovlmount -u merged
 }
 
@@ -157,13 +158,16 @@ change_things() {
 		"2|--diff|give UPPER, and LOWER if UPPER is not mounted (see ovlmount --help)" \
 		"1|--diff image missing|lower directory missing: No such file or directory" \
 		"2|--diff --commit image|-u, --diff and --commit exclude each other (see ovlmount --help)"
-	[ ! -e upper ] && [ ! -e work ] && [ ! -e merged ]
+	[ ! -e upper ]
+	[ ! -e work ]
+	[ ! -e merged ]
 	# the kernel refuses WORK inside UPPER: the three directories made
 	# for the mount go again
 	run --separate-stderr ovlmount image upper upper/work merged
 	assert_failure 1
 	[ "$stderr" = "ovlmount: cannot mount the overlay on $SCRATCH/merged: Invalid argument (UPPER and WORK must be on the same filesystem, and none inside another; see dmesg)" ]
-	[ ! -e upper ] && [ ! -e merged ]
+	[ ! -e upper ]
+	[ ! -e merged ]
 }
 
 @test "--commit refuses to write a tar to a terminal" {
@@ -201,7 +205,7 @@ two_unmounts() {
 	ovlmount image upper work merged
 	strace -qq -o held.log -e trace=umount2 -e inject=umount2:delay_enter=1000000 \
 		ovlmount -u merged 2>first.err &
-	wait_until grep -q umount2 held.log
+	wait_until grep -qs umount2 held.log
 	ovlmount -u merged
 	echo "second: $?"
 	wait "$!"

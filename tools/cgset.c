@@ -342,40 +342,6 @@ static void info(void)
 		printf("  %s\n", l);
 }
 
-/* ---- one create or delete at a time ---- */
-
-/* A create and a delete of one group at once could interleave, hierarchy
- * by hierarchy (create makes memory/G, delete removes it, create goes on
- * to pids/G), and leave the group in some hierarchies only, with both
- * saying they succeeded. So create and delete take one lock, flock(2) on
- * a file in /run/ctrkit, and keep it until they exit: the undo of a
- * failed create runs at exit, still under it. The kernel drops the lock
- * when the process ends, however it ends. Who may not open the file (no
- * root, no /run/ctrkit of its own) goes on without it. */
-static void lock_groups(void)
-{
-	static const char dir[] = "/run/ctrkit", file[] = "/run/ctrkit/cgset.lock";
-	int fd = (int)trace(open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
-			    "openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(file));
-
-	if (fd == -1 && errno == ENOENT) { /* the first lock since boot: /run is a tmpfs */
-		trace(mkdir(dir, 0700), "mkdir(%s, 0700)", quote(dir));
-		fd = (int)trace(open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
-				"openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(file));
-	}
-	if (fd == -1 && (errno == EACCES || errno == EPERM || errno == EROFS)) {
-		trace_line("%s: no lock for this user; going on without it", file);
-		return;
-	}
-	if (fd == -1)
-		die_errno("cannot open %s", file);
-	while (trace(flock(fd, LOCK_EX), "flock(%d, LOCK_EX)", fd) == -1) {
-		check_stop(); /* a stop signal while waiting */
-		if (errno != EINTR)
-			die_errno("cannot lock %s", file);
-	}
-}
-
 /* ---- create ---- */
 
 /* What this run made, undone if it fails: directories, and controllers
@@ -453,7 +419,12 @@ static void create(const char *name)
 	 * undo_create. */
 	catch_stop_signals();
 	atexit(undo_create);
-	lock_groups();
+	/* A create and a delete of one group at once could interleave,
+	 * hierarchy by hierarchy (create makes memory/G, delete removes it,
+	 * create goes on to pids/G), and leave the group in some hierarchies
+	 * only, both saying they succeeded. So both take one lock, held to
+	 * exit: the undo of a failed create runs under it too. */
+	lock_run_file("ctrkit-cgset.lock");
 	for (size_t i = 0; i < nhier; i++) {
 		const struct hierarchy *h = &hier[i];
 		if (!holds_groups(h))
@@ -1200,7 +1171,7 @@ static void delete(const char *name, int kill_first)
 	char dir[PATH_MAX];
 	pid_t *pids;
 
-	lock_groups();
+	lock_run_file("ctrkit-cgset.lock"); /* see create() */
 	size_t n = group_procs(name, 1, &pids);
 
 	if (n && !kill_first) {

@@ -380,38 +380,6 @@ static void commit(const char *upper)
 
 /* ---- mount, unmount ---- */
 
-/* Two ovlmounts of one MERGED at once would both find it free and both
- * mount: the kernel stacks the second overlay on the first, and only
- * warns that two overlays share one upperdir. Two -u at once would both
- * find it mounted, and the second umount2 fail. So mount and unmount
- * take one lock, flock(2) on a file in /run/ctrkit, and keep it until
- * they exit; the kernel drops it when the process ends, however it
- * ends. Who may not open the file (no root, no /run/ctrkit of its own:
- * a user namespace) goes on without it. */
-static void lock_overlays(void)
-{
-	static const char dir[] = "/run/ctrkit", file[] = "/run/ctrkit/ovlmount.lock";
-	int fd = (int)trace(open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
-			    "openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(file));
-
-	if (fd == -1 && errno == ENOENT) { /* the first lock since boot: /run is a tmpfs */
-		trace(mkdir(dir, 0700), "mkdir(%s, 0700)", quote(dir));
-		fd = (int)trace(open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
-				"openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(file));
-	}
-	if (fd == -1 && (errno == EACCES || errno == EPERM || errno == EROFS)) {
-		trace_line("%s: no lock for this user; going on without it", file);
-		return;
-	}
-	if (fd == -1)
-		die_errno("cannot open %s", file);
-	while (trace(flock(fd, LOCK_EX), "flock(%d, LOCK_EX)", fd) == -1) {
-		check_stop(); /* a stop signal while waiting */
-		if (errno != EINTR)
-			die_errno("cannot lock %s", file);
-	}
-}
-
 /* Undoes the octal escapes of /proc/self/mountinfo in place: a space in
  * a path is "\040" there, a backslash "\134". */
 static void unescape(char *s)
@@ -553,7 +521,11 @@ static void mount_overlay(const char *lower_list, const char *upper, const char 
 	 * check_stop(), so that the same undo runs. */
 	catch_stop_signals();
 	atexit(remove_made_dirs);
-	lock_overlays();
+	/* Two ovlmounts of one MERGED at once would both find it free and
+	 * both mount: the kernel stacks the second overlay on the first.
+	 * Two -u at once would both find it mounted, and the second umount2
+	 * fail. So mount and unmount take turns, to exit. */
+	lock_run_file("ctrkit-ovlmount.lock");
 	char *u = absolute_dir(upper, 1);
 	char *w = absolute_dir(work, 1);
 	char *m = absolute_dir(merged, 1);
@@ -598,7 +570,7 @@ static void unmount_overlay(const char *merged)
 		trace_line("%s does not exist: nothing to unmount", merged);
 		return;
 	}
-	lock_overlays();
+	lock_run_file("ctrkit-ovlmount.lock"); /* see mount_overlay() */
 	for (int tries = 0;; tries++) {
 		if (!mounted_on(real, type, sizeof(type), options, sizeof(options))) {
 			trace_line("no overlay mounted on %s: nothing to do", real);
