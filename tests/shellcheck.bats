@@ -28,9 +28,11 @@ shell_files() {
 }
 
 # Bats runs a test under set -e, and bash never stops on a command
-# negated with !: a line "! kill -0 $pid" passes whatever kill says. As
-# the last line of a test it counts (it is the test's status); anywhere
-# else it is a check that cannot fail (write "run ! kill -0 $pid").
+# negated with !: a line "! kill -0 $pid" passes whatever kill says. Nor
+# on the first half of "[ a ] && [ b ]": only the last command of an &&
+# list stops it. As the last line of a test either counts (it is the
+# test's status); anywhere else it is a check that cannot fail (write
+# "run ! kill -0 $pid", and "[ a ]" and "[ b ]" on lines of their own).
 # Prints FILE:LINE: TEXT for each such line.
 negations_that_cannot_fail() {
 	awk '
@@ -43,7 +45,7 @@ negations_that_cannot_fail() {
 			next
 		}
 		in_test && !/^[ \t]*(#|$)/ { last = FNR }
-		in_test && /^[ \t]*! / { line[++n] = FNR; text[n] = $0; sub(/^[ \t]*/, "", text[n]) }
+		in_test && (/^[ \t]*! / || /^[ \t]*\[\[? .* \]\]? && \[/) { line[++n] = FNR; text[n] = $0; sub(/^[ \t]*/, "", text[n]) }
 	' "$@"
 }
 
@@ -67,7 +69,7 @@ negations_that_cannot_fail() {
 	assert_success
 }
 
-@test "no test holds a '! command' line other than its last: bats never fails on it" {
+@test "no test holds a '! command' or '[ a ] && [ b ]' line other than its last: bats never fails on it" {
 	cd "$TOP"
 	mapfile -t files < <(shell_files | grep '\.bats$')
 	run negations_that_cannot_fail "${files[@]}"
@@ -85,4 +87,15 @@ negations_that_cannot_fail() {
 		'}' >"$BATS_TEST_TMPDIR/sample.bats"
 	run negations_that_cannot_fail "$BATS_TEST_TMPDIR/sample.bats"
 	assert_output "$BATS_TEST_TMPDIR/sample.bats:2: ! kill -0 \"\$sleeper\" 2>/dev/null"
+}
+
+@test "the check finds a '[ a ] && [ b ]' line that is not the last" {
+	# shellcheck disable=SC2016 # $pid is the sample's text
+	printf '%s\n' '@test "a pid in range" {' \
+		'	[ "$pid" -gt 1 ] && [ "$pid" -lt 100 ]' \
+		'	[ "$pid" -gt 1 ]' \
+		'	[[ $pid == 1* ]] && [[ $pid == *0 ]]' \
+		'}' >"$BATS_TEST_TMPDIR/sample.bats"
+	run negations_that_cannot_fail "$BATS_TEST_TMPDIR/sample.bats"
+	assert_output "$BATS_TEST_TMPDIR/sample.bats:2: [ \"\$pid\" -gt 1 ] && [ \"\$pid\" -lt 100 ]"
 }
