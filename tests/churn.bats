@@ -7,6 +7,10 @@
 
 load helpers
 
+# 200 cycles take about a minute on an idle machine, twice that under
+# the sanitizers: more than the suite's 120 s per test.
+export BATS_TEST_TIMEOUT=600
+
 setup() {
 	make_scratch
 	need_root
@@ -83,21 +87,20 @@ cycle() {
 		done
 		counts >"\$SCRATCH/after"
 	SCRIPT
-	host_mounts=$(wc -l </proc/self/mountinfo)
 	run nsunshare -m bash "$SCRATCH/churn.sh"
 	[ "$status" -eq 0 ] || echo "cycle $(cat "$SCRATCH/cycles") failed"
 	assert_success
 	run diff "$SCRATCH/before" "$SCRATCH/after"
 	assert_success
 	assert_output ""
-	# and the machine's own mount table did not change either
-	assert_equal "$(wc -l </proc/self/mountinfo)" "$host_mounts"
+	# and nothing of it reached the machine's own mount table
+	run grep -c " $SCRATCH" /proc/self/mountinfo
+	assert_output 0
 }
 
 @test "a container killed at any step of its start leaves no mount, process or file on the host" {
 	mkdir "$SCRATCH/volume"
 	echo kept >"$SCRATCH/volume/data"
-	host_mounts=$(wc -l </proc/self/mountinfo)
 	for delay in 0.001 0.003 0.005 0.01 0.02 0.05 0.1 0.2 0.5; do
 		# timeout kills its whole process group: nsunshare, and with
 		# it (--kill-child) the container wherever its setup is.
@@ -111,7 +114,6 @@ cycle() {
 		done
 		run our_processes
 		assert_output ""
-		assert_equal "$(wc -l </proc/self/mountinfo)" "$host_mounts"
 		assert_equal "$(cat "$SCRATCH/volume/data")" kept
 		run grep -c " $SCRATCH" /proc/self/mountinfo
 		assert_output 0

@@ -58,10 +58,10 @@ start_container() {
 
 # Prints the pid of the ctrkit-test-sleep process (or of the command
 # named $2: "sleep" in a busybox rootfs) that $1 is or that descends from
-# it, once it runs (waits up to 5 s).
+# it, once it runs (waits up to 5 s, looking every 20 ms).
 wait_for_sleeper() {
 	local top=$1 name=${2:-ctrkit-test-sleep} pid pids
-	for _ in $(seq 50); do
+	for _ in $(seq 250); do
 		pids=$top
 		while [ -n "$pids" ]; do
 			for pid in $pids; do
@@ -73,7 +73,7 @@ wait_for_sleeper() {
 			pids=$(for pid in $pids; do pgrep -P "$pid"; done)
 		done
 		kill -0 "$top" 2>/dev/null || break # it failed: no point waiting
-		sleep 0.1
+		sleep 0.02
 	done
 	echo "no $name started under $top" >&2
 	return 1
