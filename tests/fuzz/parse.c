@@ -25,7 +25,7 @@ static void number(void)
 	long long n = parse_number(s);
 	if (n == -1) {
 		if (errno != EINVAL)
-			fuzz_fail("parse_number(\"%s\") = -1 without EINVAL", s);
+			fuzz_fail("parse_number(%s) = -1 without EINVAL", quote(s));
 		return;
 	}
 	/* Back to text: the same digits, without leading zeros. */
@@ -33,7 +33,7 @@ static void number(void)
 	const char *digits = s + strspn(s, "0");
 	snprintf(back, sizeof(back), "%lld", n);
 	if (n < 0 || strcmp(back, *digits ? digits : "0") != 0)
-		fuzz_fail("parse_number(\"%s\") = %lld", s, n);
+		fuzz_fail("parse_number(%s) = %lld", quote(s), n);
 }
 
 static void size(void)
@@ -42,11 +42,11 @@ static void size(void)
 	long long n = parse_size(s);
 	if (n == -1) {
 		if (errno != EINVAL)
-			fuzz_fail("parse_size(\"%s\") = -1 without EINVAL", s);
+			fuzz_fail("parse_size(%s) = -1 without EINVAL", quote(s));
 		return;
 	}
 	if (n < 0)
-		fuzz_fail("parse_size(\"%s\") = %lld", s, n);
+		fuzz_fail("parse_size(%s) = %lld", quote(s), n);
 	/* Digits alone are bytes; a unit multiplies by 1024 per step. */
 	char digits[64];
 	size_t len = strlen(s);
@@ -60,7 +60,7 @@ static void size(void)
 	for (int i = 0; unit && i <= unit - "kmgt"; i++)
 		want *= 1024;
 	if (n != want)
-		fuzz_fail("parse_size(\"%s\") = %lld, want %lld", s, n, want);
+		fuzz_fail("parse_size(%s) = %lld, want %lld", quote(s), n, want);
 }
 
 static void idmap(void)
@@ -71,10 +71,10 @@ static void idmap(void)
 	if (parse_idmap(s, &map) == -1)
 		return;
 	if (map.count == 0 || map.inner + map.count - 1 >= UINT_MAX || map.outer + map.count - 1 >= UINT_MAX)
-		fuzz_fail("parse_idmap(\"%s\") = %lu:%lu:%lu, out of range", s, map.inner, map.outer, map.count);
+		fuzz_fail("parse_idmap(%s) = %lu:%lu:%lu, out of range", quote(s), map.inner, map.outer, map.count);
 	snprintf(back, sizeof(back), "%lu:%lu:%lu", map.inner, map.outer, map.count);
 	if (parse_idmap(back, &again) == -1 || memcmp(&map, &again, sizeof(map)) != 0)
-		fuzz_fail("parse_idmap(\"%s\") does not parse its own %s back", s, back);
+		fuzz_fail("parse_idmap(%s) does not parse its own %s back", quote(s), back);
 }
 
 /* The kernel's dev_valid_name(): 1 to 15 bytes, not "." or "..", no
@@ -92,7 +92,7 @@ static int kernel_ifname(const char *name)
 static void ifname(void)
 {
 	if (valid_ifname(s) != kernel_ifname(s))
-		fuzz_fail("valid_ifname(\"%s\") = %d, the kernel says %d", s, valid_ifname(s), kernel_ifname(s));
+		fuzz_fail("valid_ifname(%s) = %d, the kernel says %d", quote(s), valid_ifname(s), kernel_ifname(s));
 }
 
 static void ipv4(void)
@@ -104,7 +104,7 @@ static void ipv4(void)
 	/* Dotted decimal without leading zeros prints back as it came. */
 	const char *back = inet_ntoa(addr);
 	if (strcmp(back, s) != 0 || parse_ipv4(back, &again) == -1 || again.s_addr != addr.s_addr)
-		fuzz_fail("parse_ipv4(\"%s\") prints back as %s", s, back);
+		fuzz_fail("parse_ipv4(%s) prints back as %s", quote(s), back);
 }
 
 static void cidr(void)
@@ -116,11 +116,11 @@ static void cidr(void)
 	if (parse_cidr(s, &addr, &prefix) == -1)
 		return;
 	if (prefix < 0 || prefix > 32)
-		fuzz_fail("parse_cidr(\"%s\"): prefix %d", s, prefix);
+		fuzz_fail("parse_cidr(%s): prefix %d", quote(s), prefix);
 	snprintf(back, sizeof(back), "%s/%d", inet_ntoa(addr), prefix);
 	if (parse_cidr(back, &again, &prefix_again) == -1 || again.s_addr != addr.s_addr ||
 	    prefix_again != prefix)
-		fuzz_fail("parse_cidr(\"%s\") does not parse its own %s back", s, back);
+		fuzz_fail("parse_cidr(%s) does not parse its own %s back", quote(s), back);
 }
 
 static void signal_(void)
@@ -130,11 +130,11 @@ static void signal_(void)
 	if (sig == -1)
 		return;
 	if (sig < 1 || sig >= NSIG)
-		fuzz_fail("parse_signal(\"%s\") = %d", s, sig);
+		fuzz_fail("parse_signal(%s) = %d", quote(s), sig);
 	/* A name comes back as the name of the signal it gave. */
 	const char *name = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
 	if (parse_number(s) == -1 && (!sigabbrev_np(sig) || strcasecmp(name, sigabbrev_np(sig)) != 0))
-		fuzz_fail("parse_signal(\"%s\") = %d, which is SIG%s", s, sig, sigabbrev_np(sig));
+		fuzz_fail("parse_signal(%s) = %d, which is SIG%s", quote(s), sig, sigabbrev_np(sig));
 }
 
 static void nstype(void)
@@ -142,7 +142,7 @@ static void nstype(void)
 	const struct nstype *t = nstype_by_name(s);
 
 	if (t && strcmp(t->name, s) != 0 && strcmp(s, "mount") != 0 && strcmp(s, "network") != 0)
-		fuzz_fail("nstype_by_name(\"%s\") = %s", s, t->name);
+		fuzz_fail("nstype_by_name(%s) = %s", quote(s), t->name);
 	if (t && nstype_by_flag(t->clone_flag) != t)
 		fuzz_fail("nstype_by_flag(%#x) is not %s", t->clone_flag, t->name);
 }
@@ -152,7 +152,7 @@ static void quote_(void)
 	const char *q = quote(s);
 
 	if (q[0] != '"' || strlen(q) >= 512)
-		fuzz_fail("quote(\"%s\") = %s", s, q);
+		fuzz_fail("quote(%s) = %s", quote(s), q);
 }
 
 static void pid(void)
@@ -160,7 +160,7 @@ static void pid(void)
 	pid_t p = parse_pid(s); /* dies (usage) unless it is a live pid */
 
 	if (p <= 0)
-		fuzz_fail("parse_pid(\"%s\") = %d", s, (int)p);
+		fuzz_fail("parse_pid(%s) = %d", quote(s), (int)p);
 }
 
 static void uid(void)
