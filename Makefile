@@ -30,7 +30,7 @@ LIBA    := $(OBJ)/libctrkit.a
 all: $(addprefix $(OUT)/,$(TOOLS))
 
 # Libraries, for the tools that need one.
-$(OUT)/mkrootfs: LDLIBS += -larchive -ljson-c
+$(OUT)/mkrootfs: LDLIBS += -larchive -ljson-c -lz
 $(OUT)/ovlmount: LDLIBS += -larchive
 $(OUT)/vethpair: LDLIBS += -lmnl
 $(OUT)/portmap: LDLIBS += -lnftables -ljson-c
@@ -94,7 +94,7 @@ fuzz: deps $(addprefix build-fuzz/fuzz-,$(FUZZ)) build-fuzz/seeds/.made
 build-fuzz/fuzz-%: tests/fuzz/%.c $(FUZZSRC)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS) $(FUZZFLAGS) $(WARN) -Wl,--wrap=exit -o $@ $< tests/fuzz/fuzz.c $(LIBSRC) \
-		-larchive -ljson-c
+		-larchive -ljson-c -lz
 build-fuzz/fuzz-tar build-fuzz/fuzz-layer build-fuzz/fuzz-oci: tests/fuzz/tar.c tools/mkrootfs.c
 
 build-fuzz/seeds/.made: tests/fuzz/mkseeds tests/mktar.c

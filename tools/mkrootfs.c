@@ -41,6 +41,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "ctrkit.h"
 
@@ -120,7 +121,9 @@ struct source {
 	const struct blob *blob; /* NULL for stdin */
 	struct sha256 sum;       /* of the bytes read, for a blob */
 	long long total;         /* bytes read from fd */
-	unsigned int crc;        /* CRC-32 of the uncompressed bytes, for gzip */
+	unsigned int crc;        /* CRC-32 of the uncompressed bytes, for gzip:
+	                          * libarchive (3.7 too) skips the gzip trailer
+	                          * without checking it, so we do, with zlib */
 	long long out;           /* uncompressed bytes */
 	int cur;                 /* the block just read; the other is the one before */
 	long long start[2];      /* where each block begins in the input */
@@ -130,25 +133,6 @@ struct source {
 
 /* The source open_archive_fd() made last; unpack() finishes it. */
 static struct source *opened;
-
-/* gzip's CRC-32 (the IEEE polynomial, reflected), a byte at a time.
- * libarchive (3.7 too) skips the gzip trailer without checking it. */
-static unsigned int crc32_update(unsigned int crc, const unsigned char *p, size_t n)
-{
-	static unsigned int table[256];
-
-	if (!table[1])
-		for (unsigned int i = 0; i < 256; i++) {
-			unsigned int c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	crc = ~crc;
-	while (n--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
 
 /* outer's read callback: the next block of the fd. A blob is read to at
  * most size + 1 bytes: one more than its size is already an error. */
@@ -200,7 +184,7 @@ static la_ssize_t read_uncompressed(struct archive *a, void *data, const void **
 		return -1;
 	}
 	if (archive_filter_code(src->outer, 0) == ARCHIVE_FILTER_GZIP)
-		src->crc = crc32_update(src->crc, *block, size);
+		src->crc = (unsigned int)crc32(src->crc, *block, (uInt)size); /* zlib's */
 	src->out += (long long)size;
 	return (la_ssize_t)size;
 }
