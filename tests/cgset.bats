@@ -42,16 +42,6 @@ holding() {
 	echo "$n"
 }
 
-# Runs CMD... until it succeeds, for up to 5 s.
-wait_until() {
-	for _ in $(seq 250); do
-		"$@" && return 0
-		sleep 0.02
-	done
-	echo "still not: $*" >&2
-	return 1
-}
-
 at_least() { # N NAME: the group is in N hierarchies or more
 	[ "$(holding "$2")" -ge "$1" ]
 }

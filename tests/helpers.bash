@@ -79,6 +79,17 @@ wait_for_sleeper() {
 	return 1
 }
 
+# Runs CMD... until it succeeds, for up to 5 s (looking every 20 ms);
+# says what it waited for when it gives up.
+wait_until() {
+	for _ in $(seq 250); do
+		"$@" && return 0
+		sleep 0.02
+	done
+	echo "still not: $*" >&2
+	return 1
+}
+
 stop_containers() {
 	local pid
 	for pid in "${CONTAINERS[@]}"; do

@@ -237,15 +237,22 @@ start_pivoted() {
 	assert_output "$(printf '%s\n' 0 1 2 3 4)"
 }
 
+# enter_sleeping TOOL: TOOL (nsenter or nsenter-lite) runs sleep in the
+# container CTR's pid namespace, and waits; sets parent to TOOL's pid and
+# child to the sleep's.
+enter_sleeping() {
+	"$1" -t "$CTR" -m -p sleep 300 3>&- &
+	parent=$!
+	CONTAINERS+=("$parent")
+	child=$(wait_for_sleeper "$parent" sleep)
+	CONTAINERS+=("$child")
+}
+
 @test "SIGTERM to the waiting nsenter-lite reaches the command; both end, 143 as with nsenter" {
 	need_root
 	start_pivoted
 	for tool in nsenter nsenter-lite; do
-		"$tool" -t "$CTR" -m -p sleep 300 3>&- &
-		parent=$!
-		CONTAINERS+=("$parent")
-		child=$(wait_for_sleeper "$parent" sleep)
-		CONTAINERS+=("$child")
+		enter_sleeping "$tool"
 		kill -TERM "$parent"
 		st=0
 		wait "$parent" || st=$?
@@ -263,11 +270,7 @@ start_pivoted() {
 	need_root
 	start_pivoted
 	for tool in nsenter nsenter-lite; do
-		"$tool" -t "$CTR" -m -p sleep 300 3>&- &
-		parent=$!
-		CONTAINERS+=("$parent")
-		child=$(wait_for_sleeper "$parent" sleep)
-		CONTAINERS+=("$child")
+		enter_sleeping "$tool"
 		kill -STOP "$child"
 		state=
 		for _ in $(seq 30); do

@@ -185,16 +185,6 @@ in_mount_ns() {
 	unshare -m --propagation private bash -c "$1"
 }
 
-# Until CMD... succeeds, for up to 5 s.
-wait_until() {
-	for _ in $(seq 250); do
-		"$@" && return 0
-		sleep 0.02
-	done
-	echo "still not: $*" >&2
-	return 1
-}
-
 mounts_on_merged() {
 	grep -c " $PWD/merged " /proc/self/mountinfo
 }
