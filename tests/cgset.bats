@@ -175,9 +175,10 @@ limit_files() {
 @test "every portable key reads back as it was set; a raw file passes through; -v shows file and value" {
 	need_root
 	cgset create "$G"
-	run cgset set "$G" memory=64M memory.swap=0 pids=64 cpu=1.5 cpu.weight=100 cpuset=0
+	# (cpu=0.75: what any machine takes, one CPU too)
+	run cgset set "$G" memory=64M memory.swap=0 pids=64 cpu=0.75 cpu.weight=100 cpuset=0
 	assert_success
-	for kv in memory=67108864 memory.swap=0 pids=64 cpu=1.5 cpu.weight=100 cpuset=0; do
+	for kv in memory=67108864 memory.swap=0 pids=64 cpu=0.75 cpu.weight=100 cpuset=0; do
 		assert_equal "$(cgset get "$G" "${kv%%=*}")" "${kv#*=}"
 	done
 	if v2; then raw=memory.max; else raw=memory.limit_in_bytes; fi
@@ -527,14 +528,16 @@ mimic_v1() {
 
 @test "mimic v2: each key goes to its v2 file, and reads back" {
 	mimic_v2
-	run cgset set "$G" memory=100m memory.swap=0 pids=64 cpu=0.5 cpu.weight=100 cpuset=0-1
+	# every CPU of this machine (a cpuset must name CPUs that exist)
+	cpus=0-$(($(getconf _NPROCESSORS_CONF) - 1))
+	run cgset set "$G" memory=100m memory.swap=0 pids=64 cpu=0.5 cpu.weight=100 cpuset="$cpus"
 	assert_success
 	assert_equal "$(cat "$R/$G/memory.max")" 104857600
 	assert_equal "$(cat "$R/$G/memory.swap.max")" 0
 	assert_equal "$(cat "$R/$G/pids.max")" 64
 	assert_equal "$(cat "$R/$G/cpu.max")" "50000 100000"
 	assert_equal "$(cat "$R/$G/cpu.weight")" 100
-	assert_equal "$(cat "$R/$G/cpuset.cpus")" 0-1
+	assert_equal "$(cat "$R/$G/cpuset.cpus")" "$cpus"
 	assert_equal "$(cgset get "$G" cpu)" 0.5
 	assert_equal "$(cgset get "$G" memory)" 104857600
 	cgset set "$G" cpu=max memory=max memory.max=42
@@ -565,7 +568,8 @@ mimic_v1() {
 	run cgset info
 	assert_line --index 0 "mode: hybrid (controllers on v1; a v2 hierarchy at unified)"
 	assert_line --regexp "^cpuacct +v1 +$R/cpu,cpuacct$"
-	run cgset set "$G" memory=100m pids=64 cpu=0.5 cpu.weight=100 cpuset=1
+	last=$(($(getconf _NPROCESSORS_CONF) - 1)) # the last CPU of this machine
+	run cgset set "$G" memory=100m pids=64 cpu=0.5 cpu.weight=100 cpuset="$last"
 	assert_success
 	assert_equal "$(cat "$R/memory/$G/memory.limit_in_bytes")" 104857600
 	assert_equal "$(cat "$R/pids/$G/pids.max")" 64
@@ -580,7 +584,7 @@ mimic_v1() {
 		cgset set "$G" cpu.weight=$w
 		assert_equal "$(cgset get "$G" cpu.weight)" $w
 	done
-	assert_equal "$(cat "$R/cpuset/$G/cpuset.cpus")" 1
+	assert_equal "$(cat "$R/cpuset/$G/cpuset.cpus")" "$last"
 }
 
 @test "mimic v1: memory.swap is memory+swap in memsw, kept when memory changes" {
