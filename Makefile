@@ -34,6 +34,8 @@ $(OUT)/mkrootfs: LDLIBS += -larchive -ljson-c -lz
 $(OUT)/ovlmount: LDLIBS += -larchive
 $(OUT)/vethpair: LDLIBS += -lmnl
 $(OUT)/portmap: LDLIBS += -lnftables -ljson-c
+$(OUT)/capdrop: LDLIBS += -lcap
+$(OUT)/sysfilter: LDLIBS += -lseccomp -ljson-c
 
 $(OBJ)/%.o: lib/%.c $(LIBHDR) | $(OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
