@@ -36,6 +36,12 @@ $(OUT)/vethpair: LDLIBS += -lmnl
 $(OUT)/portmap: LDLIBS += -lnftables -ljson-c
 $(OUT)/capdrop: LDLIBS += -lcap
 $(OUT)/sysfilter: LDLIBS += -lseccomp -ljson-c
+# capdrop and sysfilter run inside the container, after pivotroot has
+# made its root: one static file then works in any rootfs (bind-mount
+# bin/ into it with pivotroot --volume), as runc's init is runc itself.
+# The sanitizer build cannot be static: it passes STATIC= .
+STATIC  ?= -static
+$(OUT)/capdrop $(OUT)/sysfilter: LDFLAGS += $(STATIC)
 
 $(OBJ)/%.o: lib/%.c $(LIBHDR) | $(OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -76,7 +82,7 @@ demo: deps all
 # cannot always read its environment through /proc/self.
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 san: deps
-	$(MAKE) OUT=build-san/bin CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)" \
+	$(MAKE) OUT=build-san/bin CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)" STATIC= \
 		EXTRA_OBJ=build-san/bin/.obj/san-options.o
 	@CTRKIT_BIN=$(CURDIR)/build-san/bin CTRKIT_SAN=1 scripts/test
 
