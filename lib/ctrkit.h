@@ -182,6 +182,17 @@ int write_file(const char *path, const char *data);
 /* The value of "Field:" in /proc/PID/status into buf; -1 if absent. */
 int proc_status_field(pid_t pid, const char *field, char *buf, size_t size);
 
+/* ---- pidfile.c: the pid file of a detached container ------------ */
+
+/* Writes "PID\n" to path atomically (a file beside it, then rename(2)),
+ * traced; 0, or -1 and errno (nothing is left behind). */
+int write_pidfile(const char *path, pid_t pid);
+/* The pid in a pid file. If the pid is stale (no such process, a
+ * zombie, or a process that started after the file was written),
+ * *stale says why, else it is NULL. -1 and errno when the file cannot
+ * be read, or EINVAL when it holds no pid. */
+pid_t read_pidfile(const char *path, const char **stale);
+
 /* ---- fs.c: paths inside a root ----------------------------------- */
 
 /* openat2(2) with RESOLVE_IN_ROOT: path is looked up as if rootfd were

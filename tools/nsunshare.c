@@ -15,6 +15,16 @@
  *   5. pin namespaces on files (after the fork: pid_for_children
  *      names a namespace only once it has a first process)
  *   6. mount /proc, become -S/-G, exec the command
+ *
+ * A container's life (--detach, --pidfile, --init) adds to steps 4-6:
+ * the child starts a session of its own (no terminal can hang it up),
+ * its stdio leaves the terminal, and a pipe whose write end closes on
+ * exec tells the launcher that the command runs: only then is the pid
+ * file written and may a detached launcher return. With --init the
+ * child stays pid 1, as tini does, and runs the command as its own
+ * child: the kernel gives no default action to a signal sent to a pid
+ * namespace's init, so a shell as pid 1 ignores SIGTERM, while our init
+ * has handlers and passes every signal on.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +37,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -51,6 +62,13 @@ static const char help[] =
 	"Options:\n"
 	"  -f, --fork                run the command as a child (pid 1 of a new pid namespace)\n"
 	"      --kill-child[=SIG]    the child gets SIG (default KILL) when nsunshare dies; implies -f\n"
+	"      --detach              return once the command runs, and leave it running on its\n"
+	"                            own (a new session, stdio on /dev/null); implies -f\n"
+	"      --pidfile=FILE        write the command's pid (its pid on this side) to FILE once\n"
+	"                            it runs; removed when it ends, unless detached\n"
+	"      --log=FILE            append the command's stdout and stderr to FILE\n"
+	"      --init                run a tiny init as pid 1 that runs the command as its child,\n"
+	"                            passes signals on and reaps orphans, like tini; implies -f\n"
 	"      --mount-proc[=DIR]    mount a proc filesystem on DIR (default /proc); implies -m\n"
 	"  -r, --map-root-user       map your user and group to 0 inside; implies -U\n"
 	"  -c, --map-current-user    map your user and group to themselves inside; implies -U\n"
@@ -82,6 +100,10 @@ enum {
 	OPT_HOSTNAME,
 	OPT_MONOTONIC,
 	OPT_BOOTTIME,
+	OPT_DETACH,
+	OPT_PIDFILE,
+	OPT_LOG,
+	OPT_INIT,
 	OPT_VERSION,
 };
 
@@ -397,6 +419,218 @@ static void set_time_offset(clockid_t clock, const char *name, long long seconds
 		die_errno("cannot set the %s offset in /proc/self/timens_offsets", name);
 }
 
+/* ---- A container's life: --detach, --pidfile, --log, --init ------ */
+
+/* A pid file may be new or stale; one that names a process still
+ * running is an earlier container's, and a file that holds no pid is
+ * not ours to replace. Its directory must exist before anything is made. */
+static void check_pidfile(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *stale, *slash;
+	struct stat st;
+	pid_t pid = read_pidfile(path, &stale);
+
+	if (pid > 0 && !stale)
+		die("--pidfile: %s names pid %d, which is running: stop it first (ctrstop --pidfile=%s)",
+		    path, (int)pid, path);
+	if (pid == -1 && errno == EINVAL)
+		die("--pidfile: %s exists and holds no pid: not replacing it", path);
+	if (pid == -1 && errno != ENOENT)
+		die_errno("--pidfile: %s", path);
+	slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	if (stat(dir, &st) == -1)
+		die_errno("--pidfile: %s", dir);
+	if (!S_ISDIR(st.st_mode))
+		die("--pidfile: %s is not a directory", dir);
+	if (access(dir, W_OK) == -1)
+		die_errno("--pidfile: cannot write in %s", dir);
+}
+
+/* Removes the pid file if it still names pid (a later run may own it). */
+static void remove_pidfile(const char *path, pid_t pid)
+{
+	const char *stale;
+
+	if (read_pidfile(path, &stale) == pid)
+		trace(unlink(path), "unlink(%s)", quote(path));
+}
+
+/* The files the command's stdio goes to, opened while a bad path can
+ * still fail before anything is made: /dev/null, and --log appended. */
+static int null_fd = -1, log_fd = -1;
+
+static void open_stdio_files(const char *log_path)
+{
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null_fd == -1)
+		die_errno("cannot open /dev/null");
+	if (log_path) {
+		log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_NOCTTY | O_CLOEXEC, 0640);
+		if (log_fd == -1)
+			die_errno("--log: cannot open %s", log_path);
+	}
+}
+
+/* Last step before the command starts: a detached command must hold
+ * nothing of the terminal (reading from it would stop it with SIGTTIN,
+ * writing after the terminal closed would fail), so stdin becomes
+ * /dev/null and stdout and stderr the log (or /dev/null). dup2 clears
+ * close-on-exec on the new fd: only 0, 1 and 2 pass to the command. */
+static void redirect_stdio(int detach)
+{
+	int out = log_fd != -1 ? log_fd : detach ? null_fd : -1;
+
+	if (detach && trace(dup2(null_fd, 0), "dup2(%d, 0)", null_fd) == -1)
+		die_errno("dup2(%d, 0)", null_fd);
+	if (out != -1 && (trace(dup2(out, 1), "dup2(%d, 1)", out) == -1 ||
+			  trace(dup2(out, 2), "dup2(%d, 2)", out) == -1))
+		die_errno("dup2(%d)", out);
+}
+
+/* The child's half of the "it runs" pipe: its write end closes on exec,
+ * which the launcher reads as EOF. A child that exits instead (a failed
+ * exec, a failed mount) writes one byte first, from this exit handler. */
+static int ready_fd = -1;
+
+static void report_failed_start(void)
+{
+	if (ready_fd != -1 && write(ready_fd, "f", 1) != 1)
+		_exit(EXIT_FAILURE);
+}
+
+/* A wait status as strace prints it inside wait4's brackets. */
+static const char *wstatus_str(int st)
+{
+	static char buf[96];
+
+	if (WIFEXITED(st))
+		snprintf(buf, sizeof(buf), "{WIFEXITED(s) && WEXITSTATUS(s) == %d}", WEXITSTATUS(st));
+	else
+		snprintf(buf, sizeof(buf), "{WIFSIGNALED(s) && WTERMSIG(s) == SIG%s%s}",
+			 sigabbrev_np(WTERMSIG(st)), WCOREDUMP(st) ? " && WCOREDUMP(s)" : "");
+	return buf;
+}
+
+/* With a terminal that we have in the foreground, the command gets a
+ * process group of its own and the terminal's foreground: ^C then goes
+ * to the command alone, not also to init (which would pass it on a
+ * second time), as tini does. The kernel stops a background group
+ * that calls tcsetpgrp(3) with SIGTTOU, unless it is ignored. */
+static void take_terminal(void)
+{
+	if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp())
+		return;
+	if (trace(setpgid(0, 0), "setpgid(0, 0)") == -1)
+		die_errno("setpgid(0, 0)");
+	pid_t pgrp = getpgrp();
+	signal(SIGTTOU, SIG_IGN);
+	if (trace(tcsetpgrp(STDIN_FILENO, pgrp), "ioctl(0, TIOCSPGRP, [%d])", (int)pgrp) == -1)
+		die_errno("tcsetpgrp(0, %d)", (int)pgrp);
+	signal(SIGTTOU, SIG_DFL);
+}
+
+/* --init: stay pid 1 and run the command as a child. pid 1 of a pid
+ * namespace has two duties the kernel gives no one else: signals from
+ * inside that it has no handler for are dropped (so a shell as pid 1
+ * ignores SIGTERM), and every orphan of the namespace becomes its child,
+ * to be reaped. This init waits for signals with sigwaitinfo(2), so
+ * every signal it takes has a "handler": it passes the signal on to the
+ * command, and on SIGCHLD it reaps whatever ended. When the command
+ * ends, init exits with its status (128+N for signal N): the kernel then
+ * kills whatever is left in the namespace. Outside a new pid namespace
+ * it makes itself a subreaper, so orphans still come to it. */
+static noreturn void run_init(const char *path, char *const argv[], int set_gid, gid_t gid,
+			       int set_uid, uid_t uid, int detach)
+{
+	static const int passed_on[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGWINCH };
+	sigset_t waited, old_mask;
+	pid_t child;
+
+	sigemptyset(&waited);
+	for (size_t i = 0; i < LEN(passed_on); i++)
+		sigaddset(&waited, passed_on[i]);
+	sigaddset(&waited, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &waited, &old_mask);
+	if (getpid() != 1 && trace(prctl(PR_SET_CHILD_SUBREAPER, 1), "prctl(PR_SET_CHILD_SUBREAPER, 1)") == -1)
+		die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+	redirect_stdio(detach);
+	fflush(NULL);
+	child = fork();
+	if (child == -1)
+		die_errno("fork");
+	if (child == 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		take_terminal();
+		set_ids(set_gid, gid, set_uid, uid);
+		exec_command(path, argv);
+	}
+	trace(child, "fork()");
+	/* The command's copy of the "it runs" pipe now speaks for it. */
+	if (ready_fd != -1) {
+		close(ready_fd);
+		ready_fd = -1;
+	}
+	for (;;) {
+		siginfo_t info;
+		int sig = sigwaitinfo(&waited, &info);
+
+		if (sig == -1) {
+			if (errno == EINTR)
+				continue;
+			die_errno("sigwaitinfo");
+		}
+		if (sig != SIGCHLD) {
+			trace(kill(child, sig), "kill(%d, SIG%s)", (int)child, sigabbrev_np(sig));
+			continue;
+		}
+		/* One SIGCHLD may stand for several children: reap them all. */
+		for (;;) {
+			int st;
+			pid_t pid = waitpid(-1, &st, WNOHANG);
+
+			if (pid <= 0)
+				break;
+			trace(pid, "wait4(-1, [%s], WNOHANG, NULL)", wstatus_str(st));
+			if (pid == child)
+				exit(exit_status(st));
+		}
+	}
+}
+
+/* The launcher's side of the "it runs" pipe: EOF means the command
+ * was executed; a byte means the child failed first. Then the pid file
+ * is written, and a detached launcher is done. Else it waits, as
+ * without these options, and removes its pid file at the end. */
+static void wait_until_running(pid_t child, int ready[2], const char *pidfile, int detach)
+{
+	char byte;
+	ssize_t n;
+
+	close(ready[1]);
+	do
+		n = read(ready[0], &byte, 1);
+	while (n == -1 && errno == EINTR);
+	close(ready[0]);
+	if (n == 1) /* it said why on its stderr; pass its status on */
+		exit_like(wait_child(child));
+	if (pidfile && write_pidfile(pidfile, child) == -1) {
+		int err = errno;
+
+		kill(child, SIGKILL);
+		wait_child(child);
+		errno = err;
+		die_errno("--pidfile: cannot write %s", pidfile);
+	}
+	if (detach)
+		exit(EXIT_SUCCESS);
+	int status = wait_child(child);
+	if (pidfile)
+		remove_pidfile(pidfile, child);
+	exit_like(status);
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -424,6 +658,10 @@ int main(int argc, char *argv[])
 		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 		{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
 		{ "boottime", required_argument, NULL, OPT_BOOTTIME },
+		{ "detach", no_argument, NULL, OPT_DETACH },
+		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "init", no_argument, NULL, OPT_INIT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -439,6 +677,8 @@ int main(int argc, char *argv[])
 	long long monotonic = 0, boottime = 0;
 	int set_monotonic = 0, set_boottime = 0;
 	struct idmap range;
+	int detach = 0, init = 0;
+	const char *pidfile = NULL, *log_path = NULL;
 	char given[64], map_user_given[64] = "", map_group_given[64] = ""; /* to name a map line */
 
 	progname = "nsunshare";
@@ -553,6 +793,18 @@ int main(int argc, char *argv[])
 			boottime = parse_offset("--boottime", optarg);
 			set_boottime = 1;
 			break;
+		case OPT_DETACH: forkit = detach = 1; break;
+		case OPT_PIDFILE:
+			if (!*optarg)
+				die_usage("--pidfile: an empty file name");
+			pidfile = optarg;
+			break;
+		case OPT_LOG:
+			if (!*optarg)
+				die_usage("--log: an empty file name");
+			log_path = optarg;
+			break;
+		case OPT_INIT: forkit = init = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
 		case OPT_VERSION: print_version();
@@ -583,6 +835,15 @@ int main(int argc, char *argv[])
 	check_map_overlaps(&gid_map);
 	if (setgroups_mode && !(flags & CLONE_NEWUSER))
 		die_usage("--setgroups needs a new user namespace (-U)");
+	if (detach && kill_signal)
+		die_usage("--detach and --kill-child exclude each other: a detached command outlives "
+			  "nsunshare");
+	if (pidfile) {
+		forkit = 1; /* the pid in the file is the child's */
+		check_pidfile(pidfile);
+	}
+	if (detach || log_path)
+		open_stdio_files(log_path);
 	if (proc_dir) {
 		struct stat st;
 
@@ -628,10 +889,12 @@ int main(int argc, char *argv[])
 	/* 4. Fork. The child waits on a pipe until the parent has pinned
 	 * the namespaces, so that it never runs the command if that fails. */
 	pid_t child = 0;
-	int go[2] = { -1, -1 };
+	int go[2] = { -1, -1 }, ready[2] = { -1, -1 };
 	sigset_t blocked, old_mask;
 	if (forkit) {
 		if (pipe2(go, O_CLOEXEC) == -1)
+			die_errno("pipe2");
+		if ((detach || pidfile) && pipe2(ready, O_CLOEXEC) == -1)
 			die_errno("pipe2");
 		/* The parent ignores ^C and TERM while it waits, as util-linux
 		 * unshare does: they are for the command, not for us. */
@@ -657,6 +920,15 @@ int main(int argc, char *argv[])
 			if (read(go[0], &byte, 1) != 1)
 				_exit(EXIT_FAILURE);
 			close(go[0]);
+			if (ready[1] != -1) {
+				close(ready[0]);
+				ready_fd = ready[1];
+				atexit(report_failed_start);
+			}
+			/* A session of its own: the terminal's hangup, and the
+			 * shell's job control, no longer reach the container. */
+			if (detach && trace(setsid(), "setsid()") == -1)
+				die_errno("setsid");
 		} else {
 			trace(child, "fork()");
 			close(go[0]);
@@ -684,6 +956,8 @@ int main(int argc, char *argv[])
 			if (write(go[1], "g", 1) != 1)
 				die_errno("write to the child");
 			close(go[1]);
+			if (ready[0] != -1)
+				wait_until_running(child, ready, pidfile, detach);
 			exit_like(wait_child(child));
 		}
 	}
@@ -703,7 +977,10 @@ int main(int argc, char *argv[])
 			  mount_flags_str(MS_NOSUID | MS_NODEV | MS_NOEXEC)) == -1)
 			die_errno("mount(\"proc\", %s)", quote(proc_dir));
 	}
+	if (init)
+		run_init(cmd_path, cmd_argv, set_gid, gid, set_uid, uid, detach);
 	/* Last, as util-linux does: the steps above may need our privilege. */
 	set_ids(set_gid, gid, set_uid, uid);
+	redirect_stdio(detach);
 	exec_command(cmd_path, cmd_argv);
 }
