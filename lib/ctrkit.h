@@ -182,6 +182,25 @@ int write_file(const char *path, const char *data);
 /* The value of "Field:" in /proc/PID/status into buf; -1 if absent. */
 int proc_status_field(pid_t pid, const char *field, char *buf, size_t size);
 
+/* ---- mountinfo.c: the mount table of a process --------------------- */
+
+/* One line of /proc/PID/mountinfo, paths decoded ("\040" is a space). */
+struct mount_entry {
+	char *root;           /* what of the filesystem is mounted: "/" or a directory in it */
+	char *mount_point;
+	char *options;        /* per mount: "rw,nosuid" */
+	char *fstype;         /* "cgroup2", "overlay" */
+	char *source;
+	char *super_options;  /* per filesystem: "rw,memory" for a cgroup v1 hierarchy */
+	char *line;           /* the buffer the fields point into */
+	size_t size;
+};
+/* Opens /proc/PID/mountinfo (pid 0: self), traced; NULL and errno. */
+FILE *mountinfo_open(pid_t pid);
+/* Reads the next mount into *m (start with a zeroed struct); 1, or 0
+ * at the end, when the buffer is freed. Lines it cannot parse are skipped. */
+int mountinfo_next(FILE *f, struct mount_entry *m);
+
 /* ---- pidfile.c: the pid file of a detached container ------------ */
 
 /* Writes "PID\n" to path atomically (a file beside it, then rename(2)),

@@ -13,6 +13,10 @@
  * then nsenter-lite forks and the child runs the command (unless -F).
  *
  * The order after the join matters, as in util-linux nsenter:
+ *   0. with --join-cgroup, move into the target's cgroups first, as
+ *      `runc exec` does: the cgroup files are found through our own
+ *      mount table, which the mount namespace join replaces; and the
+ *      limits then hold for everything the command starts
  *   1. open what must be found from where we stand (-r DIR, -w DIR, the
  *      target's /proc/PID/root and cwd), then setns()
  *   2. chroot into the root, and go to the working directory: -w, else
@@ -53,6 +57,8 @@ static const char help[] =
 	"  -U, --user[=FILE]         join its user namespace (and become uid 0, gid 0 there)\n"
 	"  -C, --cgroup[=FILE]       join its cgroup namespace\n"
 	"  -T, --time[=FILE]         join its time namespace\n"
+	"  -c, --join-cgroup         move into the target's cgroups (every hierarchy), as\n"
+	"                            runc exec does\n"
 	"  -S, --setuid=UID          the uid to run as in the joined namespaces\n"
 	"  -G, --setgid=GID          the gid to run as (drops supplementary groups)\n"
 	"      --preserve-credentials  keep our uid and gid when joining a user namespace\n"
@@ -220,6 +226,112 @@ static void continue_in_child(void)
 	exit_like(status);
 }
 
+/* The line of a /proc/PID/cgroup text for one hierarchy, "ID:LIST:PATH":
+ * v2's has an empty LIST ("0::/user.slice"); a v1 hierarchy's LIST is
+ * its controllers ("4:cpu,cpuacct:/x") or name ("1:name=systemd:/x").
+ * Returns the PATH of the line whose LIST is list, or NULL. */
+static const char *cgroup_path(char *text, const char *list, char *buf, size_t size)
+{
+	for (char *line = text; line && *line; line = strchr(line, '\n')) {
+		char *first, *second;
+
+		if (*line == '\n')
+			line++;
+		first = strchr(line, ':');
+		second = first ? strchr(first + 1, ':') : NULL;
+		if (!second)
+			continue;
+		if ((size_t)(second - first - 1) == strlen(list) &&
+		    strncmp(first + 1, list, strlen(list)) == 0) {
+			snprintf(buf, size, "%.*s", (int)strcspn(second + 1, "\n"), second + 1);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/* For a v1 hierarchy: the LIST its /proc/PID/cgroup line shows, from
+ * the super options of its mount ("rw,cpu,cpuacct" gives "cpu,cpuacct"). */
+static void v1_list(const char *super_options, char *buf, size_t size)
+{
+	char opts[512], *save = NULL;
+	size_t len = 0;
+
+	snprintf(opts, sizeof(opts), "%s", super_options);
+	buf[0] = '\0';
+	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (strcmp(o, "rw") == 0 || strcmp(o, "ro") == 0 || strcmp(o, "xattr") == 0 ||
+		    strcmp(o, "noprefix") == 0 || strcmp(o, "clone_children") == 0 ||
+		    strncmp(o, "release_agent=", 14) == 0 || strcmp(o, "cpuset_v2_mode") == 0 ||
+		    strcmp(o, "favordynmods") == 0)
+			continue;
+		len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%s%s",
+					len ? "," : "", o);
+	}
+}
+
+/* --join-cgroup: for every cgroup hierarchy mounted here, write our pid
+ * to cgroup.procs of the target's cgroup in it, as runc exec does. A
+ * hierarchy where we already are in the target's cgroup is left alone
+ * (no write to a cgroup that is not the container's). The paths in
+ * /proc/PID/cgroup are seen from our cgroup namespace, as our mounts. */
+static void join_cgroups(pid_t target)
+{
+	char theirs_text[8192], ours_text[8192], path[64];
+	struct mount_entry m = { 0 };
+	char done[32][256];
+	size_t ndone = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)target);
+	if (read_file(path, theirs_text, sizeof(theirs_text)) == -1)
+		die_errno("cannot read %s", path);
+	if (read_file("/proc/self/cgroup", ours_text, sizeof(ours_text)) == -1)
+		die_errno("cannot read /proc/self/cgroup");
+	f = mountinfo_open(0);
+	if (!f)
+		die_errno("cannot read /proc/self/mountinfo");
+	while (mountinfo_next(f, &m)) {
+		char list[256] = "", theirs[4096], ours[4096], procs[8192], pid_text[16];
+		int v2 = strcmp(m.fstype, "cgroup2") == 0;
+		size_t root_len = strlen(m.root);
+		const char *rest;
+
+		if (!v2 && strcmp(m.fstype, "cgroup") != 0)
+			continue;
+		if (!v2)
+			v1_list(m.super_options, list, sizeof(list));
+		int seen = 0; /* a hierarchy mounted twice: the first mount will do */
+		for (size_t i = 0; i < ndone; i++)
+			seen |= strcmp(done[i], list) == 0;
+		if (seen || !cgroup_path(theirs_text, list, theirs, sizeof(theirs)))
+			continue;
+		if (ndone < LEN(done))
+			snprintf(done[ndone++], sizeof(done[0]), "%s", list);
+		if (cgroup_path(ours_text, list, ours, sizeof(ours)) && strcmp(ours, theirs) == 0)
+			continue;
+		/* The mount shows the hierarchy from its root on: a cgroup
+		 * outside what is mounted cannot be reached from here. */
+		if (strcmp(m.root, "/") == 0)
+			rest = theirs;
+		else if (strncmp(theirs, m.root, root_len) == 0 &&
+			 (theirs[root_len] == '/' || theirs[root_len] == '\0'))
+			rest = theirs + root_len;
+		else
+			die("--join-cgroup: the target's cgroup %s is outside the %s mounted on %s",
+			    theirs, v2 ? "cgroup2" : list, m.mount_point);
+		snprintf(procs, sizeof(procs), "%s%s/cgroup.procs", m.mount_point,
+			 strcmp(rest, "/") == 0 ? "" : rest);
+		snprintf(pid_text, sizeof(pid_text), "%d", (int)getpid());
+		if (write_file(procs, pid_text) == -1)
+			die_errno_hint(errno == EBUSY ? "cgroup v2 puts processes only in leaf groups, and "
+							"this one has children with controllers on"
+						      : NULL,
+				       "--join-cgroup: cannot write %s", procs);
+	}
+	fclose(f);
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -233,6 +345,7 @@ int main(int argc, char *argv[])
 		{ "user", optional_argument, NULL, 'U' },
 		{ "cgroup", optional_argument, NULL, 'C' },
 		{ "time", optional_argument, NULL, 'T' },
+		{ "join-cgroup", no_argument, NULL, 'c' },
 		{ "setuid", required_argument, NULL, 'S' },
 		{ "setgid", required_argument, NULL, 'G' },
 		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
@@ -246,7 +359,7 @@ int main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	pid_t target = 0;
-	int all = 0, no_fork = 0, preserve = 0, set_root = 0, set_wd = 0, c;
+	int all = 0, join_cgroup = 0, no_fork = 0, preserve = 0, set_root = 0, set_wd = 0, c;
 	const char *root_dir = NULL, *wd_dir = NULL;
 	uid_t uid = 0;
 	gid_t gid = 0;
@@ -259,7 +372,7 @@ int main(int argc, char *argv[])
 		joins[i] = (struct join){ .type = nstype_by_name(join_order[i]), .fd = -1 };
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:t:am::u::i::n::p::U::C::T::S:G:r::w::Fvh", longopts,
+	while ((c = getopt_long(argc, argv, "+:t:am::u::i::n::p::U::C::T::cS:G:r::w::Fvh", longopts,
 				NULL)) != -1) {
 		if (c < 128 && c > 0 && (join = join_of((char)c))) {
 			join->wanted = 1;
@@ -269,6 +382,7 @@ int main(int argc, char *argv[])
 		switch (c) {
 		case 't': target = parse_pid(optarg); break;
 		case 'a': all = 1; break;
+		case 'c': join_cgroup = 1; break;
 		case 'S':
 			uid = parse_uid("--setuid", optarg);
 			set_uid = 1;
@@ -326,8 +440,14 @@ int main(int argc, char *argv[])
 	}
 	if (by_target && !target)
 		die_usage("which process? give -t PID, or --TYPE=FILE for a pinned namespace");
+	if (join_cgroup && !target)
+		die_usage("--join-cgroup needs a target (-t PID)");
 	if (((set_root && !root_dir) || (set_wd && !wd_dir)) && !target)
 		die_usage("-r and -w without a directory take the target's: give -t PID");
+
+	/* 0. The target's cgroups, while our mount table still shows them. */
+	if (join_cgroup)
+		join_cgroups(target);
 
 	/* 1. The root and working directory are opened now, from where we
 	 * stand: joining a mount namespace moves us to its root. */
