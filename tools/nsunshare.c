@@ -460,6 +460,7 @@ static void remove_pidfile(const char *path, pid_t pid)
 /* The files the command's stdio goes to, opened while a bad path can
  * still fail before anything is made: /dev/null, and --log appended. */
 static int null_fd = -1, log_fd = -1;
+static int stdio_redirected; /* a failure after it is told in the log, not here */
 
 static void open_stdio_files(const char *log_path)
 {
@@ -487,16 +488,19 @@ static void redirect_stdio(int detach)
 	if (out != -1 && (trace(dup2(out, 1), "dup2(%d, 1)", out) == -1 ||
 			  trace(dup2(out, 2), "dup2(%d, 2)", out) == -1))
 		die_errno("dup2(%d)", out);
+	stdio_redirected = out != -1;
 }
 
 /* The child's half of the "it runs" pipe: its write end closes on exec,
  * which the launcher reads as EOF. A child that exits instead (a failed
- * exec, a failed mount) writes one byte first, from this exit handler. */
+ * exec, a failed mount) writes one byte first, from this exit handler:
+ * 'l' if its stderr was already the log (the launcher then says where
+ * the message went), 'f' if it said why on the terminal. */
 static int ready_fd = -1;
 
 static void report_failed_start(void)
 {
-	if (ready_fd != -1 && write(ready_fd, "f", 1) != 1)
+	if (ready_fd != -1 && write(ready_fd, stdio_redirected ? "l" : "f", 1) != 1)
 		_exit(EXIT_FAILURE);
 }
 
@@ -603,7 +607,8 @@ static noreturn void run_init(const char *path, char *const argv[], int set_gid,
  * was executed; a byte means the child failed first. Then the pid file
  * is written, and a detached launcher is done. Else it waits, as
  * without these options, and removes its pid file at the end. */
-static void wait_until_running(pid_t child, int ready[2], const char *pidfile, int detach)
+static void wait_until_running(pid_t child, int ready[2], const char *pidfile, int detach,
+			       const char *log_path)
 {
 	char byte;
 	ssize_t n;
@@ -613,8 +618,14 @@ static void wait_until_running(pid_t child, int ready[2], const char *pidfile, i
 		n = read(ready[0], &byte, 1);
 	while (n == -1 && errno == EINTR);
 	close(ready[0]);
-	if (n == 1) /* it said why on its stderr; pass its status on */
-		exit_like(wait_child(child));
+	if (n == 1) { /* it said why on its stderr; pass its status on */
+		int status = wait_child(child);
+
+		if (byte == 'l')
+			warnx("the command did not start (status %d): %s", exit_status(status),
+			      log_path ? "its message is in the --log file" : "run it without --detach to see why");
+		exit_like(status);
+	}
 	if (pidfile && write_pidfile(pidfile, child) == -1) {
 		int err = errno;
 
@@ -957,7 +968,7 @@ int main(int argc, char *argv[])
 				die_errno("write to the child");
 			close(go[1]);
 			if (ready[0] != -1)
-				wait_until_running(child, ready, pidfile, detach);
+				wait_until_running(child, ready, pidfile, detach, log_path);
 			exit_like(wait_child(child));
 		}
 	}

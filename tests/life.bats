@@ -1,0 +1,326 @@
+#!/usr/bin/env bats
+# A container's life: nsunshare --detach, --pidfile, --log and --init
+# (E25, E27), nsenter-lite --join-cgroup (E26), and ctrstop (E27).
+
+load helpers
+
+setup() {
+	make_scratch
+	need_root
+}
+
+teardown() {
+	local file
+	# A detached container is no child of ours: end it by the pid its
+	# pid file names, which this test made.
+	for file in "$SCRATCH"/*.pid; do
+		[ -f "$file" ] && CONTAINERS+=("$(cat "$file")")
+	done
+	cleanup_scratch
+}
+
+# detach FILE ARGS...: starts a detached container with pid file FILE
+# and sets CTR to its pid 1 (on the host).
+detach() {
+	local file=$1
+	shift
+	nsunshare --detach --pidfile="$file" "$@"
+	CTR=$(cat "$file")
+	CONTAINERS+=("$CTR")
+}
+
+# The last number of NSpid: the process's pid in its own namespace.
+inner_pid() {
+	awk '/^NSpid:/ { print $NF }' "/proc/$1/status"
+}
+
+# ---- --detach ----
+
+@test "E25: the launcher returns at once and the container outlives the shell that started it" {
+	run timeout 5 sh -c "nsunshare -p -f --detach --pidfile=$SCRATCH/c.pid ctrkit-test-sleep; echo launched"
+	assert_success
+	assert_output launched # and nothing else: the launcher prints nothing
+	CTR=$(cat "$SCRATCH/c.pid")
+	CONTAINERS+=("$CTR")
+	# The shell is gone; the container runs, as pid 1 of its namespace,
+	# in a session of its own, with no terminal.
+	[ "$(cat "/proc/$CTR/comm")" = sleep ]
+	[ "$(inner_pid "$CTR")" = 1 ]
+	read -r -a stat <"/proc/$CTR/stat"
+	[ "${stat[5]}" = "$CTR" ] # its session id is its own pid
+	[ "${stat[6]}" = 0 ]      # no controlling terminal
+	assert_equal "$(readlink "/proc/$CTR/fd/0")" /dev/null
+	assert_equal "$(readlink "/proc/$CTR/fd/1")" /dev/null
+	assert_equal "$(readlink "/proc/$CTR/fd/2")" /dev/null
+}
+
+@test "--log: the container's stdout and stderr are appended to the file" {
+	echo "before" >"$SCRATCH/c.log"
+	detach "$SCRATCH/c.pid" -p -f --mount-proc --log="$SCRATCH/c.log" \
+		sh -c 'echo "out of pid $$"; echo "err" >&2; exec ctrkit-test-sleep'
+	wait_until grep -q err "$SCRATCH/c.log"
+	assert_equal "$(cat "$SCRATCH/c.log")" "$(printf '%s\n' before 'out of pid 1' err)"
+}
+
+@test "a command that cannot start: the launcher says so and fails, and writes no pid file" {
+	printf '#!/nonexistent/interp\n' >"$SCRATCH/bad" && chmod 755 "$SCRATCH/bad"
+	run -127 --separate-stderr nsunshare -p -f --detach --pidfile="$SCRATCH/c.pid" "$SCRATCH/bad"
+	assert_failure 127
+	assert_equal "$stderr" "nsunshare: the command did not start (status 127): run it without --detach to see why"
+	[ ! -e "$SCRATCH/c.pid" ]
+	run -127 --separate-stderr nsunshare -p -f --detach --log="$SCRATCH/log" "$SCRATCH/bad"
+	assert_failure 127
+	assert_equal "$stderr" "nsunshare: the command did not start (status 127): its message is in the --log file"
+	assert_equal "$(cat "$SCRATCH/log")" "nsunshare: failed to execute $SCRATCH/bad: No such file or directory"
+}
+
+# ---- --pidfile ----
+
+@test "--pidfile names the container's pid 1 (its host pid), once it runs" {
+	detach "$SCRATCH/c.pid" -p -m -f --mount-proc ctrkit-test-sleep
+	run cat "$SCRATCH/c.pid"
+	assert_output --regexp '^[0-9]+$'
+	[ "$(inner_pid "$CTR")" = 1 ]
+	# From inside, that process is pid 1.
+	run nsenter-lite -t "$CTR" -a cat /proc/1/cmdline
+	assert_output --partial ctrkit-test-sleep
+	[ ! -e "$SCRATCH/c.pid.$$.tmp" ]
+	run ls "$SCRATCH"
+	assert_output c.pid # no temporary file left beside it
+}
+
+@test "without --detach, the pid file is there while the container runs and gone after" {
+	nsunshare -p -f --pidfile="$SCRATCH/c.pid" ctrkit-test-sleep 3>&- &
+	CONTAINERS+=("$!")
+	wait_until test -s "$SCRATCH/c.pid"
+	CTR=$(cat "$SCRATCH/c.pid")
+	[ "$(cat "/proc/$CTR/comm")" = sleep ]
+	kill -KILL "$CTR"
+	wait_until test ! -e "$SCRATCH/c.pid"
+}
+
+@test "a pid file of a running container is refused, and nothing starts" {
+	detach "$SCRATCH/c.pid" -p -f ctrkit-test-sleep
+	run --separate-stderr nsunshare -p -f --detach --pidfile="$SCRATCH/c.pid" touch "$SCRATCH/ran"
+	assert_failure 1
+	assert_equal "$stderr" "nsunshare: --pidfile: $SCRATCH/c.pid names pid $CTR, which is running: stop it first (ctrstop --pidfile=$SCRATCH/c.pid)"
+	[ ! -e "$SCRATCH/ran" ]
+	assert_equal "$(cat "$SCRATCH/c.pid")" "$CTR"
+}
+
+@test "a stale pid file is replaced: its pid is gone, or now names a process that started later" {
+	sleep 0 & gone=$!
+	wait "$gone"
+	echo "$gone" >"$SCRATCH/a.pid"
+	detach "$SCRATCH/a.pid" -p -f ctrkit-test-sleep
+	[ "$CTR" != "$gone" ]
+	# A pid file written an hour ago that names a process started just
+	# now: the pid was reused, the file is stale.
+	ctrkit-test-sleep & other=$!
+	CONTAINERS+=("$other")
+	echo "$other" >"$SCRATCH/b.pid"
+	touch -d '1 hour ago' "$SCRATCH/b.pid"
+	detach "$SCRATCH/b.pid" -p -f ctrkit-test-sleep
+	[ "$CTR" != "$other" ]
+	[ "$(inner_pid "$CTR")" = 1 ]
+}
+
+@test "bad input: one line, a non-zero status, nothing started and no file changed" {
+	echo "not a pid" >"$SCRATCH/text"
+	expect_errors nsunshare \
+		"1|-p -f --detach --pidfile=$SCRATCH/missing/c.pid touch $SCRATCH/ran|--pidfile: $SCRATCH/missing/: No such file or directory" \
+		"1|-p -f --pidfile=$SCRATCH/text touch $SCRATCH/ran|--pidfile: $SCRATCH/text exists and holds no pid: not replacing it" \
+		"1|-p -f --detach --log=$SCRATCH/missing/log touch $SCRATCH/ran|--log: cannot open $SCRATCH/missing/log: No such file or directory" \
+		"2|--detach --kill-child touch $SCRATCH/ran|--detach and --kill-child exclude each other: a detached command outlives nsunshare (see nsunshare --help)" \
+		"2|--pidfile= touch $SCRATCH/ran|--pidfile: an empty file name (see nsunshare --help)"
+	[ ! -e "$SCRATCH/ran" ]
+	assert_equal "$(cat "$SCRATCH/text")" "not a pid"
+}
+
+# ---- --init ----
+
+@test "without --init a sleep as pid 1 ignores SIGTERM: the kernel gives a namespace's init no default action" {
+	start_container -p -f
+	kill -TERM "$CTR"
+	sleep 0.5
+	[ -d "/proc/$CTR" ]
+	[ "$(inner_pid "$CTR")" = 1 ]
+}
+
+@test "--init passes SIGTERM on to the command and exits 128+15, as tini" {
+	nsunshare -p -f --init ctrkit-test-sleep 3>&- &
+	launcher=$!
+	CONTAINERS+=("$launcher")
+	cmd=$(wait_for_sleeper "$launcher")
+	init=$(awk '/^PPid:/ { print $2 }' "/proc/$cmd/status")
+	[ "$(inner_pid "$init")" = 1 ]
+	[ "$(inner_pid "$cmd")" = 2 ]
+	kill -TERM "$init"
+	status=0
+	wait "$launcher" || status=$?
+	assert_equal "$status" 143
+	[ ! -d "/proc/$cmd" ]
+}
+
+@test "--init: every signal it passes on and every child it reaps is in -v, as strace shows them" {
+	# The command ignores HUP, USR1 and USR2 (and WINCH by default), so
+	# that only TERM ends it.
+	nsunshare -v -p -f --init --detach --pidfile="$SCRATCH/c.pid" --log="$SCRATCH/c.log" \
+		sh -c 'trap "" HUP USR1 USR2; exec ctrkit-test-sleep' 2>/dev/null
+	CTR=$(cat "$SCRATCH/c.pid")
+	CONTAINERS+=("$CTR")
+	wait_until grep -q 'execve(.*"sh", "-c"' "$SCRATCH/c.log"
+	wait_for_sleeper "$CTR" >/dev/null
+	for sig in HUP USR1 USR2 WINCH TERM; do
+		kill -s "$sig" "$CTR"
+		wait_until grep -q "kill(2, SIG$sig) = 0" "$SCRATCH/c.log"
+	done
+	wait_until grep -q 'wait4' "$SCRATCH/c.log"
+	run grep -c '^nsunshare: kill(2, SIG[A-Z0-9]*) = 0$' "$SCRATCH/c.log"
+	assert_output 5
+	run grep wait4 "$SCRATCH/c.log"
+	assert_output 'nsunshare: wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGTERM}], WNOHANG, NULL) = 2'
+	# strace from outside: the same kill and wait4 calls.
+	strace -f -qq -o "$SCRATCH/trace" -e trace=kill,wait4 nsunshare -v -p -f --init sh -c 'kill -TERM 1; sleep 0.2; exit 3' 2>"$SCRATCH/v" || true
+	tr -s ' ' <"$SCRATCH/trace" >"$SCRATCH/trace1" # strace pads before " = "
+	while read -r line; do
+		grep -qF "${line#nsunshare: }" "$SCRATCH/trace1" || { echo "not in strace: $line"; cat "$SCRATCH/trace"; return 1; }
+	done < <(grep -E 'kill\(|wait4\(' "$SCRATCH/v")
+	grep -q 'kill(2, SIGTERM) = 0' "$SCRATCH/v"
+}
+
+@test "--init reaps 100 orphans: none is left a zombie, and it exits with the command's status" {
+	run --separate-stderr nsunshare -v -p -f --mount-proc --init sh -c '
+		for i in $(seq 100); do (sleep 0.01 &) ; done
+		sleep 1
+		ps -o stat= | grep -c Z
+		exit 7'
+	assert_failure 7
+	assert_line --index 0 0 # ps: no zombie
+	# 100 orphans (pids other than the command's, 2) reaped by init.
+	n=$(printf '%s\n' "${stderr_lines[@]}" | grep -cE 'wait4\(-1, \[\{WIFEXITED\(s\) && WEXITSTATUS\(s\) == 0\}\], WNOHANG, NULL\) = ([3-9]|[1-9][0-9]+)$')
+	[ "$n" -ge 100 ] || { echo "reaped $n"; return 1; }
+	[[ $stderr == *'nsunshare: wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 7}], WNOHANG, NULL) = 2'* ]]
+}
+
+@test "--init without a new pid namespace is a subreaper: orphans still come to it" {
+	run --separate-stderr nsunshare -v --init sh -c '(sh -c "sleep 0.1; exec grep PPid /proc/self/status" &); sleep 0.5'
+	assert_success
+	init=$(sed -n 's/^nsunshare: fork() = //p' <<<"$stderr" | head -n 1)
+	assert_output "PPid:	$init" # the orphan's parent is init
+	[[ $stderr == *'nsunshare: prctl(PR_SET_CHILD_SUBREAPER, 1) = 0'* ]]
+	# init reaped two: the orphan and the command.
+	run grep -c 'wait4(-1, \[{WIFEXITED(s) && WEXITSTATUS(s) == 0}\], WNOHANG, NULL) = [0-9]' <<<"$stderr"
+	assert_output 2
+}
+
+# ---- nsenter-lite: entering a running container (E26) ----
+
+@test "E26: nsenter-lite -a -c enters a detached container: its namespaces, its cgroup, ps shows it beside pid 1" {
+	group=ctrkit-test-life-$$
+	cgset create "$group"
+	detach "$SCRATCH/c.pid" -p -m -u -f --mount-proc --hostname=box cgset exec "$group" -- ctrkit-test-sleep
+	run nsenter-lite -t "$CTR" -a -c sh -c 'hostname; ps -o pid=,comm=; cat /proc/self/cgroup'
+	kill -KILL "$CTR"
+	wait_until test ! -d "/proc/$CTR"
+	cgset delete "$group"
+	assert_success
+	assert_line --index 0 box
+	assert_line --index 1 --regexp '^ +1 sleep$'
+	assert_line --regexp '^ +[0-9]+ sh$'
+	# In every hierarchy where the container has a cgroup of ours, so has the command.
+	assert_line --regexp "^[0-9]+:(pids|memory)?:/$group\$"
+	run grep -c ":/$group\$" <<<"$output"
+	[ "$output" -ge 1 ]
+}
+
+@test "nsenter-lite --join-cgroup needs a target" {
+	expect_errors nsenter-lite "2|--join-cgroup true|--join-cgroup needs a target (-t PID) (see nsenter-lite --help)"
+}
+
+# ---- ctrstop (E27) ----
+
+@test "E27: ctrstop ends a container that ignores SIGTERM with SIGKILL, within timeout + 1 s" {
+	detach "$SCRATCH/c.pid" -p -f ctrkit-test-sleep
+	start=$(date +%s%N)
+	run --separate-stderr ctrstop -v -t 2 --pidfile="$SCRATCH/c.pid"
+	end=$(date +%s%N)
+	assert_success
+	assert_output ""
+	[ $(((end - start) / 1000000)) -ge 2000 ]
+	[ $(((end - start) / 1000000)) -lt 3000 ]
+	# bats holds fds 3 and 4 open, so the pidfd may have a higher number.
+	fd=$(sed -n 's/^ctrstop: pidfd_open([0-9]*, 0) = \([0-9]*\)$/\1/p' <<<"$stderr")
+	assert_equal "$(printf '%s\n' "${stderr_lines[@]: -5}")" "$(printf '%s\n' \
+		"ctrstop: pidfd_send_signal($fd, SIGTERM, NULL, 0) = 0" \
+		"ctrstop: poll([{fd=$fd, events=POLLIN}], 1, 2000) = 0 (Timeout)" \
+		"ctrstop: pidfd_send_signal($fd, SIGKILL, NULL, 0) = 0" \
+		"ctrstop: poll([{fd=$fd, events=POLLIN}], 1, -1) = 1 ([{fd=$fd, revents=POLLIN}])" \
+		"ctrstop: unlink(\"$SCRATCH/c.pid\") = 0")"
+	[ ! -d "/proc/$CTR" ] || grep -q '^State:.*Z' "/proc/$CTR/status"
+	[ ! -e "$SCRATCH/c.pid" ]
+}
+
+@test "with --init, SIGTERM is enough: ctrstop sends no SIGKILL" {
+	detach "$SCRATCH/c.pid" -p -f --init ctrkit-test-sleep
+	run --separate-stderr ctrstop -v --pidfile="$SCRATCH/c.pid"
+	assert_success
+	[[ $stderr =~ 'pidfd_send_signal('[0-9]+', SIGTERM, NULL, 0) = 0' ]]
+	[[ $stderr =~ 'poll([{fd='[0-9]+', events=POLLIN}], 1, 10000) = 1 ([{fd='[0-9]+', revents=POLLIN}])' ]]
+	[[ $stderr != *SIGKILL* ]]
+	[ ! -e "$SCRATCH/c.pid" ]
+}
+
+@test "ctrstop waits until every process of the container is gone, the entered ones too" {
+	detach "$SCRATCH/c.pid" -p -m -f --mount-proc sh -c 'ctrkit-test-sleep & ctrkit-test-sleep & wait'
+	nsenter-lite -t "$CTR" -a ctrkit-test-sleep 3>&- &
+	CONTAINERS+=("$!")
+	ns=$(ns_of "$CTR" pid)
+	wait_until test "$(for p in /proc/[0-9]*; do [ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$ns" ] && echo; done | wc -l)" -eq 4
+	run ctrstop -t 1 "$CTR"
+	assert_success
+	for p in /proc/[0-9]*; do
+		if [ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$ns" ]; then
+			grep -q '^State:.*Z' "$p/status" || { echo "still alive: $p"; return 1; }
+		fi
+	done
+}
+
+@test "--pidfile written by nsunshare, read by ctrstop, as the unprivileged user of a user namespace" {
+	tools_for_nobody
+	chmod 777 "$SCRATCH"
+	as_nobody nsunshare -U -r -p -f --detach --pidfile="$SCRATCH/c.pid" ctrkit-test-sleep
+	CTR=$(cat "$SCRATCH/c.pid")
+	CONTAINERS+=("$CTR")
+	[ "$(stat -c %U "$SCRATCH/c.pid")" = nobody ]
+	[ "$(inner_pid "$CTR")" = 1 ]
+	run as_nobody ctrstop -t 1 --pidfile="$SCRATCH/c.pid"
+	assert_success
+	[ ! -e "$SCRATCH/c.pid" ]
+}
+
+@test "ctrstop bad input: one line, a non-zero status, and nothing stopped or removed" {
+	start_container -p -f
+	ctrkit-test-sleep & plain=$!
+	CONTAINERS+=("$plain")
+	echo "$$" >"$SCRATCH/shell.pid"
+	echo "junk" >"$SCRATCH/junk.pid"
+	sleep 0 & gone=$!
+	wait "$gone"
+	echo "$gone" >"$SCRATCH/stale.pid"
+	nspid_plain=$(awk '/^NSpid:/ { $1 = ""; print substr($0, 2) }' "/proc/$plain/status")
+	expect_errors ctrstop \
+		"2||which container? give the PID of its pid 1, or --pidfile (see ctrstop --help)" \
+		"2|abc|*" \
+		"2|-t -1 $CTR|--timeout: '-1' is not a number of seconds (0 to 86400) (see ctrstop --help)" \
+		"2|-s NOPE $CTR|--signal: unknown signal 'NOPE' (see ctrstop --help)" \
+		"2|--pidfile=$SCRATCH/stale.pid $CTR|give a PID or --pidfile, not both (see ctrstop --help)" \
+		"1|1|pid 1 is not the pid 1 of a pid namespace (its NSpid is \"1\"), so not a container's: nothing done" \
+		"1|$plain|pid $plain is not the pid 1 of a pid namespace (its NSpid is \"$nspid_plain\"), so not a container's: nothing done" \
+		"1|--pidfile=$SCRATCH/missing.pid|cannot read $SCRATCH/missing.pid: No such file or directory" \
+		"1|--pidfile=$SCRATCH/junk.pid|$SCRATCH/junk.pid holds no pid" \
+		"1|--pidfile=$SCRATCH/stale.pid|$SCRATCH/stale.pid is stale: pid $gone: no such process (the container is gone: rm $SCRATCH/stale.pid)"
+	[ -d "/proc/$CTR" ] && [ -d "/proc/$plain" ]
+	[ -e "$SCRATCH/stale.pid" ] && [ -e "$SCRATCH/junk.pid" ]
+	rm "$SCRATCH"/*.pid
+}
