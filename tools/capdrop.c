@@ -40,6 +40,7 @@
 #include <limits.h>
 #include <linux/securebits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +171,21 @@ static const char *flag_str(cap_t caps, cap_flag_t flag)
 	return len ? buf : "0";
 }
 
+/* s as a decimal number up to max, or -1. Not lib's parse_number: its
+ * parse.c also holds getpwnam, and this file, linked statically, would
+ * then carry glibc's NSS code (and the linker's warning about it). */
+static long long number(const char *s, long long max)
+{
+	char *end;
+	long long n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	return errno || *end || n > max ? -1 : n;
+}
+
 /* A uid from a number or a name, and that user's group (*gid) when
  * /etc/passwd lists the user; *gid is left as it is otherwise. Read
  * with fgetpwent(3), not getpwnam(3) as lib's parse_uid: this file is
@@ -178,20 +194,19 @@ static const char *flag_str(cap_t caps, cap_flag_t flag)
  * also what a container's image has. Dies (usage) on an unknown name. */
 static uid_t user_id(const char *s, gid_t *gid)
 {
-	long long n = parse_number(s);
-	bool number = n >= 0 && n < UINT_MAX;
+	long long n = number(s, UINT_MAX - 1);
 	struct passwd *pw = NULL;
 	FILE *f = fopen("/etc/passwd", "re");
 
 	while (f && (pw = fgetpwent(f)))
-		if (number ? pw->pw_uid == (uid_t)n : strcmp(pw->pw_name, s) == 0)
+		if (n >= 0 ? pw->pw_uid == (uid_t)n : strcmp(pw->pw_name, s) == 0)
 			break;
 	uid_t uid = pw ? pw->pw_uid : (uid_t)n;
 	if (pw)
 		*gid = pw->pw_gid;
 	if (f)
 		fclose(f);
-	if (!pw && !number)
+	if (!pw && n < 0)
 		die_usage("--user: no such user '%s'", s);
 	return uid;
 }
@@ -199,10 +214,10 @@ static uid_t user_id(const char *s, gid_t *gid)
 /* The same for a group, from /etc/group. */
 static gid_t group_id(const char *s)
 {
-	long long n = parse_number(s);
+	long long n = number(s, UINT_MAX - 1);
 	struct group *gr = NULL;
 
-	if (n >= 0 && n < UINT_MAX)
+	if (n >= 0)
 		return (gid_t)n;
 	FILE *f = fopen("/etc/group", "re");
 	while (f && (gr = fgetgrent(f)) && strcmp(gr->gr_name, s) != 0)
@@ -442,7 +457,12 @@ int main(int argc, char *argv[])
 		die_usage("--show=PID prints another process's sets: it takes no changes and no command");
 	if (!show_sets && !*cmd)
 		die_usage("no command given (add --show to print the sets instead)");
-	pid_t show_pid = show_arg ? parse_pid(show_arg) : 0;
+	pid_t show_pid = show_arg ? (pid_t)number(show_arg, INT_MAX) : 0;
+	if (show_pid <= 0 && show_arg)
+		die_usage("'%s' is not a pid", show_arg);
+	/* kill(pid, 0) sends nothing: it only asks whether pid exists. */
+	if (show_pid && kill(show_pid, 0) == -1 && errno == ESRCH)
+		die("no process with pid %d", (int)show_pid);
 	if (show_pid) {
 		show(show_pid);
 		return 0;
