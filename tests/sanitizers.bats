@@ -166,3 +166,19 @@ clean_run() {
 	clean_run 2 lab portmap add 0 192.168.0.2:80
 	clean_run 0 lab vethpair del veth-c1 --bridge ctr0
 }
+
+@test "capdrop: no leak, no error, showing, dropping, switching user, and on its failures" {
+	need_root
+	dead=$(sh -c 'echo $$')
+	clean_run 0 capdrop --show
+	clean_run 0 capdrop --show $$
+	clean_run 0 capdrop -v --docker --ambient=net_raw --no-new-privs --show
+	clean_run 0 capdrop --drop=all --show
+	clean_run 0 capdrop --user=65534 --group=65534 --keep=net_bind_service --show
+	clean_run 0 capdrop --docker true
+	clean_run 2 capdrop --keep=cap_fly true
+	clean_run 2 capdrop --user=nosuchuser true
+	clean_run 2 capdrop --keep=chown --ambient=net_raw true
+	clean_run 1 capdrop --show="$dead"
+	clean_run 127 capdrop no-such-command-ctrkit
+}
