@@ -190,6 +190,7 @@ inner_pid() {
 }
 
 @test "--init reaps 100 orphans: none is left a zombie, and it exits with the command's status" {
+	# shellcheck disable=SC2016 # $(seq) is the inner shell's
 	run --separate-stderr nsunshare -v -p -f --mount-proc --init sh -c '
 		for i in $(seq 100); do (sleep 0.01 &) ; done
 		sleep 1
