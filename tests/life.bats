@@ -321,7 +321,9 @@ inner_pid() {
 		"1|--pidfile=$SCRATCH/missing.pid|cannot read $SCRATCH/missing.pid: No such file or directory" \
 		"1|--pidfile=$SCRATCH/junk.pid|$SCRATCH/junk.pid holds no pid" \
 		"1|--pidfile=$SCRATCH/stale.pid|$SCRATCH/stale.pid is stale: pid $gone: no such process (the container is gone: rm $SCRATCH/stale.pid)"
-	[ -d "/proc/$CTR" ] && [ -d "/proc/$plain" ]
-	[ -e "$SCRATCH/stale.pid" ] && [ -e "$SCRATCH/junk.pid" ]
+	[ -d "/proc/$CTR" ]
+	[ -d "/proc/$plain" ]
+	[ -e "$SCRATCH/stale.pid" ]
+	[ -e "$SCRATCH/junk.pid" ]
 	rm "$SCRATCH"/*.pid
 }
