@@ -182,3 +182,23 @@ clean_run() {
 	clean_run 1 capdrop --show="$dead"
 	clean_run 127 capdrop no-such-command-ctrkit
 }
+
+@test "sysfilter: no leak, no error, building each kind of filter and on its failures" {
+	printf '%s\n' '{ "linux": { "seccomp": { "defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86"],
+		"syscalls": [ { "names": ["mkdir", "no_such_call"], "action": "SCMP_ACT_ALLOW",
+			"args": [ { "index": 1, "value": 448, "valueTwo": 448, "op": "SCMP_CMP_MASKED_EQ" } ] } ] } } }' \
+		>"$SCRATCH/config.json"
+	printf '%s\n' '{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["mkdir"], "action": "SCMP_ACT_BOGUS" } ] }' \
+		>"$SCRATCH/bad.json"
+	printf '{ "defaultAction": ' >"$SCRATCH/cut.json"
+	clean_run 0 sysfilter --deny=mkdir --show
+	clean_run 0 sysfilter -v --log --profile=docker --deny=mkdir,rmdir --errno=ENOSYS --show
+	clean_run 0 sysfilter -v --profile="$SCRATCH/config.json" --show
+	clean_run 1 sysfilter --profile="$SCRATCH/bad.json" true
+	clean_run 1 sysfilter --profile="$SCRATCH/cut.json" true
+	clean_run 1 sysfilter --profile="$SCRATCH/none.json" true
+	clean_run 2 sysfilter --deny=no_such_call true
+	clean_run 2 sysfilter --errno=EBOGUS --deny=mkdir true
+	clean_run 127 sysfilter --deny=mkdir no-such-command-ctrkit
+	clean_run 0 sysfilter -v --profile=docker true
+}
