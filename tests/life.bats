@@ -74,6 +74,14 @@ inner_pid() {
 	assert_equal "$(cat "$SCRATCH/log")" "nsunshare: failed to execute $SCRATCH/bad: No such file or directory"
 }
 
+@test "--log through a symlink is refused: root's output never lands in the file it points to" {
+	echo secret >"$SCRATCH/target"
+	ln -s "$SCRATCH/target" "$SCRATCH/c.log"
+	expect_errors nsunshare "1|-p -f --detach --log=$SCRATCH/c.log touch $SCRATCH/ran|--log: cannot open $SCRATCH/c.log: Too many levels of symbolic links (it is a symlink; give the file itself)"
+	[ ! -e "$SCRATCH/ran" ]
+	assert_equal "$(cat "$SCRATCH/target")" secret
+}
+
 # ---- --pidfile ----
 
 @test "--pidfile names the container's pid 1 (its host pid), once it runs" {
@@ -298,6 +306,16 @@ inner_pid() {
 	run as_nobody ctrstop -t 1 --pidfile="$SCRATCH/c.pid"
 	assert_success
 	[ ! -e "$SCRATCH/c.pid" ]
+}
+
+@test "ctrstop refuses a pid file that another user could have written to name root's container" {
+	detach "$SCRATCH/c.pid" -p -f ctrkit-test-sleep
+	cp "$SCRATCH/c.pid" "$SCRATCH/planted"
+	chown nobody "$SCRATCH/planted"
+	expect_errors ctrstop "1|--pidfile=$SCRATCH/planted|$SCRATCH/planted belongs to uid 65534, and pid $CTR to uid 0: a pid file must belong to root or to the container's user: nothing done"
+	[ -d "/proc/$CTR" ]
+	[ -e "$SCRATCH/planted" ]
+	rm "$SCRATCH/planted"
 }
 
 @test "ctrstop bad input: one line, a non-zero status, and nothing stopped or removed" {

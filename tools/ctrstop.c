@@ -125,6 +125,34 @@ static int alive_in_namespace(dev_t dev, ino_t ino)
 	return n;
 }
 
+/* The pid a pid file names, if the file is fresh and may be trusted;
+ * dies otherwise. Trusted: owned by root, or by the user the process
+ * runs as. A file anyone else wrote could name any process (systemd
+ * refuses such a PIDFile= for the same reason). */
+static pid_t pid_from_file(const char *path)
+{
+	const char *stale;
+	struct stat file, proc;
+	char dir[64];
+	pid_t pid = read_pidfile(path, &stale);
+
+	if (pid == -1 && errno == EINVAL)
+		die("%s holds no pid", path);
+	if (pid == -1)
+		die_errno("cannot read %s", path);
+	if (stale)
+		die("%s is stale: pid %d: %s (the container is gone: rm %s)", path, (int)pid, stale,
+		    path);
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	if (lstat(path, &file) == -1 || stat(dir, &proc) == -1)
+		die_errno("cannot check who owns %s and pid %d", path, (int)pid);
+	if (file.st_uid != 0 && file.st_uid != proc.st_uid)
+		die("%s belongs to uid %u, and pid %d to uid %u: a pid file must belong to root or "
+		    "to the container's user: nothing done", path, (unsigned)file.st_uid, (int)pid,
+		    (unsigned)proc.st_uid);
+	return pid;
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -165,18 +193,9 @@ int main(int argc, char *argv[])
 
 	/* 1. Which process, and is it a container's pid 1? */
 	if (pidfile) {
-		const char *stale;
-
 		if (optind < argc)
 			die_usage("give a PID or --pidfile, not both");
-		pid = read_pidfile(pidfile, &stale);
-		if (pid == -1 && errno == EINVAL)
-			die("%s holds no pid", pidfile);
-		if (pid == -1)
-			die_errno("cannot read %s", pidfile);
-		if (stale)
-			die("%s is stale: pid %d: %s (the container is gone: rm %s)", pidfile, (int)pid,
-			    stale, pidfile);
+		pid = pid_from_file(pidfile);
 	} else {
 		if (optind >= argc)
 			die_usage("which container? give the PID of its pid 1, or --pidfile");
@@ -184,6 +203,17 @@ int main(int argc, char *argv[])
 			die_usage("one container at a time: '%s' is one word too many", argv[optind + 1]);
 		pid = parse_pid(argv[optind]);
 	}
+
+	/* 2. Hold the process itself, not its number. What is checked
+	 * from now on is the process the pidfd holds: if the pid changes
+	 * hands meanwhile, the checks see the newcomer (and refuse it), or
+	 * the pidfd's process is gone and no signal reaches anyone. */
+	int pidfd = pidfd_open(pid, 0);
+	trace(pidfd, "pidfd_open(%d, 0)", (int)pid);
+	if (pidfd == -1)
+		die_errno("pidfd_open(%d)", (int)pid);
+	if (pidfile && pid_from_file(pidfile) != pid)
+		die("%s changed while it was read: nothing done", pidfile);
 	char nspid[256];
 	int init = is_container_init(pid, nspid, sizeof(nspid));
 	if (init == -1)
@@ -191,12 +221,6 @@ int main(int argc, char *argv[])
 	if (!init)
 		die("pid %d is not the pid 1 of a pid namespace (its NSpid is \"%s\"), so not a "
 		    "container's: nothing done", (int)pid, nspid);
-
-	/* 2. Hold the process itself, not its number. */
-	int pidfd = pidfd_open(pid, 0);
-	trace(pidfd, "pidfd_open(%d, 0)", (int)pid);
-	if (pidfd == -1)
-		die_errno("pidfd_open(%d)", (int)pid);
 	char ns_path[64];
 	struct stat ns;
 	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/pid", (int)pid);

@@ -468,9 +468,13 @@ static void open_stdio_files(const char *log_path)
 	if (null_fd == -1)
 		die_errno("cannot open /dev/null");
 	if (log_path) {
-		log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_NOCTTY | O_CLOEXEC, 0640);
+		/* Not through a symlink: one planted in a shared directory
+		 * would have root append the container's output to any file. */
+		log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC,
+			      0640);
 		if (log_fd == -1)
-			die_errno("--log: cannot open %s", log_path);
+			die_errno_hint(errno == ELOOP ? "it is a symlink; give the file itself" : NULL,
+				       "--log: cannot open %s", log_path);
 	}
 }
 
