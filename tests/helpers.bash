@@ -128,6 +128,17 @@ tools_for_nobody() {
 	fi
 }
 
+# Has process PID ended? Gone, or a zombie: a detached container's
+# parent is the machine's init (or a subreaper), which reaps when it will.
+ended() {
+	[ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# Does process PID run (exist, and not as a zombie)?
+running() {
+	[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # The inode of /proc/PID/ns/TYPE, as the kernel names it.
 ns_of() {
 	stat -L -c %i "/proc/$1/ns/$2"

@@ -151,7 +151,7 @@ inner_pid() {
 	start_container -p -f
 	kill -TERM "$CTR"
 	sleep 0.5
-	[ -d "/proc/$CTR" ]
+	running "$CTR"
 	[ "$(inner_pid "$CTR")" = 1 ]
 }
 
@@ -167,7 +167,7 @@ inner_pid() {
 	status=0
 	wait "$launcher" || status=$?
 	assert_equal "$status" 143
-	[ ! -d "/proc/$cmd" ]
+	ended "$cmd"
 }
 
 @test "--init: every signal it passes on and every child it reaps is in -v, as strace shows them" {
@@ -231,7 +231,7 @@ inner_pid() {
 	detach "$SCRATCH/c.pid" -p -m -u -f --mount-proc --hostname=box cgset exec "$group" -- ctrkit-test-sleep
 	run nsenter-lite -t "$CTR" -a -c sh -c 'hostname; ps -o pid=,comm=; cat /proc/self/cgroup'
 	kill -KILL "$CTR"
-	wait_until test ! -d "/proc/$CTR"
+	wait_until ended "$CTR"
 	cgset delete "$group"
 	assert_success
 	assert_line --index 0 box
@@ -266,7 +266,7 @@ inner_pid() {
 		"ctrstop: pidfd_send_signal($fd, SIGKILL, NULL, 0) = 0" \
 		"ctrstop: poll([{fd=$fd, events=POLLIN}], 1, -1) = 1 ([{fd=$fd, revents=POLLIN}])" \
 		"ctrstop: unlink(\"$SCRATCH/c.pid\") = 0")"
-	[ ! -d "/proc/$CTR" ] || grep -q '^State:.*Z' "/proc/$CTR/status"
+	ended "$CTR"
 	[ ! -e "$SCRATCH/c.pid" ]
 }
 
@@ -313,7 +313,7 @@ inner_pid() {
 	cp "$SCRATCH/c.pid" "$SCRATCH/planted"
 	chown nobody "$SCRATCH/planted"
 	expect_errors ctrstop "1|--pidfile=$SCRATCH/planted|$SCRATCH/planted belongs to uid 65534, and pid $CTR to uid 0: a pid file must belong to root or to the container's user: nothing done"
-	[ -d "/proc/$CTR" ]
+	running "$CTR"
 	[ -e "$SCRATCH/planted" ]
 	rm "$SCRATCH/planted"
 }
@@ -339,8 +339,8 @@ inner_pid() {
 		"1|--pidfile=$SCRATCH/missing.pid|cannot read $SCRATCH/missing.pid: No such file or directory" \
 		"1|--pidfile=$SCRATCH/junk.pid|$SCRATCH/junk.pid holds no pid" \
 		"1|--pidfile=$SCRATCH/stale.pid|$SCRATCH/stale.pid is stale: pid $gone: no such process (the container is gone: rm $SCRATCH/stale.pid)"
-	[ -d "/proc/$CTR" ]
-	[ -d "/proc/$plain" ]
+	running "$CTR"
+	running "$plain"
 	[ -e "$SCRATCH/stale.pid" ]
 	[ -e "$SCRATCH/junk.pid" ]
 	rm "$SCRATCH"/*.pid

@@ -105,10 +105,10 @@ tools() {
 	# The detached container was stopped by SIGTERM alone (its init
 	# passed it on), and is gone.
 	assert_line --regexp '^ctrstop: poll\(\[\{fd=[0-9]+, events=POLLIN\}\], 1, 10000\) = 1 '
-	refute_line --partial SIGKILL
+	refute_line --regexp '^ctrstop: pidfd_send_signal\([0-9]+, SIGKILL'
 	ctr=$(printf '%s\n' "${lines[@]}" | sed -n 's/^0 \+[0-9]\+ \+\([0-9]\+\)$/\1/p')
 	[ -n "$ctr" ]
-	[ ! -d "/proc/$ctr" ]
+	ended "$ctr"
 	run find /sys/fs/cgroup -maxdepth 2 -name 'ctrkit-demo-*'
 	assert_output ""
 	run bash -c 'ls -d /tmp/ctrkit-demo.* 2>/dev/null; grep ctrkit-demo /proc/self/mountinfo'
