@@ -44,6 +44,9 @@ check_net_lesson() {
 @test "lesson 13: a bridge and veth pairs (E23)" { check_net_lesson 13; }
 @test "lesson 14: NAT masquerade (E22)" { check_net_lesson 14; }
 @test "lesson 15: port mapping with DNAT (E24)" { check_net_lesson 15; }
+@test "lesson 16: a container's life: detach, enter, stop, init (E25, E26, E27, E4)" {
+	check_lesson 16 || { cgset delete -k ctrkit-l16 2>/dev/null; return 1; }
+}
 @test "lesson 17: privileges: capabilities and seccomp" { check_lesson 17; }
 
 @test "the lesson runner catches output that differs from the lesson" {
