@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "ctrkit.h"
 
@@ -14,15 +15,40 @@ const char *progname = "ctrkit";
 int verbose;
 int exit_failure = EXIT_FAILURE;
 
+/* One line on stderr, "TOOL: " + fmt + tail + newline, in a single
+ * write(2): stderr is unbuffered, and a line written in pieces could be
+ * cut by the line of a process that forked from us and writes to the
+ * same terminal or log. A line too long for the buffer is cut short. */
+static void vline(const char *fmt, va_list ap, const char *tail)
+{
+	char line[8192];
+	size_t len = (size_t)snprintf(line, sizeof(line), "%s: ", progname);
+
+	if (len < sizeof(line))
+		len += (size_t)vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+	if (len < sizeof(line))
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s", tail);
+	if (len >= sizeof(line) - 1)
+		len = sizeof(line) - 2;
+	line[len++] = '\n';
+	fflush(stderr);
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(STDERR_FILENO, line + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+}
+
 static void vmessage(const char *fmt, va_list ap, int err, const char *hint)
 {
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	if (hint)
-		fprintf(stderr, " (%s)", hint);
-	fputc('\n', stderr);
+	char tail[512];
+
+	snprintf(tail, sizeof(tail), "%s%s%s%s%s", err ? ": " : "", err ? strerror(err) : "",
+		 hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+	vline(fmt, ap, tail);
 }
 
 /* A stop signal turns any failure into "ended by that signal". */
@@ -115,16 +141,17 @@ long trace(long ret, const char *fmt, ...)
 	int err = errno;
 	va_list ap;
 
+	char tail[256];
+
 	if (!verbose)
 		return ret;
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	if (ret == -1)
-		fprintf(stderr, " = -1 %s (%s)\n", strerrorname_np(err), strerror(err));
+		snprintf(tail, sizeof(tail), " = -1 %s (%s)", strerrorname_np(err), strerror(err));
 	else
-		fprintf(stderr, " = %ld\n", ret);
+		snprintf(tail, sizeof(tail), " = %ld", ret);
+	va_start(ap, fmt);
+	vline(fmt, ap, tail);
+	va_end(ap);
 	errno = err;
 	return ret;
 }
@@ -136,11 +163,9 @@ void trace_line(const char *fmt, ...)
 
 	if (!verbose)
 		return;
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vline(fmt, ap, "");
 	va_end(ap);
-	fputc('\n', stderr);
 	errno = err;
 }
 

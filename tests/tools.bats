@@ -3,6 +3,10 @@
 
 load helpers
 
+teardown() {
+	[ -z "${SCRATCH:-}" ] || cleanup_scratch
+}
+
 tools() {
 	local c
 	for c in "$TOP"/tools/*.c; do basename "$c" .c; done
@@ -74,6 +78,21 @@ tools() {
 		[ -f "$dest/usr/share/man/man1/$tool.1" ]
 	done
 	rm -rf "$dest"
+}
+
+@test "a -v line or an error line reaches stderr in one write(2), so a forked child's line cannot cut it" {
+	need_root
+	make_scratch
+	strace -f -qq -s 200 -e trace=write -e signal=none -o "$SCRATCH/w" \
+		nsunshare -v -p -f --init sh -c 'exit 3' 2>/dev/null || true
+	strace -f -qq -s 200 -e trace=write -e signal=none -o "$SCRATCH/w2" ctrstop 1 2>/dev/null || true
+	run grep -c 'write(2, ' "$SCRATCH/w"
+	[ "$output" -ge 5 ]
+	# Every write to fd 2 is a whole line: the tool's name, the text, the newline.
+	run grep 'write(2, ' "$SCRATCH/w" "$SCRATCH/w2"
+	refute_line --regexp 'write\(2, "(nsunshare|ctrstop): ", '
+	run grep -v -E 'write\(2, "(nsunshare|ctrstop): [^"]*(\\"[^"]*)*\\n", [0-9]+\) = [0-9]+$' <(grep -h 'write(2, ' "$SCRATCH/w" "$SCRATCH/w2")
+	assert_output ""
 }
 
 @test "gcc and clang both build every tool with -Wall -Wextra -Werror" {
