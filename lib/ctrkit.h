@@ -206,10 +206,10 @@ int mountinfo_next(FILE *f, struct mount_entry *m);
 /* Writes "PID\n" to path atomically (a file beside it, then rename(2)),
  * traced; 0, or -1 and errno (nothing is left behind). */
 int write_pidfile(const char *path, pid_t pid);
-/* The pid in a pid file. If the pid is stale (no such process, a
- * zombie, or a process that started after the file was written),
- * *stale says why, else it is NULL. -1 and errno when the file cannot
- * be read, or EINVAL when it holds no pid. */
+/* The pid in a pid file. With stale not NULL, checks it too: if the pid
+ * is stale (no such process, a zombie, or a process that started after
+ * the file was written), *stale says why, else it is NULL. -1 and errno
+ * when the file cannot be read, or EINVAL when it holds no pid. */
 pid_t read_pidfile(const char *path, const char **stale);
 
 /* ---- fs.c: paths inside a root ----------------------------------- */

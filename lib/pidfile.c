@@ -80,7 +80,8 @@ pid_t read_pidfile(const char *path, const char **stale)
 	long pid;
 	int fd;
 
-	*stale = NULL;
+	if (stale)
+		*stale = NULL;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return -1;
@@ -102,6 +103,8 @@ pid_t read_pidfile(const char *path, const char **stale)
 		errno = EINVAL;
 		return -1;
 	}
+	if (!stale)
+		return (pid_t)pid;
 	double started = start_time((pid_t)pid);
 	if (started < 0)
 		*stale = "no such process";

@@ -195,7 +195,11 @@ int main(int argc, char *argv[])
 	if (pidfile) {
 		if (optind < argc)
 			die_usage("give a PID or --pidfile, not both");
-		pid = pid_from_file(pidfile);
+		pid = read_pidfile(pidfile, NULL);
+		if (pid == -1 && errno == EINVAL)
+			die("%s holds no pid", pidfile);
+		if (pid == -1)
+			die_errno("cannot read %s", pidfile);
 	} else {
 		if (optind >= argc)
 			die_usage("which container? give the PID of its pid 1, or --pidfile");
@@ -204,12 +208,15 @@ int main(int argc, char *argv[])
 		pid = parse_pid(argv[optind]);
 	}
 
-	/* 2. Hold the process itself, not its number. What is checked
-	 * from now on is the process the pidfd holds: if the pid changes
-	 * hands meanwhile, the checks see the newcomer (and refuse it), or
-	 * the pidfd's process is gone and no signal reaches anyone. */
+	/* 2. Hold the process itself, not its number, and check it then:
+	 * if the pid changes hands meanwhile, the checks see the newcomer
+	 * (and refuse it), or the pidfd's process is gone and no signal
+	 * reaches anyone. */
 	int pidfd = pidfd_open(pid, 0);
 	trace(pidfd, "pidfd_open(%d, 0)", (int)pid);
+	if (pidfd == -1 && errno == ESRCH && pidfile)
+		die("%s is stale: pid %d: no such process (the container is gone: rm %s)", pidfile,
+		    (int)pid, pidfile);
 	if (pidfd == -1)
 		die_errno("pidfd_open(%d)", (int)pid);
 	if (pidfile && pid_from_file(pidfile) != pid)
