@@ -284,10 +284,18 @@ inner_pid() {
 	detach "$SCRATCH/c.pid" -p -m -f --mount-proc sh -c 'ctrkit-test-sleep & ctrkit-test-sleep & wait'
 	nsenter-lite -t "$CTR" -a ctrkit-test-sleep 3>&- &
 	CONTAINERS+=("$!")
+	entered=$(wait_for_sleeper "$!")
 	ns=$(ns_of "$CTR" pid)
-	wait_until test "$(for p in /proc/[0-9]*; do [ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$ns" ] && echo; done | wc -l)" -eq 4
+	[ "$(ns_of "$entered" pid)" = "$ns" ]
+	wait_until test "$(pgrep -c -P "$CTR")" -eq 2
+	read -r -a inside < <(pgrep -d ' ' -P "$CTR")
 	run ctrstop -t 1 "$CTR"
 	assert_success
+	# Right when ctrstop returns: its pid 1, the two sleeps it started
+	# and the one that came in by setns have all ended.
+	for p in "$CTR" "${inside[@]}" "$entered"; do
+		ended "$p" || { echo "still alive: $p"; return 1; }
+	done
 	for p in /proc/[0-9]*; do
 		if [ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$ns" ]; then
 			grep -q '^State:.*Z' "$p/status" || { echo "still alive: $p"; return 1; }
