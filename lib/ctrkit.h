@@ -184,7 +184,8 @@ int proc_status_field(pid_t pid, const char *field, char *buf, size_t size);
 
 /* ---- mountinfo.c: the mount table of a process --------------------- */
 
-/* One line of /proc/PID/mountinfo, paths decoded ("\040" is a space). */
+/* One line of /proc/PID/mountinfo, paths and options decoded ("\040"
+ * is a space). */
 struct mount_entry {
 	char *root;           /* what of the filesystem is mounted: "/" or a directory in it */
 	char *mount_point;

@@ -71,6 +71,7 @@ int mountinfo_next(FILE *f, struct mount_entry *m)
 		unescape(m->root);
 		unescape(m->mount_point);
 		unescape(m->source);
+		unescape(m->super_options); /* overlay's lowerdir=... holds paths */
 		return 1;
 	}
 	free(m->line);

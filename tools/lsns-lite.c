@@ -158,52 +158,28 @@ static void read_process(int proc_fd, pid_t pid, const int wanted[])
 	}
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
 /* Each nsfs mount in our mount table pins a namespace: its root field
  * is "TYPE:[INODE]" and its mount point is the pin file. */
 static void read_pins(const int wanted[], pid_t only_pid)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t size = 0;
+	struct mount_entry m = { 0 };
+	FILE *f = mountinfo_open(0);
 
-	trace(f ? 3 : -1, "openat(AT_FDCWD, \"/proc/self/mountinfo\", O_RDONLY|O_CLOEXEC)");
 	if (!f)
 		die_errno("cannot open /proc/self/mountinfo");
-	while (getline(&line, &size, f) != -1) {
-		char root[256], target[4096], type[64];
+	while (mountinfo_next(f, &m)) {
+		const char *target = m.mount_point;
 		unsigned long ino;
 
-		/* id parent major:minor root mount-point options... - fstype ... */
-		char *dash = strstr(line, " - ");
-		if (!dash || sscanf(dash, " - %63s", type) != 1 || strcmp(type, "nsfs") != 0)
+		if (strcmp(m.fstype, "nsfs") != 0)
 			continue;
-		if (sscanf(line, "%*d %*d %*s %255s %4095s", root, target) != 2)
-			continue;
-		char *bracket = strchr(root, ':');
+		char *bracket = strchr(m.root, ':');
 		if (!bracket || sscanf(bracket, ":[%lu]", &ino) != 1)
 			continue;
 		*bracket = '\0';
-		const struct nstype *nstype = nstype_by_name(root);
+		const struct nstype *nstype = nstype_by_name(m.root);
 		if (!nstype || !wanted[nstype - nstypes])
 			continue;
-		unescape(target);
 
 		struct ns *ns = only_pid ? find_ns(ino) : add_ns(ino, nstype);
 		if (!ns)
@@ -226,7 +202,6 @@ static void read_pins(const int wanted[], pid_t only_pid)
 			die("out of memory");
 		sprintf(ns->nsfs + len, "%s%s", len ? "," : "", target);
 	}
-	free(line);
 	fclose(f);
 }
 

@@ -380,56 +380,25 @@ static void commit(const char *upper)
 
 /* ---- mount, unmount ---- */
 
-/* Undoes the octal escapes of /proc/self/mountinfo in place: a space in
- * a path is "\040" there, a backslash "\134". */
-static void unescape(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++, out++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-		    s[3] <= '7') {
-			*out = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out = *s;
-		}
-	}
-	*out = '\0';
-}
-
 /* What is mounted on dir, by /proc/self/mountinfo: its filesystem type
  * and superblock options (the fields after " - "), or 0 if nothing is.
  * Mounts on one directory stack; the last line is the top one, the one
  * a path walk sees and umount2 takes off. */
 static int mounted_on(const char *dir, char *type, size_t type_size, char *options, size_t options_size)
 {
-	char *line = NULL;
-	size_t size = 0;
+	struct mount_entry m = { 0 };
 	int found = 0;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
 	if (!f)
 		die_errno("cannot read /proc/self/mountinfo");
-	while (getline(&line, &size, f) != -1) {
-		char *save = NULL, *dash = strstr(line, " - "), *field = strtok_r(line, " ", &save);
-		for (int i = 1; field && i < 5; i++) /* the fifth field is the mount point */
-			field = strtok_r(NULL, " ", &save);
-		if (!field || !dash)
+	while (mountinfo_next(f, &m)) {
+		if (strcmp(m.mount_point, dir) != 0)
 			continue;
-		unescape(field);
-		if (strcmp(field, dir) != 0)
-			continue;
-		char *fstype = strtok_r(dash + 3, " ", &save), *source = strtok_r(NULL, " ", &save);
-		char *sb = strtok_r(NULL, " \n", &save);
-		if (!fstype || !source || !sb)
-			continue;
-		unescape(sb);
-		snprintf(type, type_size, "%s", fstype);
-		snprintf(options, options_size, "%s", sb);
+		snprintf(type, type_size, "%s", m.fstype);
+		snprintf(options, options_size, "%s", m.super_options);
 		found = 1;
 	}
-	free(line);
 	fclose(f);
 	return found;
 }
