@@ -144,10 +144,6 @@ long long parse_number(const char *s);
  * powers of 1024: "100m" is 104857600); -1 with errno EINVAL if s is
  * anything else or too big. */
 long long parse_size(const char *s);
-/* A uid from a number or a user name; dies (usage) "OPT: no such user". */
-uid_t parse_uid(const char *opt, const char *s);
-/* A gid from a number or a group name; dies (usage) "OPT: no such group". */
-gid_t parse_gid(const char *opt, const char *s);
 
 /* One line of /proc/PID/uid_map or gid_map. */
 struct idmap {
@@ -169,6 +165,13 @@ int parse_ipv4(const char *s, struct in_addr *addr);
 int parse_cidr(const char *s, struct in_addr *addr, int *prefix);
 /* A signal by name ("TERM", "SIGTERM") or number; -1 if unknown. */
 int parse_signal(const char *s);
+
+/* ---- ids.c: users and groups (apart: the name lookups need NSS) ---- */
+
+/* A uid from a number or a user name; dies (usage) "OPT: no such user". */
+uid_t parse_uid(const char *opt, const char *s);
+/* A gid from a number or a group name; dies (usage) "OPT: no such group". */
+gid_t parse_gid(const char *opt, const char *s);
 
 /* ---- proc.c: small files ------------------------------------------ */
 

@@ -1,9 +1,7 @@
-/* parse.c: pids, numbers, user and group ids, id maps, signals. */
+/* parse.c: pids, numbers, sizes, id maps, signals. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,30 +39,6 @@ pid_t parse_pid(const char *s)
 	if (kill((pid_t)n, 0) == -1 && errno == ESRCH)
 		die("no process with pid %lld", n);
 	return (pid_t)n;
-}
-
-uid_t parse_uid(const char *opt, const char *s)
-{
-	long long n = parse_number(s);
-	struct passwd *pw;
-
-	if (n >= 0 && n < UINT_MAX)
-		return (uid_t)n;
-	if (!(pw = getpwnam(s)))
-		die_usage("%s: no such user '%s'", opt, s);
-	return pw->pw_uid;
-}
-
-gid_t parse_gid(const char *opt, const char *s)
-{
-	long long n = parse_number(s);
-	struct group *gr;
-
-	if (n >= 0 && n < UINT_MAX)
-		return (gid_t)n;
-	if (!(gr = getgrnam(s)))
-		die_usage("%s: no such group '%s'", opt, s);
-	return gr->gr_gid;
 }
 
 long long parse_size(const char *s)

@@ -171,19 +171,12 @@ static const char *flag_str(cap_t caps, cap_flag_t flag)
 	return len ? buf : "0";
 }
 
-/* s as a decimal number up to max, or -1. Not lib's parse_number: its
- * parse.c also holds getpwnam, and this file, linked statically, would
- * then carry glibc's NSS code (and the linker's warning about it). */
+/* s as a decimal number up to max, or -1. */
 static long long number(const char *s, long long max)
 {
-	char *end;
-	long long n;
+	long long n = parse_number(s);
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	return errno || *end || n > max ? -1 : n;
+	return n > max ? -1 : n;
 }
 
 /* A uid from a number or a name, and that user's group (*gid) when

@@ -521,9 +521,8 @@ static int parse_errno(const char *s)
 		if (name && strcmp(name, s) == 0)
 			return e;
 	}
-	char *end;
-	long n = strtol(s, &end, 10);
-	return *s >= '0' && *s <= '9' && !*end && n <= MAX_ERRNO ? (int)n : -1;
+	long long n = parse_number(s);
+	return n >= 0 && n <= MAX_ERRNO ? (int)n : -1;
 }
 
 /* Checks each name of a --deny list now, before anything is done. */
