@@ -451,9 +451,7 @@ static void check_pidfile(const char *path)
 /* Removes the pid file if it still names pid (a later run may own it). */
 static void remove_pidfile(const char *path, pid_t pid)
 {
-	const char *stale;
-
-	if (read_pidfile(path, &stale) == pid)
+	if (read_pidfile(path, NULL) == pid)
 		trace(unlink(path), "unlink(%s)", quote(path));
 }
 
