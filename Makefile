@@ -87,12 +87,13 @@ san: deps
 	@CTRKIT_BIN=$(CURDIR)/build-san/bin CTRKIT_SAN=1 scripts/test
 
 # Fuzzing (tests/fuzz/): clang's libFuzzer with ASan and UBSan, one
-# harness per reader: lib/'s parsers, and mkrootfs's tar, layer and OCI
-# readers (the harness includes tools/mkrootfs.c). die() calls exit(),
+# harness per reader: lib/'s parsers, mkrootfs's tar, layer and OCI
+# readers (the harness includes tools/mkrootfs.c), and sysfilter's OCI
+# seccomp profiles (it includes tools/sysfilter.c). die() calls exit(),
 # which --wrap=exit turns into a jump back to the harness. The seeds of
 # the archive harnesses are made by tests/fuzz/mkseeds with tests/mktar.c.
 FUZZ_SECONDS ?= 30
-FUZZ      ?= parse tar layer oci
+FUZZ      ?= parse tar layer oci seccomp
 FUZZFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZSRC   := tests/fuzz/fuzz.c tests/fuzz/fuzz.h $(LIBSRC) $(LIBHDR)
 
@@ -102,8 +103,9 @@ fuzz: deps $(addprefix build-fuzz/fuzz-,$(FUZZ)) build-fuzz/seeds/.made
 build-fuzz/fuzz-%: tests/fuzz/%.c $(FUZZSRC)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS) $(FUZZFLAGS) $(WARN) -Wl,--wrap=exit -o $@ $< tests/fuzz/fuzz.c $(LIBSRC) \
-		-larchive -ljson-c -lz
+		-larchive -ljson-c -lz -lseccomp
 build-fuzz/fuzz-tar build-fuzz/fuzz-layer build-fuzz/fuzz-oci: tests/fuzz/tar.c tools/mkrootfs.c
+build-fuzz/fuzz-seccomp: tools/sysfilter.c
 
 build-fuzz/seeds/.made: tests/fuzz/mkseeds tests/mktar.c
 	@mkdir -p build-fuzz
