@@ -235,4 +235,11 @@ void sha256_update(struct sha256 *s, const void *data, size_t n);
 /* Finishes the digest and writes it as 64 hex digits and a NUL. */
 void sha256_hex(struct sha256 *s, char hex[65]);
 
+/* ---- console.c: runc's console socket ------------------------------ */
+
+/* Connects to the unix socket path (SOCK_STREAM), traced; dies on error. */
+int console_connect(const char *path);
+/* New pty from /dev/ptmx, master sent over sock (as runc), slave becomes ctty and stdio; dies on error. */
+void console_attach(int sock);
+
 #endif
