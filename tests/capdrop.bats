@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # capdrop: the capabilities a container's command starts with (Docker's
-# 14, --keep, --drop, --ambient, another user, no_new_privs), seen in
+# 14, --keep, --drop, --ambient, another user and groups, no_new_privs), seen in
 # /proc/self/status and in what the kernel then refuses; -v against
 # strace; capdrop inside a container after pivotroot; every bad input.
 
@@ -167,6 +167,93 @@ need_static_capdrop() {
 	assert_output 0
 }
 
+@test "--groups=10,20 with --user and --group: the command's supplementary groups are 10 and 20" {
+	need_root
+	run capdrop --user=65534 --group=65534 --groups=10,20 -- id -G
+	assert_success
+	assert_output '65534 10 20'
+	# Root's own groups (4 and 5 here) are replaced, not added to.
+	run setpriv --groups=4,5 capdrop --user=65534 --group=65534 --groups=10,20 -- id -G
+	assert_output '65534 10 20'
+	# --groups alone changes the groups only: still uid and gid 0.
+	run setpriv --groups=4,5 capdrop --groups=10 -- sh -c 'id -u; id -g; id -G'
+	assert_output "$(printf '%s\n' 0 0 '0 10')"
+}
+
+@test "--groups= clears the supplementary groups; given twice, the lists add up" {
+	need_root
+	run setpriv --groups=4,5 id -G
+	assert_output '0 4 5'
+	run setpriv --groups=4,5 capdrop --groups= -- id -G
+	assert_success
+	assert_output 0
+	run setpriv --groups=4,5 capdrop --groups= -- awk '/^Groups:/ { print NF - 1 }' /proc/self/status
+	assert_output 0
+	run capdrop --user=65534 --group=65534 --groups=10 --groups=20,30 -- id -G
+	assert_output '65534 10 20 30'
+}
+
+@test "--groups takes names from /etc/group, as --group does, and numbers /etc/group does not list" {
+	need_root
+	adm=$(getent group adm | cut -d: -f3) staff=$(getent group staff | cut -d: -f3)
+	[ -n "$adm" ] && [ -n "$staff" ] || skip "no adm or staff group here"
+	run capdrop --user=65534 --group=65534 --groups=adm,staff,4242 -- id -G
+	assert_success
+	assert_output "65534 $adm $staff 4242"
+}
+
+@test "inside a container, --groups names come from the image's /etc/group, not the host's" {
+	need_root
+	need_static_capdrop
+	busybox_rootfs "$SCRATCH/root"
+	run --separate-stderr nsunshare -p -m -u -i -n -f pivotroot --volume="$CTRKIT_BIN:/.ctrkit:ro" "$SCRATCH/root" \
+		/.ctrkit/capdrop --user=nobody --groups=root -- id
+	assert_success
+	assert_output 'uid=65534(nobody) gid=65534(nogroup) groups=0(root)'
+	# adm is the host's (Debian's), not busybox's: unknown in there.
+	run --separate-stderr nsunshare -p -m -u -i -n -f pivotroot --volume="$CTRKIT_BIN:/.ctrkit:ro" "$SCRATCH/root" \
+		/.ctrkit/capdrop --user=nobody --groups=adm -- id
+	assert_failure 2
+	assert_output ''
+	[ "$stderr" = "capdrop: --groups: no such group 'adm' (see capdrop --help)" ]
+}
+
+@test "-v --groups: setgroups(2, [10, 20]) = 0 before setgid and setuid, as strace -f shows it" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	for groups in 10,20 ''; do
+		strace -f -qq -o "$SCRATCH/trace" -e trace=setgroups,setgid,setuid \
+			capdrop -v --user=65534 --group=65534 --groups="$groups" -- true 2>"$SCRATCH/v"
+		sed -E 's/^[0-9]+ +//; s/\) +=/) =/' "$SCRATCH/trace" >"$SCRATCH/calls"
+		grep -E '^capdrop: set(groups|gid|uid)\(' "$SCRATCH/v" | sed 's/^capdrop: //' >"$SCRATCH/traced"
+		run diff "$SCRATCH/calls" "$SCRATCH/traced"
+		assert_success
+	done
+	run capdrop -v --user=65534 --group=65534 --groups=10,20 -- true
+	[ "$(head -n 5 <<<"$output")" = "$(printf 'capdrop: %s\n' 'prctl(PR_SET_KEEPCAPS, 1) = 0' \
+		'setgroups(2, [10, 20]) = 0' 'setgid(65534) = 0' 'setuid(65534) = 0' 'prctl(PR_SET_KEEPCAPS, 0) = 0')" ]
+	run capdrop -v --groups= -- true
+	assert_line 'capdrop: setgroups(0, NULL) = 0'
+}
+
+@test "--groups refused by the kernel: status 1 and the command does not run (nobody; a user namespace that denies setgroups)" {
+	need_root
+	tools_for_nobody
+	m=$SCRATCH/marker
+	hint='setgroups needs CAP_SETGID, and a user namespace whose /proc/PID/setgroups says deny refuses it to all'
+	run --separate-stderr as_nobody capdrop --groups=10 -- touch "$m"
+	assert_failure 1
+	[ "$stderr" = "capdrop: setgroups(1, [10]): Operation not permitted ($hint)" ]
+	run --separate-stderr nsunshare -U -r capdrop --groups=0 -- touch "$m"
+	assert_failure 1
+	[ "$stderr" = "capdrop: setgroups(1, [0]): Operation not permitted ($hint)" ]
+	[ ! -e "$m" ]
+	# Not asked for, the groups stay as they are there, as before.
+	run nsunshare -U -r capdrop --user=0 -- id -u
+	assert_success
+	assert_output 0
+}
+
 # ---- --show ----
 
 @test "--show alone prints this process's sets as /proc/self/status has them, decoded by capsh" {
@@ -308,6 +395,10 @@ need_static_capdrop() {
 	need_root
 	m=$SCRATCH/marker
 	dead=$(sh -c 'echo $$')
+	# NGROUPS_MAX groups, in two options (one argument may hold 128 KiB):
+	# one more is one too many.
+	ngroups_max=$(cat /proc/sys/kernel/ngroups_max)
+	zeros=$(yes 0 | head -n "$((ngroups_max / 2))" | paste -s -d,)
 	expect_errors capdrop \
 		"2|--keep=cap_fly touch $m|--keep: unknown capability 'cap_fly' (see capdrop --help)" \
 		"2|--keep= touch $m|--keep: the list is empty (see capdrop --help)" \
@@ -315,6 +406,13 @@ need_static_capdrop() {
 		"2|--ambient=net_raw,fly touch $m|--ambient: unknown capability 'fly' (see capdrop --help)" \
 		"2|--user=nosuchuser touch $m|--user: no such user 'nosuchuser' (see capdrop --help)" \
 		"2|--group=nosuchgroup touch $m|--group: no such group 'nosuchgroup' (see capdrop --help)" \
+		"2|--groups=10,nosuchgroup touch $m|--groups: no such group 'nosuchgroup' (see capdrop --help)" \
+		"2|--user=65534 --groups=4294967295 touch $m|--groups: group number '4294967295' is out of range (0 to 4294967294) (see capdrop --help)" \
+		"2|--groups=99999999999999999999 touch $m|--groups: group number '99999999999999999999' is out of range (0 to 4294967294) (see capdrop --help)" \
+		"2|--groups=10,,20 touch $m|--groups: '10,,20' has an empty name (see capdrop --help)" \
+		"2|--groups=10, touch $m|--groups: '10,' has an empty name (see capdrop --help)" \
+		"2|--group=4294967296 touch $m|--group: group number '4294967296' is out of range (0 to 4294967294) (see capdrop --help)" \
+		"2|--groups=$zeros --groups=$zeros --groups=0 touch $m|--groups: more than $ngroups_max groups (the kernel's NGROUPS_MAX) (see capdrop --help)" \
 		"2||no command given (add --show to print the sets instead) (see capdrop --help)" \
 		"2|--docker|no command given (add --show to print the sets instead) (see capdrop --help)" \
 		"1|--show=$dead|no process with pid $dead" \

@@ -16,10 +16,11 @@
  *   1. Bounding set: prctl(PR_CAPBSET_DROP) for each capability not
  *      kept. The kernel wants CAP_SETPCAP in effective for it, and step 3
  *      may drop CAP_SETPCAP: so first.
- *   2. User and group: setgroups, setgid, setuid, between
+ *   2. User and groups: setgroups, setgid, setuid, between
  *      PR_SET_KEEPCAPS on and off. They need CAP_SETGID and CAP_SETUID,
- *      which step 3 may drop. Leaving uid 0 clears permitted, effective
- *      and ambient; keep-caps saves permitted only.
+ *      which step 3 may drop; and the groups go before the uid, since
+ *      leaving uid 0 clears permitted, effective and ambient (keep-caps
+ *      saves permitted only) and CAP_SETGID goes with them.
  *   3. capset: effective, permitted, inheritable. Drops what is not
  *      kept, and raises effective again after step 2 cleared it.
  *   4. Ambient: PR_CAP_AMBIENT_RAISE. The kernel holds a capability in
@@ -64,7 +65,10 @@ static const char help[] =
 	"      --user=USER       become this user (name or number), keeping the\n"
 	"                        capabilities; also its group, unless --group says\n"
 	"      --group=GROUP     become this group (name or number); both clear the\n"
-	"                        supplementary groups\n"
+	"                        supplementary groups, unless --groups says\n"
+	"      --groups=LIST     set the supplementary groups to LIST: names or\n"
+	"                        numbers, separated by commas (empty: none); given\n"
+	"                        again, it adds to the list\n"
 	"      --no-new-privs    set no_new_privs: execve never grants more\n"
 	"      --show[=PID]      print the sets after the changes (then run the\n"
 	"                        command, if one is given), or those of process PID\n"
@@ -75,7 +79,7 @@ static const char help[] =
 	"LIST: capability names as capsh writes them (cap_net_raw; also NET_RAW or\n"
 	"CAP_NET_RAW), separated by commas, or all.\n";
 
-enum { OPT_DOCKER = 256, OPT_KEEP, OPT_DROP, OPT_AMBIENT, OPT_USER, OPT_GROUP, OPT_NNP, OPT_SHOW, OPT_VERSION };
+enum { OPT_DOCKER = 256, OPT_KEEP, OPT_DROP, OPT_AMBIENT, OPT_USER, OPT_GROUP, OPT_GROUPS, OPT_NNP, OPT_SHOW, OPT_VERSION };
 
 /* More than any kernel has (41 in Linux 6.18); a capability is an index. */
 #define CAP_SLOTS 64
@@ -204,14 +208,18 @@ static uid_t user_id(const char *s, gid_t *gid)
 	return uid;
 }
 
-/* The same for a group, from /etc/group. */
-static gid_t group_id(const char *s)
+/* The same for a group, from /etc/group, for option opt. Dies (usage)
+ * on an unknown name, or a number past the last gid: (gid_t)-1 is no
+ * gid, it means "leave as is" to setresgid(2). */
+static gid_t group_id(const char *opt, const char *s)
 {
 	long long n = number(s, UINT_MAX - 1);
 	struct group *gr = NULL;
 
 	if (n >= 0)
 		return (gid_t)n;
+	if (*s && strspn(s, "0123456789") == strlen(s))
+		die_usage("%s: group number '%s' is out of range (0 to %u)", opt, s, UINT_MAX - 1);
 	FILE *f = fopen("/etc/group", "re");
 	while (f && (gr = fgetgrent(f)) && strcmp(gr->gr_name, s) != 0)
 		;
@@ -219,8 +227,50 @@ static gid_t group_id(const char *s)
 	if (f)
 		fclose(f);
 	if (!gr)
-		die_usage("--group: no such group '%s'", s);
+		die_usage("%s: no such group '%s'", opt, s);
 	return gid;
+}
+
+/* Appends to groups (*n of them so far) each group LIST names, "10,wheel",
+ * and returns the grown array; an empty LIST adds none. Dies (usage) on
+ * an empty or unknown name, a number out of range, or more groups than
+ * the kernel takes (NGROUPS_MAX): all before the first change. */
+static gid_t *add_groups(const char *list, gid_t *groups, int *n)
+{
+	long max = sysconf(_SC_NGROUPS_MAX);
+	char *copy = strdup(list), *rest = copy, *name;
+
+	if (!copy)
+		die_errno("strdup");
+	if (max <= 0)
+		max = NGROUPS_MAX;
+	while (*list && (name = strsep(&rest, ","))) {
+		if (!*name)
+			die_usage("--groups: '%s' has an empty name", list);
+		if (*n >= max)
+			die_usage("--groups: more than %ld groups (the kernel's NGROUPS_MAX)", max);
+		if (!groups && !(groups = calloc((size_t)max, sizeof(*groups)))) /* room for all */
+			die_errno("calloc");
+		groups[(*n)++] = group_id("--groups", name);
+	}
+	free(copy);
+	return groups;
+}
+
+/* "[10, 20]" for a group list, as strace shows it (its first 32 and
+ * "...", by default), or "NULL"; a static buffer. */
+static const char *groups_str(const gid_t *groups, int n)
+{
+	static char buf[512];
+	size_t len = 0;
+
+	if (!groups)
+		return "NULL";
+	len += snprintf(buf, sizeof(buf), "[");
+	for (int i = 0; i < n && i < 32; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%u", i ? ", " : "", (unsigned)groups[i]);
+	snprintf(buf + len, sizeof(buf) - len, "%s]", n > 32 ? ", ..." : "");
+	return buf;
 }
 
 /* 1. The bounding set: what no execve can give back. */
@@ -236,12 +286,31 @@ static void drop_bounding(const bool keep[CAP_SLOTS])
 }
 
 /* 2. The user switch, as setpriv and libcap's cap_setuid(3) do it: with
- * keep-caps on, the uid change from 0 leaves permitted as it was. */
-static void switch_user(bool set_gid, gid_t gid, bool set_uid, uid_t uid)
+ * keep-caps on, the uid change from 0 leaves permitted as it was.
+ * groups is what --groups gave (asked), or the empty list that a new
+ * user or group gets instead of root's groups. */
+static void switch_user(const gid_t *groups, int ngroups, bool asked, bool set_gid, gid_t gid, bool set_uid,
+			uid_t uid)
 {
 	if (set_uid && trace(prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L), "prctl(PR_SET_KEEPCAPS, 1)") == -1)
 		die_errno("prctl(PR_SET_KEEPCAPS, 1)");
-	set_ids(set_gid, gid, set_uid, uid);
+	/* The groups before the gid and the uid, as initgroups(3) callers
+	 * do: setgroups needs CAP_SETGID, gone in effective once uid 0 is. */
+	if (!ngroups)
+		groups = NULL; /* the kernel reads no list then; strace shows NULL */
+	if (trace(setgroups((size_t)ngroups, groups), "setgroups(%d, %s)", ngroups, groups_str(groups, ngroups)) == -1) {
+		/* A user namespace whose /proc/PID/setgroups says deny refuses
+		 * setgroups to all: the groups stay as they are, unless asked. */
+		if (asked || errno != EPERM)
+			die_errno_hint(errno == EPERM ? "setgroups needs CAP_SETGID, and a user namespace whose "
+							"/proc/PID/setgroups says deny refuses it to all"
+						      : NULL,
+				       "setgroups(%d, %s)", ngroups, groups_str(groups, ngroups));
+	}
+	if (set_gid && trace(setgid(gid), "setgid(%u)", (unsigned)gid) == -1)
+		die_errno("setgid(%u)", (unsigned)gid);
+	if (set_uid && trace(setuid(uid), "setuid(%u)", (unsigned)uid) == -1)
+		die_errno("setuid(%u)", (unsigned)uid);
 	/* keep-caps was for that one change (execve would clear it anyway). */
 	if (set_uid && trace(prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L), "prctl(PR_SET_KEEPCAPS, 0)") == -1)
 		die_errno("prctl(PR_SET_KEEPCAPS, 0)");
@@ -391,6 +460,7 @@ int main(int argc, char *argv[])
 		{ "ambient", required_argument, NULL, OPT_AMBIENT },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "groups", required_argument, NULL, OPT_GROUPS },
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
 		{ "show", optional_argument, NULL, OPT_SHOW },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -401,11 +471,11 @@ int main(int argc, char *argv[])
 	bool listed[CAP_SLOTS] = { 0 }, dropped[CAP_SLOTS] = { 0 }, ambient[CAP_SLOTS] = { 0 };
 	bool keep[CAP_SLOTS];
 	bool docker = false, keep_list = false, drop_list = false, all_ambient = false, any_ambient = false;
-	bool set_uid = false, set_gid = false, no_new_privs = false, show_sets = false;
+	bool set_uid = false, set_gid = false, set_groups = false, no_new_privs = false, show_sets = false;
 	const char *show_arg = NULL;
 	uid_t uid = 0;
-	gid_t gid = 0, user_gid = getgid();
-	int c;
+	gid_t gid = 0, user_gid = getgid(), *groups = NULL;
+	int ngroups = 0, c;
 
 	progname = "capdrop";
 	opterr = 0;
@@ -425,7 +495,8 @@ int main(int argc, char *argv[])
 			all_ambient |= parse_caps("--ambient", optarg, ambient);
 			break;
 		case OPT_USER: set_uid = true; uid = user_id(optarg, &user_gid); break;
-		case OPT_GROUP: set_gid = true; gid = group_id(optarg); break;
+		case OPT_GROUP: set_gid = true; gid = group_id("--group", optarg); break;
+		case OPT_GROUPS: set_groups = true; groups = add_groups(optarg, groups, &ngroups); break;
 		case OPT_NNP: no_new_privs = true; break;
 		case OPT_SHOW: show_sets = true; show_arg = optarg; break;
 		case 'v': verbose = 1; break;
@@ -441,7 +512,8 @@ int main(int argc, char *argv[])
 		show_arg = argv[optind];
 		cmd = argv + argc;
 	}
-	bool changes = docker || keep_list || drop_list || any_ambient || set_uid || set_gid || no_new_privs;
+	bool changes = docker || keep_list || drop_list || any_ambient || set_uid || set_gid || set_groups ||
+		       no_new_privs;
 
 	/* 0. Check everything before the first change. */
 	if (docker && keep_list)
@@ -500,11 +572,13 @@ int main(int argc, char *argv[])
 
 	/* 1 to 5, in the order the comment at the top explains. */
 	drop_bounding(keep);
-	if (set_uid || set_gid)
+	if (set_uid || set_gid || set_groups)
 		/* --user alone takes the user's group from /etc/passwd, or
 		 * keeps the gid, as docker run --user does; never root's
-		 * supplementary groups. */
-		switch_user(true, set_gid ? gid : user_gid, set_uid, uid);
+		 * supplementary groups, but those of --groups if given (an
+		 * OCI config's process.user.additionalGids). */
+		switch_user(groups, ngroups, set_groups, set_uid || set_gid, set_gid ? gid : user_gid, set_uid, uid);
+	free(groups);
 	if (docker || keep_list || drop_list || any_ambient || set_uid)
 		set_caps(caps);
 	cap_free(caps);
