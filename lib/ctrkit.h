@@ -242,4 +242,30 @@ int console_connect(const char *path);
 /* New pty from /dev/ptmx, master sent over sock (as runc), slave becomes ctty and stdio; dies on error. */
 void console_attach(int sock);
 
+/* ---- detach.c: a launcher that returns once its child runs --------- */
+
+/* Dies unless path may become a pid file: a file that names a running
+ * process (the hint: ctrstop if of_container, else kill), or holds no
+ * pid, is refused; a stale one will be replaced; its directory must
+ * exist and be writable. */
+void check_pidfile(const char *path, int of_container);
+/* The child's end of the "it runs" pipe (fds made with pipe2(O_CLOEXEC)):
+ * closes the read end and keeps the write end, which execve(2) closes;
+ * an exit before that writes one byte to it first. */
+void runs_pipe_child(int fds[2]);
+/* For a child that forks the command (an init): its own copy of the
+ * write end goes, the command's copy speaks for it. */
+void runs_pipe_pass_on(void);
+/* Set by the child once its stderr is not the caller's (/dev/null, a
+ * log): a message it prints then is not where the caller looks. */
+extern int stdio_redirected;
+/* The launcher's end: returns once child has executed its command (EOF,
+ * traced as the read). If it exited first, waits for it and exits the
+ * way it did, after "the command did not start (status N): WHERE" when
+ * its message went elsewhere. Dies if the read fails. */
+void wait_until_running(pid_t child, int fds[2], const char *where);
+/* Writes child's pid to path (write_pidfile); if that fails, kills the
+ * child (traced) and waits for it, then dies. */
+void write_pidfile_of_running(const char *path, pid_t child);
+
 #endif

@@ -353,3 +353,64 @@ inner_pid() {
 	[ -e "$SCRATCH/junk.pid" ]
 	rm "$SCRATCH"/*.pid
 }
+
+# ---- under an engine's shim: as runc create and runc exec --detach ----
+
+# under_shim ARGS...: runs ARGS (a launcher) under ctrkit-test-subreaper,
+# a shim in miniature that reaps all it is left and writes each status
+# to $SCRATCH/report; in the background, with stdin the fifo
+# $SCRATCH/in (we hold its write end on fd 5) and stdout and stderr the
+# files $SCRATCH/out and $SCRATCH/err. Sets SHIM to the shim's pid.
+under_shim() {
+	mkfifo "$SCRATCH/in"
+	ctrkit-test-subreaper "$SCRATCH/report" "$@" <"$SCRATCH/in" >"$SCRATCH/out" 2>"$SCRATCH/err" 3>&- &
+	SHIM=$!
+	CONTAINERS+=("$SHIM")
+	exec 5>"$SCRATCH/in" # opens once the shim has opened its end
+}
+
+# The parent pid of process $1.
+parent_of() {
+	awk '/^PPid:/ { print $2 }' "/proc/$1/status"
+}
+
+@test "--keep-stdio: under a shim, the container keeps the shim's stdin, stdout and stderr, and its status goes to the shim" {
+	under_shim nsunshare -p -m --detach --keep-stdio --pidfile "$SCRATCH/c.pid" -- \
+		sh -c 'echo out; echo err >&2; cat; exit 3'
+	# The launcher has returned, with 0; the container runs on.
+	wait_until grep -qsx 'launcher 0' "$SCRATCH/report"
+	CTR=$(cat "$SCRATCH/c.pid")
+	running "$CTR"
+	[ "$(inner_pid "$CTR")" = 1 ]
+	# Nothing of ours between the shim and the container: its parent is
+	# the shim, a subreaper, now that nsunshare is gone.
+	assert_equal "$(parent_of "$CTR")" "$SHIM"
+	read -r -a stat <"/proc/$CTR/stat"
+	[ "${stat[5]}" = "$CTR" ] # a session of its own still
+	assert_equal "$(readlink "/proc/$CTR/fd/0")" "$SCRATCH/in"
+	assert_equal "$(readlink "/proc/$CTR/fd/1")" "$SCRATCH/out"
+	assert_equal "$(readlink "/proc/$CTR/fd/2")" "$SCRATCH/err"
+	# What the shim writes now reaches it, and what it prints, the shim's files.
+	echo in >&5
+	exec 5>&-
+	wait "$SHIM"
+	assert_equal "$(cat "$SCRATCH/report")" "$(printf '%s\n' 'launcher 0' "$CTR 3")"
+	assert_equal "$(cat "$SCRATCH/out")" "$(printf '%s\n' out in)"
+	assert_equal "$(cat "$SCRATCH/err")" err
+}
+
+@test "--keep-stdio: a command that cannot start says why on the caller's stderr, once, and writes no pid file" {
+	printf '#!/nonexistent/interp\n' >"$SCRATCH/bad" && chmod 755 "$SCRATCH/bad"
+	run -127 --separate-stderr nsunshare -p -m --detach --keep-stdio --pidfile="$SCRATCH/c.pid" "$SCRATCH/bad"
+	assert_output ""
+	assert_equal "$stderr" "nsunshare: failed to execute $SCRATCH/bad: No such file or directory"
+	[ ! -e "$SCRATCH/c.pid" ]
+}
+
+@test "--keep-stdio bad input: without --detach, or with --log: one line, nothing started" {
+	expect_errors nsunshare \
+		"2|-p --keep-stdio touch $SCRATCH/ran|--keep-stdio needs --detach: without it the command keeps our stdio anyway (see nsunshare --help)" \
+		"2|-p --detach --keep-stdio --log=$SCRATCH/log touch $SCRATCH/ran|--keep-stdio and --log exclude each other: the command's stdout and stderr go to ours, or to the log (see nsunshare --help)"
+	[ ! -e "$SCRATCH/ran" ]
+	[ ! -e "$SCRATCH/log" ]
+}

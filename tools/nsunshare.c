@@ -18,13 +18,15 @@
  *
  * A container's life (--detach, --pidfile, --init) adds to steps 4-6:
  * the child starts a session of its own (no terminal can hang it up),
- * its stdio leaves the terminal, and a pipe whose write end closes on
- * exec tells the launcher that the command runs: only then is the pid
- * file written and may a detached launcher return. With --init the
- * child stays pid 1, as tini does, and runs the command as its own
- * child: the kernel gives no default action to a signal sent to a pid
- * namespace's init, so a shell as pid 1 ignores SIGTERM, while our init
- * has handlers and passes every signal on.
+ * its stdio leaves the terminal (unless --keep-stdio: an engine that
+ * runs us passes pipes it reads, as to runc create), and a pipe whose
+ * write end closes on exec tells the launcher that the command runs
+ * (lib/detach.c): only then is the pid file written and may a detached
+ * launcher return, leaving the command to the nearest subreaper. With
+ * --init the child stays pid 1, as tini does, and runs the command as
+ * its own child: the kernel gives no default action to a signal sent to
+ * a pid namespace's init, so a shell as pid 1 ignores SIGTERM, while our
+ * init has handlers and passes every signal on.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,6 +66,8 @@ static const char help[] =
 	"      --kill-child[=SIG]    the child gets SIG (default KILL) when nsunshare dies; implies -f\n"
 	"      --detach              return once the command runs, and leave it running on its\n"
 	"                            own (a new session, stdio on /dev/null); implies -f\n"
+	"      --keep-stdio          with --detach: the command keeps our stdin, stdout and\n"
+	"                            stderr (for a caller that collects them, as an engine does)\n"
 	"      --pidfile=FILE        write the command's pid (its pid on this side) to FILE once\n"
 	"                            it runs; removed when it ends, unless detached\n"
 	"      --log=FILE            append the command's stdout and stderr to FILE\n"
@@ -101,6 +105,7 @@ enum {
 	OPT_MONOTONIC,
 	OPT_BOOTTIME,
 	OPT_DETACH,
+	OPT_KEEP_STDIO,
 	OPT_PIDFILE,
 	OPT_LOG,
 	OPT_INIT,
@@ -421,33 +426,6 @@ static void set_time_offset(clockid_t clock, const char *name, long long seconds
 
 /* ---- A container's life: --detach, --pidfile, --log, --init ------ */
 
-/* A pid file may be new or stale; one that names a process still
- * running is an earlier container's, and a file that holds no pid is
- * not ours to replace. Its directory must exist before anything is made. */
-static void check_pidfile(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *stale, *slash;
-	struct stat st;
-	pid_t pid = read_pidfile(path, &stale);
-
-	if (pid > 0 && !stale)
-		die("--pidfile: %s names pid %d, which is running: stop it first (ctrstop --pidfile=%s)",
-		    path, (int)pid, path);
-	if (pid == -1 && errno == EINVAL)
-		die("--pidfile: %s exists and holds no pid: not replacing it", path);
-	if (pid == -1 && errno != ENOENT)
-		die_errno("--pidfile: %s", path);
-	slash = strrchr(path, '/');
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
-	if (stat(dir, &st) == -1)
-		die_errno("--pidfile: %s", dir);
-	if (!S_ISDIR(st.st_mode))
-		die("--pidfile: %s is not a directory", dir);
-	if (access(dir, W_OK) == -1)
-		die_errno("--pidfile: cannot write in %s", dir);
-}
-
 /* Removes the pid file if it still names pid (a later run may own it). */
 static void remove_pidfile(const char *path, pid_t pid)
 {
@@ -458,7 +436,6 @@ static void remove_pidfile(const char *path, pid_t pid)
 /* The files the command's stdio goes to, opened while a bad path can
  * still fail before anything is made: /dev/null, and --log appended. */
 static int null_fd = -1, log_fd = -1;
-static int stdio_redirected; /* a failure after it is told in the log, not here */
 
 static void open_stdio_files(const char *log_path)
 {
@@ -479,31 +456,20 @@ static void open_stdio_files(const char *log_path)
 /* Last step before the command starts: a detached command must hold
  * nothing of the terminal (reading from it would stop it with SIGTTIN,
  * writing after the terminal closed would fail), so stdin becomes
- * /dev/null and stdout and stderr the log (or /dev/null). dup2 clears
- * close-on-exec on the new fd: only 0, 1 and 2 pass to the command. */
-static void redirect_stdio(int detach)
+ * /dev/null and stdout and stderr the log (or /dev/null). Not with
+ * --keep-stdio: there the caller (an engine) gave us pipes or files that
+ * it reads, and nothing of a terminal. dup2 clears close-on-exec on the
+ * new fd: only 0, 1 and 2 pass to the command. */
+static void redirect_stdio(int to_null)
 {
-	int out = log_fd != -1 ? log_fd : detach ? null_fd : -1;
+	int out = log_fd != -1 ? log_fd : to_null ? null_fd : -1;
 
-	if (detach && trace(dup2(null_fd, 0), "dup2(%d, 0)", null_fd) == -1)
+	if (to_null && trace(dup2(null_fd, 0), "dup2(%d, 0)", null_fd) == -1)
 		die_errno("dup2(%d, 0)", null_fd);
 	if (out != -1 && (trace(dup2(out, 1), "dup2(%d, 1)", out) == -1 ||
 			  trace(dup2(out, 2), "dup2(%d, 2)", out) == -1))
 		die_errno("dup2(%d)", out);
 	stdio_redirected = out != -1;
-}
-
-/* The child's half of the "it runs" pipe: its write end closes on exec,
- * which the launcher reads as EOF. A child that exits instead (a failed
- * exec, a failed mount) writes one byte first, from this exit handler:
- * 'l' if its stderr was already the log (the launcher then says where
- * the message went), 'f' if it said why on the terminal. */
-static int ready_fd = -1;
-
-static void report_failed_start(void)
-{
-	if (ready_fd != -1 && write(ready_fd, stdio_redirected ? "l" : "f", 1) != 1)
-		_exit(EXIT_FAILURE);
 }
 
 /* A wait status as strace prints it inside wait4's brackets. */
@@ -548,7 +514,7 @@ static void take_terminal(void)
  * kills whatever is left in the namespace. Outside a new pid namespace
  * it makes itself a subreaper, so orphans still come to it. */
 static noreturn void run_init(const char *path, char *const argv[], int set_gid, gid_t gid,
-			       int set_uid, uid_t uid, int detach)
+			       int set_uid, uid_t uid, int stdio_to_null)
 {
 	static const int passed_on[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGWINCH };
 	sigset_t waited, old_mask;
@@ -561,7 +527,7 @@ static noreturn void run_init(const char *path, char *const argv[], int set_gid,
 	sigprocmask(SIG_BLOCK, &waited, &old_mask);
 	if (getpid() != 1 && trace(prctl(PR_SET_CHILD_SUBREAPER, 1), "prctl(PR_SET_CHILD_SUBREAPER, 1)") == -1)
 		die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
-	redirect_stdio(detach);
+	redirect_stdio(stdio_to_null);
 	fflush(NULL);
 	child = fork();
 	if (child == -1)
@@ -574,10 +540,7 @@ static noreturn void run_init(const char *path, char *const argv[], int set_gid,
 	}
 	trace(child, "fork()");
 	/* The command's copy of the "it runs" pipe now speaks for it. */
-	if (ready_fd != -1) {
-		close(ready_fd);
-		ready_fd = -1;
-	}
+	runs_pipe_pass_on();
 	for (;;) {
 		siginfo_t info;
 		int sig = sigwaitinfo(&waited, &info);
@@ -605,37 +568,16 @@ static noreturn void run_init(const char *path, char *const argv[], int set_gid,
 	}
 }
 
-/* The launcher's side of the "it runs" pipe: EOF means the command
- * was executed; a byte means the child failed first. Then the pid file
+/* The launcher, once the command runs (see lib/detach.c): the pid file
  * is written, and a detached launcher is done. Else it waits, as
  * without these options, and removes its pid file at the end. */
-static void wait_until_running(pid_t child, int ready[2], const char *pidfile, int detach,
-			       const char *log_path)
+static noreturn void launcher(pid_t child, int ready[2], const char *pidfile, int detach,
+			      const char *log_path)
 {
-	char byte;
-	ssize_t n;
-
-	close(ready[1]);
-	do
-		n = read(ready[0], &byte, 1);
-	while (n == -1 && errno == EINTR);
-	close(ready[0]);
-	if (n == 1) { /* it said why on its stderr; pass its status on */
-		int status = wait_child(child);
-
-		if (byte == 'l')
-			warnx("the command did not start (status %d): %s", exit_status(status),
-			      log_path ? "its message is in the --log file" : "run it without --detach to see why");
-		exit_like(status);
-	}
-	if (pidfile && write_pidfile(pidfile, child) == -1) {
-		int err = errno;
-
-		kill(child, SIGKILL);
-		wait_child(child);
-		errno = err;
-		die_errno("--pidfile: cannot write %s", pidfile);
-	}
+	wait_until_running(child, ready, log_path ? "its message is in the --log file"
+						  : "run it without --detach to see why");
+	if (pidfile)
+		write_pidfile_of_running(pidfile, child);
 	if (detach)
 		exit(EXIT_SUCCESS);
 	int status = wait_child(child);
@@ -672,6 +614,7 @@ int main(int argc, char *argv[])
 		{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
 		{ "boottime", required_argument, NULL, OPT_BOOTTIME },
 		{ "detach", no_argument, NULL, OPT_DETACH },
+		{ "keep-stdio", no_argument, NULL, OPT_KEEP_STDIO },
 		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "init", no_argument, NULL, OPT_INIT },
@@ -690,7 +633,7 @@ int main(int argc, char *argv[])
 	long long monotonic = 0, boottime = 0;
 	int set_monotonic = 0, set_boottime = 0;
 	struct idmap range;
-	int detach = 0, init = 0;
+	int detach = 0, keep_stdio = 0, init = 0;
 	const char *pidfile = NULL, *log_path = NULL;
 	char given[64], map_user_given[64] = "", map_group_given[64] = ""; /* to name a map line */
 
@@ -807,6 +750,7 @@ int main(int argc, char *argv[])
 			set_boottime = 1;
 			break;
 		case OPT_DETACH: forkit = detach = 1; break;
+		case OPT_KEEP_STDIO: keep_stdio = 1; break;
 		case OPT_PIDFILE:
 			if (!*optarg)
 				die_usage("--pidfile: an empty file name");
@@ -851,11 +795,18 @@ int main(int argc, char *argv[])
 	if (detach && kill_signal)
 		die_usage("--detach and --kill-child exclude each other: a detached command outlives "
 			  "nsunshare");
+	if (keep_stdio && !detach)
+		die_usage("--keep-stdio needs --detach: without it the command keeps our stdio anyway");
+	if (keep_stdio && log_path)
+		die_usage("--keep-stdio and --log exclude each other: the command's stdout and stderr "
+			  "go to ours, or to the log");
 	if (pidfile) {
 		forkit = 1; /* the pid in the file is the child's */
-		check_pidfile(pidfile);
+		check_pidfile(pidfile, 1);
 	}
-	if (detach || log_path)
+	/* stdio on /dev/null: a detached command, unless its caller keeps it. */
+	int stdio_to_null = detach && !keep_stdio;
+	if (stdio_to_null || log_path)
 		open_stdio_files(log_path);
 	if (proc_dir) {
 		struct stat st;
@@ -907,8 +858,12 @@ int main(int argc, char *argv[])
 	if (forkit) {
 		if (pipe2(go, O_CLOEXEC) == -1)
 			die_errno("pipe2");
-		if ((detach || pidfile) && pipe2(ready, O_CLOEXEC) == -1)
-			die_errno("pipe2");
+		if (detach || pidfile) {
+			int r = pipe2(ready, O_CLOEXEC);
+
+			if (trace(r, "pipe2([%d, %d], O_CLOEXEC)", ready[0], ready[1]) == -1)
+				die_errno("pipe2");
+		}
 		/* The parent ignores ^C and TERM while it waits, as util-linux
 		 * unshare does: they are for the command, not for us. */
 		sigemptyset(&blocked);
@@ -933,11 +888,8 @@ int main(int argc, char *argv[])
 			if (read(go[0], &byte, 1) != 1)
 				_exit(EXIT_FAILURE);
 			close(go[0]);
-			if (ready[1] != -1) {
-				close(ready[0]);
-				ready_fd = ready[1];
-				atexit(report_failed_start);
-			}
+			if (ready[1] != -1)
+				runs_pipe_child(ready);
 			/* A session of its own: the terminal's hangup, and the
 			 * shell's job control, no longer reach the container. */
 			if (detach && trace(setsid(), "setsid()") == -1)
@@ -970,7 +922,7 @@ int main(int argc, char *argv[])
 				die_errno("write to the child");
 			close(go[1]);
 			if (ready[0] != -1)
-				wait_until_running(child, ready, pidfile, detach, log_path);
+				launcher(child, ready, pidfile, detach, log_path);
 			exit_like(wait_child(child));
 		}
 	}
@@ -991,9 +943,9 @@ int main(int argc, char *argv[])
 			die_errno("mount(\"proc\", %s)", quote(proc_dir));
 	}
 	if (init)
-		run_init(cmd_path, cmd_argv, set_gid, gid, set_uid, uid, detach);
+		run_init(cmd_path, cmd_argv, set_gid, gid, set_uid, uid, stdio_to_null);
 	/* Last, as util-linux does: the steps above may need our privilege. */
 	set_ids(set_gid, gid, set_uid, uid);
-	redirect_stdio(detach);
+	redirect_stdio(stdio_to_null);
 	exec_command(cmd_path, cmd_argv);
 }
