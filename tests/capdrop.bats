@@ -196,7 +196,7 @@ need_static_capdrop() {
 @test "--groups takes names from /etc/group, as --group does, and numbers /etc/group does not list" {
 	need_root
 	adm=$(getent group adm | cut -d: -f3) staff=$(getent group staff | cut -d: -f3)
-	[ -n "$adm" ] && [ -n "$staff" ] || skip "no adm or staff group here"
+	if [ -z "$adm" ] || [ -z "$staff" ]; then skip "no adm or staff group here"; fi
 	run capdrop --user=65534 --group=65534 --groups=adm,staff,4242 -- id -G
 	assert_success
 	assert_output "65534 $adm $staff 4242"
