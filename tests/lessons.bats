@@ -48,6 +48,9 @@ check_net_lesson() {
 	check_lesson 16 || { cgset delete -k ctrkit-l16 2>/dev/null; return 1; }
 }
 @test "lesson 17: privileges: capabilities and seccomp" { check_lesson 17; }
+@test "lesson 20: a container is not a VM (E30)" {
+	check_lesson 20 || { cgset delete -k ctrkit-l20 2>/dev/null; return 1; }
+}
 
 @test "the lesson runner catches output that differs from the lesson" {
 	need_root
