@@ -186,3 +186,220 @@ container() {
 	# last, which the shell would exec in its place: then $$ is ls)
 	assert_output "$(printf '%s\n' 0 1 2 3 4)"
 }
+
+# ---- a config.json's view: --mount, --mask, --readonly-path, --sysctl,
+# ---- --workdir, --exec-fifo, --console-socket
+
+@test "--mount: a tmpfs with its options, a directory bound read-only, a file bound where none was" {
+	mkdir "$SCRATCH/data"
+	echo from-host >"$SCRATCH/data/in"
+	echo nameserver 192.0.2.1 >"$SCRATCH/resolv.conf"
+	run container \
+		--mount=tmpfs:tmpfs:/run/app:nosuid,nodev,mode=700,size=1m \
+		--mount="bind:$SCRATCH/data:/mnt/data:rbind,ro,rprivate" \
+		--mount="bind:$SCRATCH/resolv.conf:/etc/net/resolv.conf:bind,ro" \
+		--mount=tmpfs:tmpfs:/shared:rshared \
+		"$SCRATCH/root" sh -c '
+			stat -c "%a" /run/app; grep " /run/app " /proc/mounts | cut -d" " -f3,4
+			cat /mnt/data/in; touch /mnt/data/new 2>&1
+			cat /etc/net/resolv.conf; echo x 2>&1 >/etc/net/resolv.conf
+			grep -c " /shared .* shared:" /proc/self/mountinfo'
+	assert_success
+	assert_output "$(printf '%s\n' 700 'tmpfs rw,nosuid,nodev,relatime,size=1024k,mode=700' \
+		from-host 'touch: /mnt/data/new: Read-only file system' \
+		'nameserver 192.0.2.1' "sh: can't create /etc/net/resolv.conf: Read-only file system" 1)"
+	# the file's mount point was made in the rootfs, empty
+	[ -f "$SCRATCH/root/etc/net/resolv.conf" ] && [ ! -s "$SCRATCH/root/etc/net/resolv.conf" ]
+	[ ! -e "$SCRATCH/data/new" ]
+}
+
+@test "--mount on /dev/shm after the default /dev: the engine's own /dev/shm is the one seen" {
+	mkdir "$SCRATCH/shm"
+	touch "$SCRATCH/shm/engine-made"
+	run container --mount="bind:$SCRATCH/shm:/dev/shm:rbind,nosuid,nodev,noexec" "$SCRATCH/root" \
+		sh -c 'ls /dev/shm; touch /dev/shm/from-container'
+	assert_success
+	assert_output engine-made
+	[ -e "$SCRATCH/shm/from-container" ]
+}
+
+@test "--mount: a DEST through a symlink to /etc lands in the rootfs's /etc, not the host's" {
+	mkdir "$SCRATCH/data"
+	echo secret >"$SCRATCH/file"
+	ln -s /etc "$SCRATCH/root/to-etc"
+	ln -s /etc/ctrkit-test-file "$SCRATCH/root/to-file"
+	run container --mount="bind:$SCRATCH/data:/to-etc/ctrkit-test-dir:rbind" \
+		--mount="bind:$SCRATCH/file:/to-file:bind" \
+		--mount=tmpfs:tmpfs:/to-etc/ctrkit-test-tmpfs "$SCRATCH/root" \
+		sh -c 'touch /etc/ctrkit-test-dir/written; cat /etc/ctrkit-test-file; ls -d /etc/ctrkit-test-*'
+	assert_success
+	assert_output "$(printf '%s\n' secret /etc/ctrkit-test-dir /etc/ctrkit-test-file /etc/ctrkit-test-tmpfs)"
+	[ -e "$SCRATCH/data/written" ]
+	[ -d "$SCRATCH/root/etc/ctrkit-test-dir" ] && [ -f "$SCRATCH/root/etc/ctrkit-test-file" ]
+	[ ! -e /etc/ctrkit-test-dir ] && [ ! -e /etc/ctrkit-test-file ] && [ ! -e /etc/ctrkit-test-tmpfs ]
+}
+
+@test "--mask: a file reads empty, a directory is an empty read-only tmpfs; a missing path is skipped" {
+	echo hidden >"$SCRATCH/root/etc/secret"
+	mkdir "$SCRATCH/root/etc/secrets" && echo hidden >"$SCRATCH/root/etc/secrets/key"
+	# shellcheck disable=SC2016 # expanded by the container's shell
+	run container --mask=/etc/secret --mask=/etc/secrets --mask=/no/such/path --mask=/proc/timer_list \
+		"$SCRATCH/root" sh -c '
+			echo "[$(cat /etc/secret)] [$(ls /etc/secrets)] [$(cat /proc/timer_list)]"
+			echo x >/etc/secret; touch /etc/secrets/new 2>&1; [ -e /no ] || echo "no /no"'
+	assert_success
+	assert_output "$(printf '%s\n' '[] [] []' "touch: /etc/secrets/new: Read-only file system" "no /no")"
+	assert_equal "$(cat "$SCRATCH/root/etc/secret")" hidden
+}
+
+@test "--readonly-path: writes there are refused with EROFS, elsewhere not; a missing path is skipped" {
+	mkdir "$SCRATCH/root/data" "$SCRATCH/root/data2"
+	run container --readonly-path=/data --readonly-path=/proc/sys --readonly-path=/no/such/path \
+		"$SCRATCH/root" sh -c 'touch /data/x 2>&1; echo 1 2>&1 >/proc/sys/kernel/hostname; touch /data2/x && echo writable'
+	assert_success
+	assert_output "$(printf '%s\n' 'touch: /data/x: Read-only file system' \
+		"sh: can't create /proc/sys/kernel/hostname: Read-only file system" writable)"
+}
+
+@test "--sysctl: the value is read back inside the container's own namespaces; the host's stays" {
+	host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	want=$((1 - host_forward))
+	run container --sysctl=net.ipv4.ip_forward="$want" --sysctl=kernel.msgmax=12345 \
+		--readonly-path=/proc/sys "$SCRATCH/root" \
+		sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax'
+	assert_success
+	assert_output "$(printf '%s\n' "$want" 12345)"
+	assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_forward"
+	run --separate-stderr container --sysctl=net.no.such.key=1 "$SCRATCH/root" true
+	assert_failure 1
+	[ "$stderr" = "pivotroot: cannot set sysctl net.no.such.key (/proc/sys/net/no/such/key): No such file or directory" ]
+}
+
+@test "--workdir: pwd prints it, made with its parents where missing, also with --readonly" {
+	run container --workdir=/srv/app/data --readonly "$SCRATCH/root" pwd
+	assert_success
+	assert_output /srv/app/data
+	[ -d "$SCRATCH/root/srv/app/data" ]
+	run container --workdir=/tmp "$SCRATCH/root" pwd
+	assert_output /tmp
+}
+
+@test "--exec-fifo: the command does not run until a reader opens the fifo, then runs" {
+	mkfifo "$SCRATCH/exec.fifo"
+	nsunshare -p -m -f --kill-child pivotroot --exec-fifo="$SCRATCH/exec.fifo" "$SCRATCH/root" \
+		sh -c 'echo ran as pid $$' >"$SCRATCH/out" 2>&1 3>&- &
+	local launcher=$!
+	CONTAINERS+=("$launcher")
+	sleep 0.5
+	# set up and waiting: alive, and the command has not run
+	running "$launcher"
+	[ ! -s "$SCRATCH/out" ]
+	# the runtime's start: open the fifo for reading
+	assert_equal "$(cat "$SCRATCH/exec.fifo")" 0
+	wait "$launcher"
+	assert_equal "$(cat "$SCRATCH/out")" "ran as pid 1"
+}
+
+# A console socket's other end, as conmon or containerd-shim: listens on
+# $1, takes the pty master that comes with the message, prints the
+# message, writes "ping" to the master, then prints all that the
+# container writes until its side closes.
+console_receiver() {
+	cat >"$SCRATCH/receiver.py" <<-'PY'
+		import array, os, signal, socket, sys
+		signal.alarm(20)
+		server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+		server.bind(sys.argv[1])
+		server.listen(1)
+		conn, _ = server.accept()
+		fds = array.array("i")
+		msg, ancdata, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(fds.itemsize))
+		for level, kind, data in ancdata:
+		    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+		        fds.frombytes(data[:fds.itemsize])
+		print("message %s, %d fd" % (msg.decode(), len(fds)), flush=True)
+		os.write(fds[0], b"ping\n")
+		while True:
+		    try:
+		        data = os.read(fds[0], 4096)
+		    except OSError:  # EIO: the last slave fd closed
+		        break
+		    if not data:
+		        break
+		    sys.stdout.write(data.decode().replace("\r", ""))
+	PY
+	python3 "$SCRATCH/receiver.py" "$1" >"$SCRATCH/console" 2>&1 3>&- &
+	CONTAINERS+=("$!")
+	RECEIVER=$!
+	wait_until test -S "$1"
+}
+
+@test "--console-socket: the pty's master goes to the socket; the command has the container's /dev/pts/0" {
+	console_receiver "$SCRATCH/console.sock"
+	# shellcheck disable=SC2016 # expanded by the container's shell
+	run container --console-socket="$SCRATCH/console.sock" "$SCRATCH/root" sh -c '
+		tty; read -r line; echo "read: $line"
+		for fd in 0 1 2; do readlink /proc/$$/fd/$fd; done
+		echo "on the controlling terminal" >/dev/tty'
+	assert_success
+	assert_output ""
+	wait "$RECEIVER"
+	# ping is the terminal's echo of what the receiver wrote
+	assert_equal "$(cat "$SCRATCH/console")" "$(printf '%s\n' 'message /dev/ptmx, 1 fd' ping /dev/pts/0 \
+		'read: ping' /dev/pts/0 /dev/pts/0 /dev/pts/0 'on the controlling terminal')"
+}
+
+@test "-v shows the calls of --mount, --sysctl, --exec-fifo and --console-socket" {
+	mkfifo "$SCRATCH/exec.fifo"
+	console_receiver "$SCRATCH/console.sock"
+	(cat "$SCRATCH/exec.fifo" >/dev/null) 3>&- &
+	run --separate-stderr container -v --mount=tmpfs:tmpfs:/run/app:nosuid,mode=700,rprivate \
+		--sysctl=net.ipv4.ip_forward=1 --exec-fifo="$SCRATCH/exec.fifo" \
+		--console-socket="$SCRATCH/console.sock" "$SCRATCH/root" true
+	assert_success
+	[[ $stderr == *'pivotroot: openat(AT_FDCWD, "'"$SCRATCH"'/exec.fifo", O_PATH|O_CLOEXEC) = '[0-9]* ]]
+	[[ $stderr == *'pivotroot: connect('[0-9]*', {sa_family=AF_UNIX, sun_path="'"$SCRATCH"'/console.sock"}, 110) = 0'* ]]
+	[[ $stderr == *'pivotroot: mount("tmpfs", "/proc/self/fd/'[0-9]*'", "tmpfs", MS_NOSUID, "mode=700") /* /run/app */ = 0'* ]]
+	[[ $stderr == *'pivotroot: mount(NULL, "/proc/self/fd/'[0-9]*'", NULL, MS_REC|MS_PRIVATE, NULL) /* /run/app */ = 0'* ]]
+	[[ $stderr == *'pivotroot: openat(AT_FDCWD, "/dev/ptmx", O_RDWR|O_NOCTTY|O_CLOEXEC) = '[0-9]* ]]
+	[[ $stderr == *'cmsg_type=SCM_RIGHTS'* ]]
+	# after dup2 onto 2, the trace goes to the terminal
+	wait "$RECEIVER"
+	grep -q '^pivotroot: write([0-9]*, "1", 1) = 1$' "$SCRATCH/console"
+	grep -q '^pivotroot: openat(AT_FDCWD, "/proc/self/fd/[0-9]*", O_WRONLY|O_CLOEXEC) = [0-9]*$' "$SCRATCH/console"
+	grep -q '^pivotroot: write([0-9]*, "0", 1) = 1$' "$SCRATCH/console"
+}
+
+@test "bad input: --mount, --mask, --readonly-path, --sysctl, --workdir, --exec-fifo, --console-socket" {
+	mkfifo "$SCRATCH/exec.fifo"
+	local R=$SCRATCH/root see="(see pivotroot --help)"
+	expect_errors pivotroot \
+		"2|--mount=tmpfs $R true|--mount: 'tmpfs' is not TYPE:SOURCE:DEST[:OPTIONS] $see" \
+		"2|--mount=tmpfs:tmpfs $R true|--mount: 'tmpfs:tmpfs' is not TYPE:SOURCE:DEST[:OPTIONS] $see" \
+		"2|--mount=tmpfs:tmpfs: $R true|--mount: 'tmpfs:tmpfs:' is not TYPE:SOURCE:DEST[:OPTIONS] $see" \
+		"2|--mount=::/x $R true|--mount: '::/x' is not TYPE:SOURCE:DEST[:OPTIONS] $see" \
+		"2|--mount=tmpfs:tmpfs:run $R true|--mount: 'tmpfs:tmpfs:run': DEST must be an absolute path $see" \
+		"2|--mount=tmpfs:tmpfs:/ $R true|--mount: 'tmpfs:tmpfs:/': DEST cannot be / itself (use the rootfs for that) $see" \
+		"2|--mount=tmpfs:tmpfs:/./ $R true|--mount: 'tmpfs:tmpfs:/./': DEST cannot be / itself (use the rootfs for that) $see" \
+		"2|--mount=tmpfs:tmpfs:/run/../etc $R true|--mount: 'tmpfs:tmpfs:/run/../etc': DEST may not contain .. $see" \
+		"2|--mount=bind:/tmp:/x:rbind,rrshared $R true|--mount: 'bind:/tmp:/x:rbind,rrshared': unknown propagation 'rrshared' $see" \
+		"2|--mount=tmpfs:tmpfs:/x:mode=755,recursive-private $R true|--mount: 'tmpfs:tmpfs:/x:mode=755,recursive-private': unknown propagation 'recursive-private' $see" \
+		"2|--mount=bind:/tmp:/x:rbind,rprivat,idmap $R true|--mount: 'bind:/tmp:/x:rbind,rprivat,idmap': a bind mount takes flags only, not 'rprivat,idmap' $see" \
+		"1|--mount=bind:$SCRATCH/none:/x $R true|mount source $SCRATCH/none: No such file or directory" \
+		"2|--mask=etc/passwd $R true|--mask: 'etc/passwd' is not an absolute path $see" \
+		"2|--readonly-path=proc/sys $R true|--readonly-path: 'proc/sys' is not an absolute path $see" \
+		"2|--sysctl=net.ipv4.ip_forward $R true|--sysctl: 'net.ipv4.ip_forward' is not KEY=VALUE $see" \
+		"2|--sysctl==1 $R true|--sysctl: '=1' is not KEY=VALUE $see" \
+		"2|--sysctl=net/ipv4/ip_forward=1 $R true|--sysctl: 'net/ipv4/ip_forward=1': the key may not contain / or .. $see" \
+		"2|--sysctl=..=1 $R true|--sysctl: '..=1': the key may not contain / or .. $see" \
+		"2|--sysctl=kernel.x=1 --no-proc $R true|--sysctl needs /proc: it cannot go with --no-proc $see" \
+		"2|--workdir=srv $R true|--workdir: 'srv' is not an absolute path $see" \
+		"2|--exec-fifo=$SCRATCH/exec.fifo --no-proc $R true|--exec-fifo needs /proc: it cannot go with --no-proc $see" \
+		"1|--exec-fifo=/etc/passwd $R true|--exec-fifo /etc/passwd is not a FIFO (make it with mkfifo)" \
+		"1|--exec-fifo=$SCRATCH/none $R true|--exec-fifo $SCRATCH/none: No such file or directory"
+	# past the check of the namespace: in one of its own, before any mount
+	run --separate-stderr nsunshare -m pivotroot -v --console-socket="$SCRATCH/none" "$R" true
+	assert_failure 1
+	[ "${stderr_lines[-1]}" = "pivotroot: cannot connect to the console socket $SCRATCH/none: No such file or directory" ]
+	[[ $stderr != *'mount('* ]]
+}

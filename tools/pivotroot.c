@@ -8,16 +8,26 @@
  * That is why it must run in a mount namespace of its own.
  *
  * The order, as runc does it:
+ *   0. check every argument; hold the exec fifo (--exec-fifo) and
+ *      connect to the console socket (--console-socket): both are host
+ *      paths, out of reach once the root is swapped
  *   1. make every mount private (no mount of ours may reach the host)
  *   2. bind-mount NEWROOT on itself: pivot_root wants a mount point
- *   3. mount /proc, a small /dev, /sys read-only, the volumes, all
- *      looked up inside NEWROOT (openat2 with RESOLVE_IN_ROOT), so that a
- *      symlink in the image cannot send a mount to the host
+ *   3. mount /proc, a small /dev, /sys read-only, then the --mount list
+ *      (a config.json's mounts, in their order), the volumes, and make
+ *      the working directory, all looked up inside NEWROOT (openat2 with
+ *      RESOLVE_IN_ROOT), so that a symlink in the image cannot send a
+ *      mount to the host; last, --readonly
  *   4. pivot_root(".", "."), detach the old root, chdir("/")
- *   5. read the command (from --cmd-fd, as runc's init reads its pipe),
+ *   5. inside the new root: the terminal (a pty of the container's own
+ *      devpts, its master sent to the console socket), the sysctls, the
+ *      read-only paths, the masked paths (sysctls first: /proc/sys may be
+ *      one of the read-only paths), chdir to the working directory
+ *   6. read the command (from --cmd-fd, as runc's init reads its pipe),
  *      mark every other inherited fd close-on-exec (an fd on a host
- *      directory would reach around the new root: CVE-2024-21626), and
- *      execute it: under nsunshare -p -f it is pid 1
+ *      directory would reach around the new root: CVE-2024-21626), wait
+ *      on the exec fifo until the runtime's start opens it, and execute
+ *      the command: under nsunshare -p -f it is pid 1
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,8 +51,21 @@ static const char help[] =
 	"with a fresh /proc, a minimal /dev and a read-only /sys, then run the\n"
 	"command there (default /bin/sh).\n"
 	"\n"
+	"      --mount=TYPE:SOURCE:DEST[:OPTIONS]\n"
+	"                              mount SOURCE (of TYPE: bind, tmpfs, proc...) on DEST\n"
+	"                              inside, with mount(8) OPTIONS; may be repeated\n"
 	"      --volume=HOST:CTR[:ro]  bind-mount directory HOST on CTR inside (read-only\n"
 	"                              with :ro); may be repeated\n"
+	"      --mask=PATH             hide PATH: a read-only tmpfs on a directory,\n"
+	"                              /dev/null on anything else; may be repeated\n"
+	"      --readonly-path=PATH    make PATH read-only; may be repeated\n"
+	"      --sysctl=KEY=VALUE      write VALUE to /proc/sys/KEY (dots are slashes);\n"
+	"                              may be repeated\n"
+	"      --workdir=DIR           run the command in DIR (made if missing)\n"
+	"      --exec-fifo=PATH        before the command starts, wait until someone opens\n"
+	"                              the FIFO PATH for reading (runc's create and start)\n"
+	"      --console-socket=PATH   give the command a new terminal, its master sent\n"
+	"                              to the unix socket PATH (runc's protocol)\n"
 	"      --cmd-fd=N              read the command from fd N (arguments separated\n"
 	"                              by NUL bytes), then close it, as runc's init does\n"
 	"      --preserve-fds=N        pass fds 3 to 3+N-1 on to the command (every\n"
@@ -53,11 +76,30 @@ static const char help[] =
 	"  -h, --help                  show this help\n"
 	"      --version               show the version\n";
 
-enum { OPT_VOLUME = 256, OPT_CMD_FD, OPT_PRESERVE_FDS, OPT_NO_PROC, OPT_READONLY, OPT_VERSION };
+enum {
+	OPT_MOUNT = 256, OPT_VOLUME, OPT_MASK, OPT_READONLY_PATH, OPT_SYSCTL, OPT_WORKDIR, OPT_EXEC_FIFO,
+	OPT_CONSOLE_SOCKET, OPT_CMD_FD, OPT_PRESERVE_FDS, OPT_NO_PROC, OPT_READONLY, OPT_VERSION
+};
 
-struct volume {
-	const char *host, *target;
-	int readonly;
+/* One --mount (an entry of a config.json's "mounts"), or --volume. */
+struct mount_spec {
+	const char *spec;           /* as given, for messages */
+	const char *type, *source, *dest;
+	unsigned long flags;        /* from the flag words: MS_RDONLY, MS_BIND... */
+	unsigned long propagation;  /* MS_PRIVATE, MS_REC|MS_SLAVE...: the last such word, or 0 */
+	char *data;                 /* every other word, for the file system: "mode=755,size=65536k" */
+	int bind;                   /* TYPE bind, or the word bind or rbind */
+	int file;                   /* a bind of something that is not a directory */
+};
+
+/* What the options ask for; each list in the order given. */
+struct options {
+	struct mount_spec *mounts, *volumes;
+	const char **masks, **readonly_paths, **sysctls;
+	size_t nvolumes, nmounts, nmasks, nreadonly_paths, nsysctls;
+	const char *workdir, *exec_fifo, *console_socket;
+	int cmd_fd, no_proc, readonly;
+	long long preserve_fds;
 };
 
 /* pivot_root(2) has no glibc wrapper. */
@@ -82,17 +124,33 @@ static void mount_at(const char *source, int fd, const char *where, const char *
 {
 	if (trace(mount(source, at(fd), type, flags, data), "mount(%s, \"%s\", %s, %s, %s) /* %s */",
 		  quote(source), fd_path, type ? quote(type) : "NULL", mount_flags_str(flags),
-		  data ? quote(data) : "NULL", where) == -1)
+		  data ? quote(data) : "NULL", where) == -1) {
+		if (flags & MS_REMOUNT)
+			die_errno("cannot remount %s", where);
+		if (!source && !type)
+			die_errno("cannot change the propagation of %s", where);
 		die_errno("cannot mount %s on %s", source ? source : type, where);
+	}
 }
 
-/* Opens PATH inside the root (making each missing directory on the
- * way), and refuses what resolves to the root itself. */
-static int dir_in_root(int rootfd, const char *path)
+/* The same on a path after pivot_root, where the path itself is inside
+ * the container and /proc may not be mounted (--no-proc). */
+static void mount_path(const char *source, const char *target, const char *type, unsigned long flags)
+{
+	if (trace(mount(source, target, type, flags, NULL), "mount(%s, %s, %s, %s, NULL)", quote(source),
+		  quote(target), type ? quote(type) : "NULL", mount_flags_str(flags)) == -1) {
+		if (flags & MS_REMOUNT)
+			die_errno("cannot remount %s", target);
+		die_errno("cannot mount %s on %s", source, target);
+	}
+}
+
+/* Opens the directory PATH inside the root, making each missing
+ * directory on the way. */
+static int make_dirs_in_root(int rootfd, const char *path)
 {
 	char prefix[PATH_MAX] = "";
 	const char *p = path;
-	int fd = -1;
 
 	while (*p) {
 		size_t n;
@@ -114,16 +172,53 @@ static int dir_in_root(int rootfd, const char *path)
 		close(parent);
 		p += n;
 	}
-	fd = open_in_root(rootfd, path, O_PATH | O_DIRECTORY);
+	int fd = open_in_root(rootfd, path, O_PATH | O_DIRECTORY);
 	trace(fd, "openat2(%d, %s, {O_PATH|O_DIRECTORY, RESOLVE_IN_ROOT})", rootfd, quote(path));
 	if (fd == -1)
 		die_errno("cannot open %s inside the root", path);
+	return fd;
+}
 
+/* A mount point: make_dirs_in_root, refusing what resolves to the root
+ * itself (a mount there would vanish under pivot_root). */
+static int dir_in_root(int rootfd, const char *path)
+{
+	int fd = make_dirs_in_root(rootfd, path);
 	struct stat st, root;
+
 	if (fstat(fd, &st) == -1 || fstat(rootfd, &root) == -1)
 		die_errno("fstat");
 	if (st.st_dev == root.st_dev && st.st_ino == root.st_ino && strspn(path, "/") != strlen(path))
 		die("%s resolves to the root of the container itself (a symlink to /?): refused", path);
+	return fd;
+}
+
+/* The mount point of a bind-mounted file: PATH inside the root, made an
+ * empty file if missing (and the directories on the way), as runc does.
+ * O_CREAT follows a symlink, but RESOLVE_IN_ROOT keeps it inside. */
+static int file_in_root(int rootfd, const char *path)
+{
+	int fd = open_in_root(rootfd, path, O_PATH);
+
+	trace(fd, "openat2(%d, %s, {O_PATH, RESOLVE_IN_ROOT})", rootfd, quote(path));
+	if (fd == -1 && errno == ENOENT) {
+		char parent[PATH_MAX];
+		int len = (int)(strrchr(path, '/') - path); /* path is absolute and clean */
+		snprintf(parent, sizeof(parent), "%.*s", len ? len : 1, path);
+		close(dir_in_root(rootfd, parent));
+		int created = open_in_root(rootfd, path, O_WRONLY | O_CREAT | O_NOCTTY);
+		trace(created, "openat2(%d, %s, {O_WRONLY|O_CREAT|O_NOCTTY, RESOLVE_IN_ROOT})", rootfd, quote(path));
+		if (created == -1)
+			die_errno("cannot make %s inside the root", path);
+		/* open_how's mode is 0; a mount point is read by any user */
+		if (trace(fchmod(created, 0644), "fchmod(%d, 0644)", created) == -1)
+			die_errno("chmod %s", path);
+		close(created);
+		fd = open_in_root(rootfd, path, O_PATH);
+		trace(fd, "openat2(%d, %s, {O_PATH, RESOLVE_IN_ROOT})", rootfd, quote(path));
+	}
+	if (fd == -1)
+		die_errno("cannot open %s inside the root", path);
 	return fd;
 }
 
@@ -171,6 +266,21 @@ static void make_device(int devfd, const char *name, unsigned int major, unsigne
 	int target = openat(devfd, name, O_PATH | O_CLOEXEC);
 	mount_at(host, target, where, NULL, MS_BIND, NULL);
 	close(target);
+}
+
+static void mount_proc(int rootfd)
+{
+	int proc = dir_in_root(rootfd, "/proc");
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int r = mount("proc", at(proc), "proc", flags, NULL);
+
+	trace(r, "mount(\"proc\", \"%s\", \"proc\", %s, NULL) /* /proc */", fd_path, mount_flags_str(flags));
+	if (r == -1)
+		die_errno_hint(errno == EPERM ? "a user namespace may mount proc only for a pid namespace "
+						"of its own: add -p -f to nsunshare, or --no-proc"
+					      : NULL,
+			       "cannot mount proc on /proc");
+	close(proc);
 }
 
 static void make_dev(int rootfd)
@@ -234,17 +344,134 @@ static void mount_sys(int rootfd)
 	close(sys);
 }
 
-static void mount_volume(int rootfd, const struct volume *v)
+/* Opens the mount point of a --mount, again after each mount: an fd
+ * from before a mount sees what is under it. */
+static int mount_point(int rootfd, const struct mount_spec *m)
 {
-	int target = dir_in_root(rootfd, v->target);
+	return m->file ? file_in_root(rootfd, m->dest) : dir_in_root(rootfd, m->dest);
+}
 
-	mount_at(v->host, target, v->target, NULL, MS_BIND | MS_REC, NULL);
-	close(target);
-	if (v->readonly) {
-		target = dir_in_root(rootfd, v->target);
-		remount_readonly(target, v->target);
-		close(target);
+/* One --mount or --volume. A bind mount takes no flags but MS_BIND and
+ * MS_REC: ro, nosuid and the like need a second call with MS_REMOUNT.
+ * The propagation is a call of its own too: mount(2) refuses it mixed
+ * with other flags. That is how runc does it. */
+static void mount_one(int rootfd, const struct mount_spec *m)
+{
+	int fd = mount_point(rootfd, m);
+	unsigned long bind_flags = MS_BIND | (m->flags & MS_REC);
+
+	if (!m->bind)
+		mount_at(m->source, fd, m->dest, m->type, m->flags, m->data);
+	else {
+		mount_at(m->source, fd, m->dest, NULL, bind_flags, NULL);
+		if (m->flags & ~bind_flags) {
+			close(fd);
+			fd = mount_point(rootfd, m);
+			mount_at(NULL, fd, m->dest, NULL, MS_BIND | MS_REMOUNT | (m->flags & ~MS_REC) | locked_flags(fd),
+				 NULL);
+		}
 	}
+	if (m->propagation) {
+		close(fd);
+		fd = mount_point(rootfd, m);
+		mount_at(NULL, fd, m->dest, NULL, m->propagation, NULL);
+	}
+	close(fd);
+}
+
+/* Does path exist (inside the container, after pivot_root)? Where a path
+ * of linux.maskedPaths or readonlyPaths does not, runc goes on. */
+static int exists(const char *path, struct stat *st)
+{
+	int r = stat(path, st);
+
+	if (trace(r, "stat(%s, {st_mode=%#o, ...})", quote(path), r == 0 ? st->st_mode : 0) == 0)
+		return 1;
+	if (errno != ENOENT && errno != ENOTDIR)
+		die_errno("stat %s", path);
+	return 0;
+}
+
+/* linux.readonlyPaths: PATH bound on itself, then that bind read-only. */
+static void make_readonly(const char *path)
+{
+	struct stat st = { 0 };
+
+	if (!exists(path, &st))
+		return;
+	mount_path(path, path, NULL, MS_BIND | MS_REC);
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (trace(fd, "openat(AT_FDCWD, %s, O_PATH|O_CLOEXEC)", quote(path)) == -1)
+		die_errno("cannot open %s", path);
+	mount_path(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(fd));
+	close(fd);
+}
+
+/* linux.maskedPaths (/proc/kcore, /sys/firmware...): a directory gets an
+ * empty read-only tmpfs, anything else the container's /dev/null. */
+static void mask(const char *path)
+{
+	struct stat st = { 0 };
+
+	if (!exists(path, &st))
+		return;
+	if (S_ISDIR(st.st_mode))
+		mount_path("tmpfs", path, "tmpfs", MS_RDONLY);
+	else
+		mount_path("/dev/null", path, NULL, MS_BIND);
+}
+
+/* linux.sysctl: "net.ipv4.ip_forward=1" is "1" written to
+ * /proc/sys/net/ipv4/ip_forward, this container's own (the net, ipc and
+ * uts namespaces each have their part of /proc/sys). */
+static void set_sysctl(const char *setting)
+{
+	size_t keylen = strcspn(setting, "=");
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)keylen, setting);
+	for (char *c = path + strlen("/proc/sys/"); *c; c++)
+		if (*c == '.')
+			*c = '/';
+	if (write_file(path, setting + keylen + 1) == -1)
+		die_errno("cannot set sysctl %.*s (%s)", (int)keylen, setting, path);
+}
+
+/* --exec-fifo, before anything else: an O_PATH fd on the FIFO. It opens
+ * neither end, so it does not block, and it reaches the FIFO after
+ * pivot_root, when the host path is gone from view. */
+static int hold_exec_fifo(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (trace(fd, "openat(AT_FDCWD, %s, O_PATH|O_CLOEXEC)", quote(path)) == -1)
+		die_errno("--exec-fifo %s", path);
+	if (fstat(fd, &st) == -1)
+		die_errno("--exec-fifo %s", path);
+	if (!S_ISFIFO(st.st_mode))
+		die("--exec-fifo %s is not a FIFO (make it with mkfifo)", path);
+	return fd;
+}
+
+/* runc's create and start. The runtime's create returns while we wait
+ * here, everything set up and the command not yet running: opening a
+ * FIFO for writing blocks until someone opens it for reading, and that
+ * is the runtime's start. We write one byte so the reader knows it was
+ * us; the fd closes at execve, and the reader's EOF says the command
+ * runs. The path goes through /proc/self/fd: the FIFO's own path is on
+ * the host, out of the new root. */
+static void wait_for_start(int fifo)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (trace(fd, "openat(AT_FDCWD, %s, O_WRONLY|O_CLOEXEC)", quote(path)) == -1)
+		die_errno("cannot open the exec fifo");
+	if (trace(write(fd, "0", 1), "write(%d, \"0\", 1)", fd) == -1)
+		die_errno("cannot write to the exec fifo");
+	trace(close(fifo), "close(%d)", fifo);
 }
 
 /* Refuses the mount namespace the machine's own processes live in: a
@@ -314,10 +541,11 @@ static int clean_target(char *path)
 	return 0;
 }
 
-/* "HOST:CTR[:ro|:rw]" into *v; dies (usage) on anything else, on a target
- * that is the root itself (a mount there would vanish under pivot_root)
- * and on a target that an earlier volume already has. */
-static void parse_volume(const char *spec, struct volume *v, const struct volume *earlier, size_t n)
+/* "HOST:CTR[:ro|:rw]" into *v, the bind mount it is; dies (usage) on
+ * anything else, on a target that is the root itself (a mount there
+ * would vanish under pivot_root) and on a target that an earlier volume
+ * already has. */
+static void parse_volume(const char *spec, struct mount_spec *v, const struct mount_spec *earlier, size_t n)
 {
 	char *host = strdup(spec), *target, *mode;
 
@@ -339,15 +567,161 @@ static void parse_volume(const char *spec, struct volume *v, const struct volume
 	if (strcmp(target, "/") == 0)
 		die_usage("--volume: '%s': the target cannot be / itself (use the rootfs for that)", spec);
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(earlier[i].target, target) == 0)
+		if (strcmp(earlier[i].dest, target) == 0)
 			die_usage("--volume: '%s': %s is already the target of another volume", spec, target);
-	*v = (struct volume){ host, target, mode && strcmp(mode, "ro") == 0 };
+	unsigned long ro = mode && strcmp(mode, "ro") == 0 ? MS_RDONLY : 0;
+	*v = (struct mount_spec){ .spec = spec, .source = host, .dest = target, .flags = MS_BIND | MS_REC | ro,
+				  .bind = 1 };
 }
 
-int main(int argc, char *argv[])
+/* The option words of mount(8) and of a config.json that are mount
+ * flags; clear: the word turns its flag off ("rw" after "ro"). */
+static const struct {
+	const char *word;
+	int clear;
+	unsigned long flag;
+} flag_words[] = {
+	{ "ro", 0, MS_RDONLY },          { "rw", 1, MS_RDONLY },
+	{ "nosuid", 0, MS_NOSUID },      { "suid", 1, MS_NOSUID },
+	{ "nodev", 0, MS_NODEV },        { "dev", 1, MS_NODEV },
+	{ "noexec", 0, MS_NOEXEC },      { "exec", 1, MS_NOEXEC },
+	{ "sync", 0, MS_SYNCHRONOUS },   { "async", 1, MS_SYNCHRONOUS },
+	{ "dirsync", 0, MS_DIRSYNC },    { "mand", 0, MS_MANDLOCK },
+	{ "nomand", 1, MS_MANDLOCK },    { "noatime", 0, MS_NOATIME },
+	{ "atime", 1, MS_NOATIME },      { "nodiratime", 0, MS_NODIRATIME },
+	{ "diratime", 1, MS_NODIRATIME }, { "relatime", 0, MS_RELATIME },
+	{ "norelatime", 1, MS_RELATIME }, { "strictatime", 0, MS_STRICTATIME },
+	{ "nostrictatime", 1, MS_STRICTATIME },
+	{ "bind", 0, MS_BIND },          { "rbind", 0, MS_BIND | MS_REC },
+};
+
+/* The propagation words: "r" for the mounts below too (MS_REC). */
+static const struct {
+	const char *word;
+	unsigned long flag;
+} propagation_words[] = {
+	{ "private", MS_PRIVATE },       { "rprivate", MS_REC | MS_PRIVATE },
+	{ "shared", MS_SHARED },         { "rshared", MS_REC | MS_SHARED },
+	{ "slave", MS_SLAVE },           { "rslave", MS_REC | MS_SLAVE },
+	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_REC | MS_UNBINDABLE },
+};
+
+static int ends_with(const char *s, const char *end)
+{
+	size_t n = strlen(s), m = strlen(end);
+	return n >= m && strcmp(s + n - m, end) == 0;
+}
+
+/* One word of a --mount's OPTIONS into m: a flag, a propagation, or
+ * data (appended to m->data, which has room for all of OPTIONS). */
+static void add_mount_word(struct mount_spec *m, const char *word)
+{
+	for (size_t i = 0; i < LEN(flag_words); i++)
+		if (strcmp(word, flag_words[i].word) == 0) {
+			if (flag_words[i].clear)
+				m->flags &= ~flag_words[i].flag;
+			else
+				m->flags |= flag_words[i].flag;
+			return;
+		}
+	for (size_t i = 0; i < LEN(propagation_words); i++)
+		if (strcmp(word, propagation_words[i].word) == 0) {
+			m->propagation = propagation_words[i].flag;
+			return;
+		}
+	if (ends_with(word, "private") || ends_with(word, "shared") || ends_with(word, "slave") ||
+	    ends_with(word, "unbindable"))
+		die_usage("--mount: '%s': unknown propagation '%s'", m->spec, word);
+	if (*m->data)
+		strcat(m->data, ",");
+	strcat(m->data, word);
+}
+
+/* "TYPE:SOURCE:DEST[:OPTIONS]" into *m; dies (usage) on anything else.
+ * OPTIONS is the rest, so it may hold a ':' (an SELinux context=); the
+ * paths may not. */
+static void parse_mount(const char *spec, struct mount_spec *m)
+{
+	char *type = strdup(spec), *source, *dest, *options, *word, *save;
+
+	if (!type)
+		die("out of memory");
+	*m = (struct mount_spec){ .spec = spec, .type = type };
+	if (!(source = strchr(type, ':')) || !(dest = strchr(source + 1, ':')))
+		die_usage("--mount: '%s' is not TYPE:SOURCE:DEST[:OPTIONS]", spec);
+	*source++ = '\0';
+	*dest++ = '\0';
+	if ((options = strchr(dest, ':')))
+		*options++ = '\0';
+	if (!*type || !*source || !*dest)
+		die_usage("--mount: '%s' is not TYPE:SOURCE:DEST[:OPTIONS]", spec);
+	if (*dest != '/')
+		die_usage("--mount: '%s': DEST must be an absolute path", spec);
+	if (clean_target(dest) == -1)
+		die_usage("--mount: '%s': DEST may not contain ..", spec);
+	if (strcmp(dest, "/") == 0)
+		die_usage("--mount: '%s': DEST cannot be / itself (use the rootfs for that)", spec);
+	m->source = source;
+	m->dest = dest;
+	m->data = calloc(1, options ? strlen(options) + 1 : 1);
+	if (!m->data)
+		die("out of memory");
+	if (options)
+		for (word = strtok_r(options, ",", &save); word; word = strtok_r(NULL, ",", &save))
+			add_mount_word(m, word);
+	m->bind = strcmp(type, "bind") == 0 || (m->flags & MS_BIND);
+	if (m->bind)
+		m->flags |= MS_BIND;
+	/* The kernel ignores data on a bind: a word it would not see is a
+	 * typo, or an option we do not do (idmap, rro). */
+	if (m->bind && *m->data)
+		die_usage("--mount: '%s': a bind mount takes flags only, not '%s'", spec, m->data);
+}
+
+/* "KEY=VALUE" of --sysctl; the key names a file under /proc/sys, so it
+ * may not climb out of it. */
+static void check_sysctl(const char *setting)
+{
+	size_t keylen = strcspn(setting, "=");
+
+	if (!setting[keylen] || !keylen)
+		die_usage("--sysctl: '%s' is not KEY=VALUE", setting);
+	char *dots = strstr(setting, "..");
+	if (memchr(setting, '/', keylen) || (dots && dots < setting + keylen))
+		die_usage("--sysctl: '%s': the key may not contain / or ..", setting);
+}
+
+/* --mask and --readonly-path name a path inside the container. */
+static const char *container_path(const char *opt, const char *path)
+{
+	if (*path != '/')
+		die_usage("%s: '%s' is not an absolute path", opt, path);
+	return path;
+}
+
+/* A number from 0 to max, or a usage error "OPT: 'S' is not WHAT". */
+static long long number_arg(const char *opt, const char *s, long long max, const char *what)
+{
+	long long n = parse_number(s);
+
+	if (n < 0 || n > max)
+		die_usage("%s: '%s' is not %s", opt, s, what);
+	return n;
+}
+
+/* The options into *o, each list as long as argc at most; returns the
+ * index of NEWROOT in argv. */
+static int parse_options(int argc, char *argv[], struct options *o)
 {
 	static const struct option longopts[] = {
+		{ "mount", required_argument, NULL, OPT_MOUNT },
 		{ "volume", required_argument, NULL, OPT_VOLUME },
+		{ "mask", required_argument, NULL, OPT_MASK },
+		{ "readonly-path", required_argument, NULL, OPT_READONLY_PATH },
+		{ "sysctl", required_argument, NULL, OPT_SYSCTL },
+		{ "workdir", required_argument, NULL, OPT_WORKDIR },
+		{ "exec-fifo", required_argument, NULL, OPT_EXEC_FIFO },
+		{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
 		{ "cmd-fd", required_argument, NULL, OPT_CMD_FD },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 		{ "no-proc", no_argument, NULL, OPT_NO_PROC },
@@ -357,33 +731,42 @@ int main(int argc, char *argv[])
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct volume *volumes = calloc((size_t)argc, sizeof(*volumes));
-	size_t nvolumes = 0;
-	int cmd_fd = -1, no_proc = 0, readonly = 0, c;
-	long long preserve_fds = 0;
+	size_t n = (size_t)argc;
+	int c;
 
-	progname = "pivotroot";
+	*o = (struct options){ .cmd_fd = -1 };
+	o->volumes = calloc(n, sizeof(*o->volumes));
+	o->mounts = calloc(n, sizeof(*o->mounts));
+	o->masks = calloc(n, sizeof(*o->masks));
+	o->readonly_paths = calloc(n, sizeof(*o->readonly_paths));
+	o->sysctls = calloc(n, sizeof(*o->sysctls));
+	if (!o->volumes || !o->mounts || !o->masks || !o->readonly_paths || !o->sysctls)
+		die("out of memory");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_MOUNT: parse_mount(optarg, &o->mounts[o->nmounts++]); break;
 		case OPT_VOLUME:
-			parse_volume(optarg, &volumes[nvolumes], volumes, nvolumes);
-			nvolumes++;
+			parse_volume(optarg, &o->volumes[o->nvolumes], o->volumes, o->nvolumes);
+			o->nvolumes++;
 			break;
-		case OPT_CMD_FD: {
-			long long n = parse_number(optarg);
-			if (n < 0 || n > INT_MAX)
-				die_usage("--cmd-fd: '%s' is not a file descriptor", optarg);
-			cmd_fd = (int)n;
+		case OPT_MASK: o->masks[o->nmasks++] = container_path("--mask", optarg); break;
+		case OPT_READONLY_PATH:
+			o->readonly_paths[o->nreadonly_paths++] = container_path("--readonly-path", optarg);
 			break;
-		}
+		case OPT_SYSCTL:
+			check_sysctl(optarg);
+			o->sysctls[o->nsysctls++] = optarg;
+			break;
+		case OPT_WORKDIR: o->workdir = container_path("--workdir", optarg); break;
+		case OPT_EXEC_FIFO: o->exec_fifo = optarg; break;
+		case OPT_CONSOLE_SOCKET: o->console_socket = optarg; break;
+		case OPT_CMD_FD: o->cmd_fd = (int)number_arg("--cmd-fd", optarg, INT_MAX, "a file descriptor"); break;
 		case OPT_PRESERVE_FDS:
-			preserve_fds = parse_number(optarg);
-			if (preserve_fds < 0 || preserve_fds > INT_MAX - 3)
-				die_usage("--preserve-fds: '%s' is not a number of fds", optarg);
+			o->preserve_fds = number_arg("--preserve-fds", optarg, INT_MAX - 3, "a number of fds");
 			break;
-		case OPT_NO_PROC: no_proc = 1; break;
-		case OPT_READONLY: readonly = 1; break;
+		case OPT_NO_PROC: o->no_proc = 1; break;
+		case OPT_READONLY: o->readonly = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
 		case OPT_VERSION: print_version();
@@ -392,30 +775,63 @@ int main(int argc, char *argv[])
 	}
 	if (optind >= argc)
 		die_usage("give the new root");
-	const char *newroot = argv[optind++];
-	if (optind < argc && strcmp(argv[optind], "--") == 0)
-		optind++; /* NEWROOT -- command: the "--" only ends our options */
+	/* The exec fifo is reopened, and a sysctl written, through /proc. */
+	if (o->no_proc && o->exec_fifo)
+		die_usage("--exec-fifo needs /proc: it cannot go with --no-proc");
+	if (o->no_proc && o->nsysctls)
+		die_usage("--sysctl needs /proc: it cannot go with --no-proc");
+	return optind;
+}
 
-	/* 0. Check everything before the first mount. */
+/* 0. Everything that can be checked before the first mount; returns
+ * NEWROOT as an absolute path. */
+static char *check_arguments(const char *newroot, struct options *o, int has_command)
+{
 	char *real = realpath(newroot, NULL);
 	struct stat st;
+
 	if (!real)
 		die_errno("new root %s", newroot);
 	if (stat(real, &st) == -1 || !S_ISDIR(st.st_mode))
 		die("new root %s is not a directory", newroot);
 	if (strcmp(real, "/") == 0)
 		die("the new root cannot be / itself");
-	if (cmd_fd >= 0 && optind < argc)
+	if (o->cmd_fd >= 0 && has_command)
 		die_usage("--cmd-fd and a command on the line exclude each other");
-	if (cmd_fd >= 0 && fcntl(cmd_fd, F_GETFD) == -1)
-		die_errno("--cmd-fd %d", cmd_fd);
-	for (size_t i = 0; i < nvolumes; i++) {
-		if (stat(volumes[i].host, &st) == -1)
-			die_errno("volume source %s", volumes[i].host);
+	if (o->cmd_fd >= 0 && fcntl(o->cmd_fd, F_GETFD) == -1)
+		die_errno("--cmd-fd %d", o->cmd_fd);
+	for (size_t i = 0; i < o->nvolumes; i++) {
+		if (stat(o->volumes[i].source, &st) == -1)
+			die_errno("volume source %s", o->volumes[i].source);
 		if (!S_ISDIR(st.st_mode))
-			die("volume source %s is not a directory", volumes[i].host);
+			die("volume source %s is not a directory", o->volumes[i].source);
 	}
+	for (size_t i = 0; i < o->nmounts; i++) {
+		struct mount_spec *m = &o->mounts[i];
+		if (!m->bind)
+			continue;
+		if (stat(m->source, &st) == -1)
+			die_errno("mount source %s", m->source);
+		m->file = !S_ISDIR(st.st_mode);
+	}
+	return real;
+}
+
+int main(int argc, char *argv[])
+{
+	struct options o;
+
+	progname = "pivotroot";
+	optind = parse_options(argc, argv, &o);
+	const char *newroot = argv[optind++];
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++; /* NEWROOT -- command: the "--" only ends our options */
+
+	/* 0. Check everything before the first mount. */
+	char *real = check_arguments(newroot, &o, optind < argc);
+	int fifo = o.exec_fifo ? hold_exec_fifo(o.exec_fifo) : -1;
 	refuse_host_namespace();
+	int console = o.console_socket ? console_connect(o.console_socket) : -1;
 
 	/* 1. Nothing we mount may propagate back to the host. */
 	if (trace(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
@@ -430,23 +846,18 @@ int main(int argc, char *argv[])
 	if (rootfd == -1)
 		die_errno("%s", real);
 
-	/* 3. The kernel's file systems, then the volumes. */
-	if (!no_proc) {
-		int proc = dir_in_root(rootfd, "/proc");
-		int r = mount("proc", at(proc), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-		trace(r, "mount(\"proc\", \"%s\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL) /* /proc */", fd_path);
-		if (r == -1)
-			die_errno_hint(errno == EPERM ? "a user namespace may mount proc only for a pid namespace "
-							"of its own: add -p -f to nsunshare, or --no-proc"
-						      : NULL,
-				       "cannot mount proc on /proc");
-		close(proc);
-	}
+	/* 3. The kernel's file systems, the config's mounts, the volumes. */
+	if (!o.no_proc)
+		mount_proc(rootfd);
 	make_dev(rootfd);
 	mount_sys(rootfd);
-	for (size_t i = 0; i < nvolumes; i++)
-		mount_volume(rootfd, &volumes[i]);
-	if (readonly)
+	for (size_t i = 0; i < o.nmounts; i++)
+		mount_one(rootfd, &o.mounts[i]);
+	for (size_t i = 0; i < o.nvolumes; i++)
+		mount_one(rootfd, &o.volumes[i]);
+	if (o.workdir) /* made now, while the root may still be written */
+		close(make_dirs_in_root(rootfd, o.workdir));
+	if (o.readonly)
 		remount_readonly(rootfd, "/");
 
 	/* 4. The swap. pivot_root(".", ".") puts the old root on top of
@@ -461,11 +872,25 @@ int main(int argc, char *argv[])
 		die_errno("chdir(\"/\")");
 	close(rootfd);
 
-	/* 5. The command: pid 1, when nsunshare -p -f started us. */
+	/* 5. Inside the new root, in runc's order. */
+	if (console >= 0) /* the pty of the container's own devpts */
+		console_attach(console);
+	for (size_t i = 0; i < o.nsysctls; i++)
+		set_sysctl(o.sysctls[i]);
+	for (size_t i = 0; i < o.nreadonly_paths; i++)
+		make_readonly(o.readonly_paths[i]);
+	for (size_t i = 0; i < o.nmasks; i++)
+		mask(o.masks[i]);
+	if (o.workdir && trace(chdir(o.workdir), "chdir(%s)", quote(o.workdir)) == -1)
+		die_errno("cannot change to the working directory %s", o.workdir);
+
+	/* 6. The command: pid 1, when nsunshare -p -f started us. */
 	static char *shell[] = { "/bin/sh", NULL }; /* the image's, not our $SHELL */
-	char **cmd = cmd_fd >= 0 ? read_command(cmd_fd) : argv + optind;
+	char **cmd = o.cmd_fd >= 0 ? read_command(o.cmd_fd) : argv + optind;
 	char *path;
 	cmd = command_or_shell(cmd[0] ? cmd : shell, &path);
-	cloexec_fds_from(3 + (unsigned int)preserve_fds);
+	cloexec_fds_from(3 + (unsigned int)o.preserve_fds);
+	if (fifo >= 0)
+		wait_for_start(fifo);
 	exec_command(path, cmd);
 }
