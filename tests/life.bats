@@ -414,3 +414,176 @@ parent_of() {
 	[ ! -e "$SCRATCH/ran" ]
 	[ ! -e "$SCRATCH/log" ]
 }
+
+@test "nsenter-lite --detach --keep-stdio: under a shim, the command runs in the container, nsenter-lite is gone, and its status goes to the shim" {
+	detach "$SCRATCH/c.pid" -p -m -u -f --mount-proc --hostname=box ctrkit-test-sleep
+	under_shim nsenter-lite -t "$CTR" -a --detach --keep-stdio --pidfile="$SCRATCH/e.pid" -- \
+		sh -c 'hostname; echo err >&2; cat; exit 3'
+	wait_until grep -qsx 'launcher 0' "$SCRATCH/report"
+	entered=$(cat "$SCRATCH/e.pid")
+	running "$entered"
+	# In every namespace of the container, pid included, beside its pid 1.
+	run nscmp -q "$CTR" "$entered"
+	assert_success
+	assert_equal "$(ns_of "$entered" pid)" "$(ns_of "$CTR" pid)"
+	[ "$(inner_pid "$entered")" -gt 1 ]
+	# Its parent is the shim: nsenter-lite has exited.
+	assert_equal "$(parent_of "$entered")" "$SHIM"
+	read -r -a stat <"/proc/$entered/stat"
+	[ "${stat[5]}" = "$entered" ] # a session of its own
+	echo in >&5
+	exec 5>&-
+	wait "$SHIM"
+	assert_equal "$(cat "$SCRATCH/report")" "$(printf '%s\n' 'launcher 0' "$entered 3")"
+	assert_equal "$(cat "$SCRATCH/out")" "$(printf '%s\n' box in)"
+	assert_equal "$(cat "$SCRATCH/err")" err
+}
+
+@test "nsenter-lite --detach without -p still forks: the pid file names the command, on /dev/null, in a session of its own" {
+	detach "$SCRATCH/c.pid" -u --hostname=box ctrkit-test-sleep
+	run --separate-stderr nsenter-lite -t "$CTR" -u --detach --pidfile="$SCRATCH/e.pid" ctrkit-test-sleep
+	assert_success
+	assert_output ""
+	[ -z "$stderr" ]
+	entered=$(cat "$SCRATCH/e.pid")
+	running "$entered"
+	assert_equal "$(tr '\0' ' ' <"/proc/$entered/cmdline")" "ctrkit-test-sleep 1000 "
+	assert_equal "$(ns_of "$entered" uts)" "$(ns_of "$CTR" uts)"
+	assert_equal "$(readlink "/proc/$entered/fd/0")" /dev/null
+	assert_equal "$(readlink "/proc/$entered/fd/1")" /dev/null
+	assert_equal "$(readlink "/proc/$entered/fd/2")" /dev/null
+	read -r -a stat <"/proc/$entered/stat"
+	[ "${stat[5]}" = "$entered" ]
+	[ "${stat[6]}" = 0 ] # no controlling terminal
+}
+
+@test "nsenter-lite --detach -v: the launcher joins the pid namespace and forks, the child joins the rest; the calls as strace sees them" {
+	detach "$SCRATCH/c.pid" -p -m -u -f --mount-proc ctrkit-test-sleep
+	# The command is true: strace -f waits for every process it follows.
+	# -ff: a file per process, so no call is cut in two by another's.
+	strace -ff -qq -o "$SCRATCH/trace" -e trace=pidfd_open,setns,pipe2,setsid,dup2,read,rename \
+		nsenter-lite -v -t "$CTR" -a --detach --pidfile="$SCRATCH/e.pid" true 2>"$SCRATCH/v"
+	entered=$(cat "$SCRATCH/e.pid")
+	run cat "$SCRATCH/v"
+	assert_line --regexp "^nsenter-lite: pidfd_open\\($CTR, 0\\) = [0-9]+\$"
+	fd=$(sed -n 's/^nsenter-lite: pidfd_open([0-9]*, 0) = //p' "$SCRATCH/v")
+	assert_line "nsenter-lite: setns($fd, CLONE_NEWPID) = 0"
+	assert_line "nsenter-lite: fork() = $entered"
+	# setsid returns the pid as the child sees it, in the container.
+	sid=$(sed -n 's/^nsenter-lite: setsid() = //p' "$SCRATCH/v")
+	[ "$sid" -ge 2 ]
+	[ "$sid" -ne "$entered" ]
+	assert_line "nsenter-lite: setns($fd, CLONE_NEWNS|CLONE_NEWUTS) = 0"
+	# stdio on /dev/null: the line of dup2(N, 2) goes there too.
+	assert_line --regexp '^nsenter-lite: dup2\([0-9]+, 1\) = 1$'
+	refute_line --partial 'execve('
+	# The launcher's own calls, in order: join, pipe, fork, the EOF of the
+	# pipe once the command runs, then the pid file.
+	run grep -E 'pipe2|fork|read\(|rename' "$SCRATCH/v"
+	assert_line --index 0 --regexp '^nsenter-lite: pipe2\(\[[0-9]+, [0-9]+\], O_CLOEXEC\) = 0$'
+	assert_line --index 1 "nsenter-lite: fork() = $entered"
+	assert_line --index 2 --regexp '^nsenter-lite: read\([0-9]+, "", 1\) = 0$'
+	assert_line --index 3 --regexp "^nsenter-lite: rename\\(\"$SCRATCH/e.pid.[0-9]+.tmp\", \"$SCRATCH/e.pid\"\\) = 0\$"
+	# Each of those -v lines is a call strace saw, with the same arguments.
+	cat "$SCRATCH"/trace.* | tr -s ' ' >"$SCRATCH/trace" # strace pads before " = "
+	n=0
+	while read -r line; do
+		grep -qF "${line#nsenter-lite: }" "$SCRATCH/trace" || { echo "not in strace: $line"; cat "$SCRATCH/trace"; return 1; }
+		n=$((n + 1))
+	done < <(grep -E ': (pidfd_open|setns|pipe2|setsid|dup2|read|rename)\(' "$SCRATCH/v")
+	[ "$n" -eq 9 ] # pidfd_open, 2 setns, pipe2, setsid, 2 dup2, read, rename
+}
+
+@test "nsenter-lite --detach: a command not found or that cannot start: one line, its status, and no pid file" {
+	detach "$SCRATCH/c.pid" -p -m -f ctrkit-test-sleep
+	printf '#!/nonexistent/interp\n' >"$SCRATCH/bad" && chmod 755 "$SCRATCH/bad"
+	# Not found: looked up before stdio goes, so the message is the child's own.
+	run -127 --separate-stderr nsenter-lite -t "$CTR" -a --detach --pidfile="$SCRATCH/e.pid" no-such-command-ctrkit
+	assert_output ""
+	assert_equal "$stderr" "nsenter-lite: failed to execute no-such-command-ctrkit: command not found"
+	# execve fails once stdio is on /dev/null: the launcher says so.
+	run -127 --separate-stderr nsenter-lite -t "$CTR" -a --detach --pidfile="$SCRATCH/e.pid" "$SCRATCH/bad"
+	assert_output ""
+	assert_equal "$stderr" "nsenter-lite: the command did not start (status 127): run it without --detach to see why"
+	# With --keep-stdio the child's own message reaches us, and no more.
+	run -127 --separate-stderr nsenter-lite -t "$CTR" -a --detach --keep-stdio --pidfile="$SCRATCH/e.pid" "$SCRATCH/bad"
+	assert_output ""
+	assert_equal "$stderr" "nsenter-lite: failed to execute $SCRATCH/bad: No such file or directory"
+	chmod 644 "$SCRATCH/bad"
+	run -126 --separate-stderr nsenter-lite -t "$CTR" -a --detach --keep-stdio "$SCRATCH/bad"
+	assert_equal "$stderr" "nsenter-lite: failed to execute $SCRATCH/bad: Permission denied"
+	[ ! -e "$SCRATCH/e.pid" ]
+}
+
+@test "nsenter-lite --detach bad input: one line, a non-zero status, nothing started and no file changed" {
+	detach "$SCRATCH/c.pid" -p -m -f ctrkit-test-sleep
+	ctrkit-test-sleep & other=$!
+	CONTAINERS+=("$other")
+	echo "$other" >"$SCRATCH/running.pid"
+	echo "not a pid" >"$SCRATCH/text"
+	run="touch $SCRATCH/ran"
+	expect_errors nsenter-lite \
+		"2|-t $CTR -a -F --detach $run|--detach and -F exclude each other: a detached command runs in a child (see nsenter-lite --help)" \
+		"2|-t $CTR -a --keep-stdio $run|--keep-stdio needs --detach: without it the command keeps our stdio anyway (see nsenter-lite --help)" \
+		"2|-t $CTR -a --pidfile=$SCRATCH/e.pid $run|--pidfile needs --detach: it names a command that runs on its own (see nsenter-lite --help)" \
+		"2|-t $CTR -a --console-socket=$SCRATCH/sock $run|--console-socket needs --detach: the terminal is for a command that runs on its own (see nsenter-lite --help)" \
+		"2|-t $CTR -a --detach --keep-stdio --console-socket=$SCRATCH/sock $run|--console-socket and --keep-stdio exclude each other: the terminal becomes the command's stdio (see nsenter-lite --help)" \
+		"2|-t $CTR -a --detach --pidfile= $run|--pidfile: an empty file name (see nsenter-lite --help)" \
+		"2|-t $CTR -a --detach --console-socket= $run|--console-socket: an empty path (see nsenter-lite --help)" \
+		"1|-t $CTR -a --detach --pidfile=$SCRATCH/running.pid $run|--pidfile: $SCRATCH/running.pid names pid $other, which is running: stop it first (kill $other)" \
+		"1|-t $CTR -a --detach --pidfile=$SCRATCH/text $run|--pidfile: $SCRATCH/text exists and holds no pid: not replacing it" \
+		"1|-t $CTR -a --detach --pidfile=$SCRATCH/missing/e.pid $run|--pidfile: $SCRATCH/missing/: No such file or directory" \
+		"1|-t $CTR -a --detach --console-socket=$SCRATCH/sock $run|cannot connect to the console socket $SCRATCH/sock: No such file or directory"
+	[ ! -e "$SCRATCH/ran" ]
+	[ ! -e "$SCRATCH/e.pid" ]
+	assert_equal "$(cat "$SCRATCH/running.pid")" "$other"
+	assert_equal "$(cat "$SCRATCH/text")" "not a pid"
+	rm "$SCRATCH/running.pid" # not a container of ours to end in teardown twice
+}
+
+# console_receiver SOCKET: what an engine does with --console-socket: listens
+# on the unix socket SOCKET, receives one fd (SCM_RIGHTS), prints the
+# message and the st_dev of the fd, then all that comes out of it (the
+# pty's master) until the last holder of the slave is gone (EIO).
+console_receiver() {
+	python3 -c '
+import os, socket, sys
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(sys.argv[1])
+server.listen(1)
+conn, _ = server.accept()
+msg, fds, _, _ = socket.recv_fds(conn, 64, 1)
+print(msg.decode(), os.fstat(fds[0]).st_dev, flush=True)
+while True:
+    try:
+        data = os.read(fds[0], 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    sys.stdout.write(data.decode())
+' "$1"
+}
+
+@test "nsenter-lite --console-socket: the command's terminal is a pty of the container's devpts, its master sent over the socket, as runc exec -t" {
+	busybox_rootfs "$SCRATCH/root"
+	detach "$SCRATCH/c.pid" -p -m -f pivotroot "$SCRATCH/root" sleep 1000
+	console_receiver "$SCRATCH/console.sock" >"$SCRATCH/console.out" 3>&- &
+	receiver=$!
+	CONTAINERS+=("$receiver")
+	wait_until test -S "$SCRATCH/console.sock"
+	run --separate-stderr nsenter-lite -t "$CTR" -a -r --detach --pidfile="$SCRATCH/e.pid" \
+		--console-socket="$SCRATCH/console.sock" -- sh -c 'tty; echo hello'
+	assert_success
+	assert_output ""
+	[ -z "$stderr" ]
+	wait "$receiver"
+	run tr -d '\r' <"$SCRATCH/console.out"
+	# The master came from the container's /dev/ptmx (its devpts), not the host's.
+	ctr_devpts=$(stat -c %d "/proc/$CTR/root/dev/pts")
+	[ "$ctr_devpts" != "$(stat -c %d /dev/pts)" ]
+	assert_line --index 0 "/dev/ptmx $ctr_devpts"
+	assert_line --index 1 /dev/pts/0 # the command's stdin is the slave, its first pty
+	assert_line --index 2 hello
+	[ "${#lines[@]}" -eq 3 ]
+}

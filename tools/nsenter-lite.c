@@ -26,6 +26,19 @@
  *   4. mark every inherited fd above 2 close-on-exec, so that a host
  *      directory open in the caller does not reach the container
  *      (runc's CVE-2024-21626 was such an fd), then exec
+ *
+ * --detach is `runc exec --detach`, as an engine's shim (conmon,
+ * containerd-shim) runs it: the command runs in a child, and we return
+ * once it has been executed, so that no process of ours stays between
+ * the shim and the command: the kernel hands it to the shim, the
+ * nearest subreaper, which reaps it and takes its exit status. The
+ * launcher writes the pid file on the host, as who it is, so it joins
+ * only what it must for the fork: the pid namespace (which changes
+ * nothing for itself, only for its children), and, if it is joined too,
+ * the user namespace first (it gives the right to join the other, and
+ * leaves our uid as it is). The child joins the rest, and with
+ * --console-socket gets a terminal made from the container's own
+ * /dev/ptmx.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,11 +79,27 @@ static const char help[] =
 	"  -w, --wd[=DIR]            set the working directory (default: the target's)\n"
 	"  -F, --no-fork             do not fork after joining a pid namespace\n"
 	"      --preserve-fds=N      pass fds 3 to 3+N-1 on to the command (others are closed)\n"
+	"      --detach              run the command in a child and return once it runs, leaving\n"
+	"                            it on its own (a new session, stdio on /dev/null), as\n"
+	"                            runc exec --detach does\n"
+	"      --keep-stdio          with --detach: the command keeps our stdin, stdout, stderr\n"
+	"      --pidfile=FILE        with --detach: write the command's pid (its pid on this side)\n"
+	"                            to FILE once it runs\n"
+	"      --console-socket=PATH with --detach: give the command a terminal made in the\n"
+	"                            container, and send its master over the unix socket PATH\n"
 	"  -v, --verbose             print each kernel call on stderr\n"
 	"  -h, --help                show this help\n"
 	"      --version             show the version\n";
 
-enum { OPT_PRESERVE = 256, OPT_PRESERVE_FDS, OPT_VERSION };
+enum {
+	OPT_PRESERVE = 256,
+	OPT_PRESERVE_FDS,
+	OPT_DETACH,
+	OPT_KEEP_STDIO,
+	OPT_PIDFILE,
+	OPT_CONSOLE_SOCKET,
+	OPT_VERSION,
+};
 
 /* What to join for one kind of namespace. */
 struct join {
@@ -111,40 +140,46 @@ static const char *setns_hint(int err)
 	return NULL;
 }
 
-/* One setns(2) on a pidfd: all the wanted namespaces of pid at once.
+/* A pidfd of the target, opened once, before any fork: a pid number is
+ * read in the pid namespace of the caller, and a detached child, born
+ * in the container's, would find another process or none under it.
+ * Stays -1 on kernels before 5.3, which have no pidfd_open(2). The fd is
+ * close-on-exec, as every pidfd. */
+static int pidfd = -1;
+
+static void open_pidfd(pid_t pid)
+{
+	pidfd = pidfd_open(pid, 0);
+	trace(pidfd, "pidfd_open(%d, 0)", (int)pid);
+	if (pidfd == -1 && errno != ENOSYS)
+		die_errno("pidfd_open(%d)", (int)pid);
+}
+
+/* One setns(2) on the pidfd: all the wanted namespaces of pid at once.
  * Returns -1 (errno set) when the kernel is older than 5.8 and cannot. */
 static int join_by_pidfd(pid_t pid, int flags)
 {
-	int pidfd = pidfd_open(pid, 0);
-
-	trace(pidfd, "pidfd_open(%d, 0)", (int)pid);
-	if (pidfd == -1) {
-		if (errno == ENOSYS)
-			return -1;
-		die_errno("pidfd_open(%d)", (int)pid);
-	}
+	if (pidfd == -1)
+		return -1;
 	if (trace(setns(pidfd, flags), "setns(%d, %s)", pidfd, clone_flags_str(flags)) == -1) {
 		int err = errno;
 
-		close(pidfd);
-		errno = err;
 		if (err == EINVAL || err == EBADF)
 			return -1; /* this kernel takes only namespace fds */
 		die_errno_hint(setns_hint(err), "setns(pidfd of %d, %s)", (int)pid,
 			       clone_flags_str(flags));
 	}
-	close(pidfd);
 	return 0;
 }
 
-/* One setns(2) per namespace. Every fd is opened before the first
- * setns: once in another mount namespace, the paths may be gone. */
-static void join_by_fds(pid_t pid)
+/* One setns(2) per namespace in flags. Every fd is opened before the
+ * first setns: once in another mount namespace, the paths may be gone. */
+static void join_by_fds(pid_t pid, int flags)
 {
 	char path[64];
 
 	for (size_t i = 0; i < LEN(joins); i++) {
-		if (!joins[i].wanted)
+		if (!joins[i].wanted || !(joins[i].type->clone_flag & flags))
 			continue;
 		if (!joins[i].file)
 			snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, joins[i].type->name);
@@ -157,7 +192,7 @@ static void join_by_fds(pid_t pid)
 				       "cannot open %s", name);
 	}
 	for (size_t i = 0; i < LEN(joins); i++) {
-		if (!joins[i].wanted)
+		if (!joins[i].wanted || !(joins[i].type->clone_flag & flags))
 			continue;
 		int flag = joins[i].type->clone_flag;
 		if (trace(setns(joins[i].fd, flag), "setns(%d, %s)", joins[i].fd,
@@ -167,6 +202,43 @@ static void join_by_fds(pid_t pid)
 				       clone_flags_str(flag));
 		close(joins[i].fd);
 	}
+}
+
+/* Joins the namespaces in flags: all at once on a pidfd, or, for pinned
+ * files and on kernels before 5.8, one by one. */
+static void join_namespaces(pid_t pid, int flags, int by_file)
+{
+	if (flags && (by_file || join_by_pidfd(pid, flags) == -1))
+		join_by_fds(pid, flags);
+}
+
+/* --detach: forks, and the child returns to go on to the command, in a
+ * session of its own (no terminal's hangup or job control reaches it).
+ * The launcher waits until the command runs (see lib/detach.c), writes
+ * the pid file, and exits 0, leaving the command to the nearest
+ * subreaper. */
+static void detach_child(const char *pidfile)
+{
+	int ready[2];
+	int r = pipe2(ready, O_CLOEXEC);
+
+	if (trace(r, "pipe2([%d, %d], O_CLOEXEC)", ready[0], ready[1]) == -1)
+		die_errno("pipe2");
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == -1)
+		die_errno("fork");
+	if (child == 0) {
+		runs_pipe_child(ready);
+		if (trace(setsid(), "setsid()") == -1)
+			die_errno("setsid");
+		return;
+	}
+	trace(child, "fork()");
+	wait_until_running(child, ready, "run it without --detach to see why");
+	if (pidfile)
+		write_pidfile_of_running(pidfile, child);
+	exit(EXIT_SUCCESS);
 }
 
 /* The parent of a command in a joined pid namespace only waits. What
@@ -353,6 +425,10 @@ int main(int argc, char *argv[])
 		{ "wd", optional_argument, NULL, 'w' },
 		{ "no-fork", no_argument, NULL, 'F' },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
+		{ "detach", no_argument, NULL, OPT_DETACH },
+		{ "keep-stdio", no_argument, NULL, OPT_KEEP_STDIO },
+		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -365,6 +441,8 @@ int main(int argc, char *argv[])
 	gid_t gid = 0;
 	int set_uid = 0, set_gid = 0;
 	long long preserve_fds = 0;
+	int detach = 0, keep_stdio = 0;
+	const char *pidfile = NULL, *console_path = NULL;
 	struct join *join;
 
 	progname = "nsenter-lite";
@@ -399,6 +477,18 @@ int main(int argc, char *argv[])
 			preserve_fds = parse_number(optarg);
 			if (preserve_fds < 0 || preserve_fds > INT_MAX - 3)
 				die_usage("--preserve-fds: '%s' is not a number of fds", optarg);
+			break;
+		case OPT_DETACH: detach = 1; break;
+		case OPT_KEEP_STDIO: keep_stdio = 1; break;
+		case OPT_PIDFILE:
+			if (!*optarg)
+				die_usage("--pidfile: an empty file name");
+			pidfile = optarg;
+			break;
+		case OPT_CONSOLE_SOCKET:
+			if (!*optarg)
+				die_usage("--console-socket: an empty path");
+			console_path = optarg;
 			break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
@@ -444,6 +534,31 @@ int main(int argc, char *argv[])
 		die_usage("--join-cgroup needs a target (-t PID)");
 	if (((set_root && !root_dir) || (set_wd && !wd_dir)) && !target)
 		die_usage("-r and -w without a directory take the target's: give -t PID");
+	if (detach && no_fork)
+		die_usage("--detach and -F exclude each other: a detached command runs in a child");
+	if (keep_stdio && !detach)
+		die_usage("--keep-stdio needs --detach: without it the command keeps our stdio anyway");
+	if (pidfile && !detach)
+		die_usage("--pidfile needs --detach: it names a command that runs on its own");
+	if (console_path && !detach)
+		die_usage("--console-socket needs --detach: the terminal is for a command that runs on "
+			  "its own");
+	if (console_path && keep_stdio)
+		die_usage("--console-socket and --keep-stdio exclude each other: the terminal becomes "
+			  "the command's stdio");
+	if (pidfile)
+		check_pidfile(pidfile, 0);
+	/* Opened here, on the host: the container's root may have no /dev/null. */
+	int null_fd = -1;
+	if (detach && !keep_stdio && !console_path) {
+		null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null_fd == -1)
+			die_errno("cannot open /dev/null");
+	}
+	/* The socket's path is on the host: connect before any join. */
+	int console_sock = -1;
+	if (console_path)
+		console_sock = console_connect(console_path);
 
 	/* 0. The target's cgroups, while our mount table still shows them. */
 	if (join_cgroup)
@@ -462,9 +577,22 @@ int main(int argc, char *argv[])
 		wd_fd = open_dir(wd_dir ? wd_dir : path);
 	}
 
-	/* Join. */
-	if (flags && (by_file || join_by_pidfd(target, flags) == -1))
-		join_by_fds(target);
+	/* Join. A detached launcher joins only the pid namespace (and the
+	 * user namespace that gives it the right to), then forks; its child
+	 * joins the rest (see the top of the file). */
+	int joined = 0;
+	if (flags && !by_file)
+		open_pidfd(target);
+	if (detach) {
+		if (flags & CLONE_NEWPID) {
+			joined = flags & (CLONE_NEWUSER | CLONE_NEWPID);
+			join_namespaces(target, joined, by_file);
+		}
+		detach_child(pidfile);
+	}
+	join_namespaces(target, flags & ~joined, by_file);
+	if (pidfd != -1)
+		close(pidfd);
 
 	/* In a user namespace we joined, become its root (or -S/-G), as
 	 * util-linux nsenter does, unless asked to keep our ids. */
@@ -492,12 +620,28 @@ int main(int argc, char *argv[])
 	}
 
 	/* A joined pid namespace holds our children, not us. */
-	if ((flags & CLONE_NEWPID) && !no_fork)
+	if ((flags & CLONE_NEWPID) && !no_fork && !detach)
 		continue_in_child();
 
 	/* 3. The command, looked up where it will run. */
 	char *cmd_path;
 	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
+
+	/* A detached command's stdio: the terminal made in the container,
+	 * or /dev/null (so that it holds nothing of ours), or, with
+	 * --keep-stdio, ours: the pipes an engine gave us and reads. Done
+	 * last, so that a failure above is told on our stderr. dup2 clears
+	 * close-on-exec on 0, 1 and 2. */
+	if (console_sock != -1) {
+		console_attach(console_sock);
+		stdio_redirected = 1;
+	}
+	if (null_fd != -1) {
+		for (int fd = 0; fd <= 2; fd++)
+			if (trace(dup2(null_fd, fd), "dup2(%d, %d)", null_fd, fd) == -1)
+				die_errno("dup2(%d, %d)", null_fd, fd);
+		stdio_redirected = 1;
+	}
 
 	/* 4. No fd of the caller's beyond 0-2 (and --preserve-fds) goes in. */
 	cloexec_fds_from(3 + (unsigned int)preserve_fds);
