@@ -1,0 +1,464 @@
+#!/usr/bin/env bats
+# minictr: the runtime made of the tools. The OCI face (create, start,
+# state, kill, delete, exec, ps, pause, resume, list, spec, run) on a
+# bundle, as an engine drives it; then the learner's face (import, run,
+# exec, ps, logs, stop, rm). Every state lives under $SCRATCH; cgroups
+# are named ctrkit-test-*; bridge networking runs in a lab.
+# bats' run sets status, output and stderr:
+# shellcheck disable=SC2030,SC2031,SC2154
+# the commands in single quotes are for the container's shell:
+# shellcheck disable=SC2016
+
+load helpers
+
+setup() {
+	need_root
+	make_scratch
+	export MINICTR_ROOT=$SCRATCH/run MINICTR_HOME=$SCRATCH/home MINICTR_CGROUP=ctrkit-test-mc-$$
+	GROUP=ctrkit-test-mc-$$
+	ROOT=$SCRATCH/run
+	B=$SCRATCH/bundle
+	mkdir -p "$B"
+	busybox_rootfs "$B/rootfs"
+}
+
+teardown() {
+	local d
+	for d in "$ROOT"/*/; do
+		[ -f "$d/state.json" ] && minictr delete --force "$(basename "$d")" 2>/dev/null
+	done
+	if [ -d "$MINICTR_HOME/containers" ]; then
+		for d in "$MINICTR_HOME"/containers/*/; do
+			[ -d "$d" ] && minictr rm -f "$(basename "$d")" >/dev/null 2>&1
+		done
+	fi
+	cgset delete "$GROUP" 2>/dev/null || true
+	cleanup_scratch
+}
+
+minictr() {
+	"$TOP/scripts/minictr" "$@"
+}
+
+# create ARGS...: minictr create on the bundle. The init keeps the stdio
+# create had, as runc's does (an engine's pipes): here files, or bats
+# would wait for the init to close its output.
+create() {
+	minictr create --bundle "$B" "$@" </dev/null >>"$SCRATCH/init.out" 2>>"$SCRATCH/init.err"
+}
+
+# config JQ: the bundle's config.json from `minictr spec`, edited by JQ,
+# in a cgroup of this test's.
+config() {
+	rm -f "$B/config.json"
+	minictr spec --bundle "$B"
+	jq --arg g "$GROUP/$BATS_TEST_NUMBER" ".linux.cgroupsPath = \$g | $1" "$B/config.json" >"$B/c.json"
+	mv "$B/c.json" "$B/config.json"
+}
+
+# procs ID N: container ID has N processes (minictr ps).
+procs() {
+	[ "$(minictr ps --format json "$1" | jq length)" -eq "$2" ]
+}
+
+args() {
+	jq -nc '$ARGS.positional' --args -- "$@"
+}
+
+state_of() {
+	minictr state "$1" | jq -r .status
+}
+
+@test "spec writes a config.json with Docker's capabilities; a second spec refuses to overwrite it" {
+	run minictr spec --bundle "$B"
+	assert_success
+	run jq -r '.process.capabilities.bounding | length' "$B/config.json"
+	assert_output 14
+	run jq -r '[.linux.namespaces[].type] | sort | join(" ")' "$B/config.json"
+	assert_output "cgroup ipc mount network pid uts"
+	run --separate-stderr minictr spec --bundle "$B"
+	assert_failure 1
+	assert_equal "$stderr" "minictr: $B/config.json exists already"
+}
+
+@test "create leaves the init waiting before exec: pid file written, state created, the command not run; start runs it" {
+	config ".process.args = $(args sh -c 'echo ran > /ran; exec sleep 1000')"
+	create --pid-file "$SCRATCH/pid" c1
+	pid=$(cat "$SCRATCH/pid")
+	run state_of c1
+	assert_output created
+	run minictr state c1
+	assert_output --partial "\"pid\": $pid"
+	# the init is pid 1 of its own pid namespace, and has not run sh yet
+	run awk '/^NSpid:/ { print $NF }' "/proc/$pid/status"
+	assert_output 1
+	[ ! -e "$B/rootfs/ran" ]
+	# nothing of ours stands between the caller and the init: its parent
+	# is not a minictr or nsunshare process
+	parent=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
+	run cat "/proc/$parent/comm"
+	refute_output --partial nsunshare
+	refute_output --partial minictr
+	run minictr start c1
+	assert_success
+	wait_until test -e "$B/rootfs/ran"
+	run state_of c1
+	assert_output running
+	run cat "/proc/$pid/comm"
+	assert_output sleep
+	run minictr kill c1 KILL
+	assert_success
+	wait_until ended "$pid"
+	run state_of c1
+	assert_output stopped
+	run minictr delete c1
+	assert_success
+	[ ! -e "$ROOT/c1" ]
+	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
+}
+
+@test "the errors engines read: kill of a stopped container says not running, delete of an unknown one does not exist" {
+	config ".process.args = $(args true)"
+	create c2
+	minictr start c2
+	wait_until bash -c "[ \"\$($TOP/scripts/minictr state c2 | jq -r .status)\" = stopped ]"
+	run --separate-stderr minictr kill c2 TERM
+	assert_failure 1
+	assert_equal "$stderr" 'minictr: container "c2" not running'
+	minictr delete c2
+	run --separate-stderr minictr delete c2
+	assert_failure 1
+	assert_equal "$stderr" 'minictr: container "c2" does not exist'
+	run --separate-stderr minictr --log "$SCRATCH/log.json" --log-format json state nope
+	assert_failure 1
+	run jq -r '"\(.level) \(.msg)"' "$SCRATCH/log.json"
+	assert_output 'error container "nope" does not exist'
+}
+
+@test "a running container is not deleted without --force; with it, every process goes and so does the cgroup" {
+	config ".process.args = $(args sh -c 'sleep 1000 & exec sleep 1000')"
+	create --pid-file "$SCRATCH/pid" c3
+	minictr start c3
+	pid=$(cat "$SCRATCH/pid")
+	wait_until procs c3 2
+	run --separate-stderr minictr delete c3
+	assert_failure 1
+	assert_equal "$stderr" 'minictr: cannot delete container "c3" that is running: stop it first, or use --force'
+	running "$pid"
+	run minictr delete --force c3
+	assert_success
+	ended "$pid"
+	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
+}
+
+@test "ps --format json lists the container's host pids; kill --all signals each of them" {
+	config ".process.args = $(args sh -c 'sleep 1000 & exec sleep 1001')"
+	create --pid-file "$SCRATCH/pid" c4
+	minictr start c4
+	pid=$(cat "$SCRATCH/pid")
+	wait_until procs c4 2
+	run minictr ps --format json c4
+	assert_output --partial "$pid"
+	mapfile -t pids < <(minictr ps --format json c4 | jq '.[]')
+	minictr kill --all c4 KILL
+	for p in "${pids[@]}"; do wait_until ended "$p"; done
+}
+
+@test "pause freezes every process, resume thaws them, state says so" {
+	config ".process.args = $(args sh -c 'while :; do echo x >> /count; sleep 0.05; done')"
+	create c5
+	minictr start c5
+	wait_until test -s "$B/rootfs/count"
+	minictr pause c5
+	run state_of c5
+	assert_output paused
+	n=$(wc -l <"$B/rootfs/count")
+	sleep 0.3
+	[ "$(wc -l <"$B/rootfs/count")" -eq "$n" ]
+	minictr resume c5
+	run state_of c5
+	assert_output running
+	wait_until test "$(wc -l <"$B/rootfs/count")" -gt "$n"
+}
+
+@test "exec --process runs in the container's namespaces and cgroup; --detach --pid-file returns at once" {
+	config ".process.args = $(args sleep 1000)"
+	create --pid-file "$SCRATCH/pid" c6
+	minictr start c6
+	pid=$(cat "$SCRATCH/pid")
+	jq -n --argjson a "$(args sh -c 'echo $$; hostname; ls /proc/1/fd >/dev/null && cat /proc/1/comm')" \
+		'{args: $a, cwd: "/", env: ["PATH=/bin"], user: {uid: 0, gid: 0}}' >"$SCRATCH/p.json"
+	run minictr exec --process "$SCRATCH/p.json" c6
+	assert_success
+	assert_line --index 1 minictr
+	assert_line --index 2 sleep
+	jq -n --argjson a "$(args sleep 999)" '{args: $a, cwd: "/", env: ["PATH=/bin"]}' >"$SCRATCH/d.json"
+	minictr exec --process "$SCRATCH/d.json" --detach --pid-file "$SCRATCH/epid" c6 </dev/null >/dev/null 2>&1
+	epid=$(cat "$SCRATCH/epid")
+	running "$epid"
+	[ "$(ns_of "$epid" pid)" = "$(ns_of "$pid" pid)" ]
+	[ "$(ns_of "$epid" mnt)" = "$(ns_of "$pid" mnt)" ]
+	# its cgroup, as the host sees it (inside, its cgroup namespace says /)
+	grep -q ":pids:/$GROUP/$BATS_TEST_NUMBER\$" "/proc/$epid/cgroup"
+}
+
+@test "run --bundle in the foreground gives the command's exit status, and removes the container" {
+	config ".process.args = $(args sh -c 'echo hello; exit 3')"
+	run minictr run --bundle "$B" c7
+	assert_equal "$status" 3
+	assert_output hello
+	[ ! -e "$ROOT/c7" ]
+}
+
+@test "limits: memory, pids and cpu of linux.resources land in the container's cgroup" {
+	config ".process.args = $(args sleep 1000) | .linux.resources = {memory: {limit: 104857600}, pids: {limit: 20}, cpu: {quota: 50000, period: 100000}}"
+	create c8
+	g=$GROUP/$BATS_TEST_NUMBER
+	run cgset get "$g" memory
+	assert_output 104857600
+	run cgset get "$g" pids
+	assert_output 20
+	run cgset get "$g" cpu
+	assert_output 0.5
+}
+
+@test "a fork bomb stops at linux.resources.pids.limit" {
+	# pid 1 starts a shell that forks sleeps until the kernel says no,
+	# then becomes a sleep itself: 10 processes at most, at the end 9
+	# (the forking shell gave up, its sleeps stay)
+	config ".process.args = $(args sh -c 'sh -c "for i in \$(seq 30); do sleep 100 & done"; exec sleep 1000') | .linux.resources = {pids: {limit: 10}}"
+	create c9
+	minictr start c9
+	wait_until grep -q "can't fork" "$SCRATCH/init.err"
+	wait_until procs c9 9
+	run cgset get "$GROUP/$BATS_TEST_NUMBER" pids
+	assert_output 10
+}
+
+@test "the process gets the config's capabilities (but never CAP_MKNOD), user, groups and no_new_privs" {
+	config ".process.args = $(args sh -c 'id; grep -E "^(CapBnd|CapEff|NoNewPrivs):" /proc/self/status') | .process.user = {uid: 65534, gid: 65534, additionalGids: [10, 20]} | .process.capabilities.ambient = [\"CAP_NET_BIND_SERVICE\"]"
+	run minictr run --bundle "$B" c10
+	assert_success
+	assert_line --index 0 "uid=65534(nobody) gid=65534(nogroup) groups=10,20"
+	# Docker's 14 capabilities without CAP_MKNOD (bit 27): 0xa80425fb minus 0x8000000
+	assert_line --index 1 --regexp '^CapEff:[[:space:]]+0000000000000400$'
+	assert_line --index 2 --regexp '^CapBnd:[[:space:]]+00000000a00425fb$'
+	assert_line --index 3 --regexp '^NoNewPrivs:[[:space:]]+1$'
+}
+
+@test "linux.seccomp is enforced: a denied call fails with the errno the profile gives" {
+	config ".process.args = $(args sh -c 'mkdir /x; echo status $?') | .linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", syscalls: [{names: [\"mkdir\", \"mkdirat\"], action: \"SCMP_ACT_ERRNO\", errnoRet: 1}]}"
+	run minictr run --bundle "$B" c11
+	assert_success
+	assert_output --partial "Operation not permitted"
+	assert_output --partial "status 1"
+	[ ! -e "$B/rootfs/x" ]
+}
+
+@test "mounts, masked and read-only paths, hostname, cwd, env and a read-only root" {
+	mkdir -p "$SCRATCH/vol"
+	echo from-host >"$SCRATCH/vol/f"
+	echo 'hosts file' >"$SCRATCH/hosts"
+	config ".process.args = $(args sh -c 'cat /data/f; cat /etc/hosts; touch /data/g 2>&1; echo k=$(wc -c < /proc/keys); echo x 2>&1 > /proc/sys/kernel/hostname; hostname; pwd; echo $HELLO; touch /z 2>&1')
+		| .mounts += [{destination: \"/data\", type: \"bind\", source: \"$SCRATCH/vol\", options: [\"rbind\", \"ro\"]},
+			{destination: \"/etc/hosts\", type: \"bind\", source: \"$SCRATCH/hosts\", options: [\"bind\"]}]
+		| .hostname = \"box\" | .process.cwd = \"/work/here\" | .process.env += [\"HELLO=world\"] | .root.readonly = true"
+	run minictr run --bundle "$B" c12
+	assert_failure 1 # the last touch
+	assert_line --index 0 from-host
+	assert_line --index 1 "hosts file"
+	assert_line --index 2 --partial "Read-only file system"
+	assert_line --index 3 "k=0"
+	assert_line --index 4 --partial "Read-only file system"
+	assert_line --index 5 box
+	assert_line --index 6 /work/here
+	assert_line --index 7 world
+	assert_line --index 8 --partial "Read-only file system"
+}
+
+@test "a field minictr cannot honour is one line naming it, and nothing is left behind" {
+	config ".process.args = $(args true) | .hooks = {createContainer: [{path: \"/bin/true\"}]} | .linux.devices = [{path: \"/dev/fuse\", type: \"c\", major: 10, minor: 229}]"
+	run --separate-stderr minictr create --bundle "$B" c13
+	assert_failure 1
+	assert_equal "$stderr" "minictr: config.json: not supported by minictr: hooks.createContainer, linux.devices"
+	[ ! -e "$ROOT/c13" ]
+	config ".process.args = $(args true) | .linux.namespaces += [{type: \"network\", path: \"$SCRATCH/nope\"}]"
+	run --separate-stderr minictr create --bundle "$B" c13
+	assert_failure 1
+	assert_equal "$stderr" "minictr: linux.namespaces network: $SCRATCH/nope does not exist"
+	[ ! -e "$ROOT/c13" ]
+	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
+}
+
+@test "bad input: one line, status 2, nothing made" {
+	config ".process.args = $(args true)"
+	expect_errors minictr \
+		"2|frob|unknown command 'frob' (see minictr --help)" \
+		"2||give a command (see minictr --help)" \
+		"2|--log-format xml state x|--log-format: text or json, not 'xml' (see minictr --help)" \
+		"2|create --bundle $B ../x|'../x' is not a container id (letters, digits, and _ . + - after the first) (see minictr --help)" \
+		"2|create --bundle $B|create takes one container id (see minictr --help)" \
+		"2|kill x SIGFROB|kill: 'SIGFROB' is not a signal (see minictr --help)" \
+		"1|create --bundle $SCRATCH/none c1|bundle $SCRATCH/none: no such directory" \
+		"1|start nope|container \"nope\" does not exist"
+	[ ! -e "$ROOT" ] || [ -z "$(ls "$ROOT")" ]
+}
+
+@test "a container id that exists already is refused and the first container is untouched" {
+	config ".process.args = $(args sleep 1000)"
+	create --pid-file "$SCRATCH/pid" c14
+	run --separate-stderr minictr create --bundle "$B" c14
+	assert_failure 1
+	assert_equal "$stderr" 'minictr: container with id "c14" exists already'
+	run state_of c14
+	assert_output created
+	running "$(cat "$SCRATCH/pid")"
+}
+
+@test "delete without --root finds a container created under another root (podman's cleanup does this)" {
+	config ".process.args = $(args sleep 1000)"
+	"$TOP/scripts/minictr" --root "$SCRATCH/other" create --bundle "$B" --pid-file "$SCRATCH/pid" c15 </dev/null >/dev/null 2>&1
+	run minictr state c15
+	assert_success
+	run minictr delete --force c15
+	assert_success
+	[ ! -e "$SCRATCH/other/c15" ]
+	ended "$(cat "$SCRATCH/pid")"
+}
+
+@test "hooks: prestart gets the state on stdin once the init exists, poststart runs after start, poststop at delete" {
+	local sh='"/bin/sh", args: ["sh", "-c"'
+	config ".process.args = $(args sleep 1000) | .hooks = {
+		prestart: [{path: $sh, \"cat > $SCRATCH/prestart.json\"]}],
+		poststart: [{path: $sh, \"echo started > $SCRATCH/poststart\"]}],
+		poststop: [{path: $sh, \"cat > $SCRATCH/poststop.json\"]}]}"
+	create --pid-file "$SCRATCH/pid" c16
+	run jq -r '"\(.id) \(.status) \(.pid)"' "$SCRATCH/prestart.json"
+	assert_output "c16 created $(cat "$SCRATCH/pid")"
+	[ ! -e "$SCRATCH/poststart" ]
+	minictr start c16
+	[ "$(cat "$SCRATCH/poststart")" = started ]
+	minictr delete --force c16
+	run jq -r '"\(.id) \(.status)"' "$SCRATCH/poststop.json"
+	assert_output "c16 stopped"
+}
+
+@test "a prestart hook that fails fails the create, and nothing is left" {
+	config ".process.args = $(args sleep 1000) | .hooks = {prestart: [{path: \"/bin/false\"}]}"
+	run --separate-stderr minictr create --bundle "$B" c17
+	assert_failure 1
+	assert_equal "$stderr" "minictr: a prestart hook failed"
+	[ ! -e "$ROOT/c17" ]
+	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
+}
+
+# ---- the learner's face ------------------------------------------------
+
+@test "import, then run --rm: the command's output and status, and nothing left" {
+	run minictr import busybox --busybox
+	assert_success
+	run minictr images
+	assert_output busybox
+	run minictr run --rm --name t1 busybox sh -c 'echo hi from $(hostname); exit 4'
+	assert_equal "$status" 4
+	assert_output "hi from t1"
+	[ ! -e "$MINICTR_HOME/containers/t1" ]
+	run grep -c "$MINICTR_HOME" /proc/self/mountinfo
+	assert_output 0
+}
+
+@test "run -d, exec, ps, logs, stop, rm" {
+	minictr import busybox --busybox
+	run minictr run -d --name t2 busybox sh -c 'echo started; exec sleep 1000'
+	assert_success
+	assert_output t2
+	run minictr ps
+	assert_line --index 1 --regexp '^t2 +busybox +running +[0-9]+ '
+	run minictr exec t2 cat /proc/1/cmdline
+	assert_output "sleep1000"
+	wait_until grep -q started "$MINICTR_HOME/containers/t2/log"
+	run minictr logs t2
+	assert_output started
+	pid=$(jq -r .pid "$MINICTR_HOME/state/t2/state.json")
+	run minictr stop -t 1 t2
+	assert_success
+	ended "$pid"
+	run minictr ps -a
+	assert_line --index 1 --regexp '^t2 +busybox +stopped '
+	run minictr rm t2
+	assert_success
+	[ ! -e "$MINICTR_HOME/containers/t2" ]
+}
+
+@test "the writes of a container go to its own layer: the image stays as it was" {
+	minictr import busybox --busybox
+	minictr run --name t3 busybox sh -c 'echo x > /new; rm /bin/ls'
+	[ -e "$MINICTR_HOME/containers/t3/upper/new" ]
+	[ -e "$MINICTR_HOME/images/busybox/rootfs/bin/ls" ]
+	run ovlmount --diff "$MINICTR_HOME/containers/t3/upper"
+	assert_line "A /new"
+	assert_line "D /bin/ls"
+	minictr rm t3
+}
+
+@test "-m, --pids-limit and --cpus set the container's cgroup; -v mounts a volume, :ro read-only" {
+	minictr import busybox --busybox
+	mkdir "$SCRATCH/v"
+	run minictr run --rm --name t4 -m 64M --pids-limit 30 --cpus 0.5 -v "$SCRATCH/v:/v" -v "$SCRATCH/v:/r:ro" busybox \
+		sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max; echo hi > /v/f; echo no > /r/g'
+	assert_failure 1
+	assert_line --index 0 67108864
+	assert_line --partial "Read-only file system"
+	[ "$(cat "$SCRATCH/v/f")" = hi ]
+}
+
+@test "--trace shows each tool the run is made of, in order" {
+	minictr import busybox --busybox
+	run --separate-stderr minictr --trace run --rm --name t5 busybox true
+	assert_success
+	tools=$(grep -o '^+ [^ ]*' <<<"$stderr" | awk '{ n = split($2, p, "/"); print p[n] }' | uniq | paste -sd ' ')
+	assert_equal "$tools" "ovlmount cgset env ovlmount"
+	assert_equal "$(grep -c 'nsunshare' <<<"$stderr")" 1
+	[[ $stderr == *"pivotroot"*"/.ctrkit/capdrop"*"/.ctrkit/sysfilter --profile=docker"* ]]
+}
+
+@test "Docker's defaults: its capabilities and seccomp profile; --cap-drop and --security-opt seccomp=unconfined change them" {
+	minictr import busybox --busybox
+	run minictr run --rm --name t6 busybox sh -c 'grep -E "^(CapBnd|Seccomp):" /proc/self/status'
+	assert_line --index 0 --regexp 'CapBnd:[[:space:]]+00000000a00425fb$'
+	assert_line --index 1 --regexp 'Seccomp:[[:space:]]+2$'
+	run minictr run --rm --name t6 --cap-drop net_raw --security-opt seccomp=unconfined busybox \
+		sh -c 'grep -E "^(CapBnd|Seccomp):" /proc/self/status'
+	assert_line --index 0 --regexp 'CapBnd:[[:space:]]+00000000a00405fb$'
+	assert_line --index 1 --regexp 'Seccomp:[[:space:]]+0$'
+}
+
+@test "a run that fails half way leaves nothing: no state, no overlay, no cgroup" {
+	minictr import busybox --busybox
+	run --separate-stderr minictr run --rm --name t7 --net container:nope busybox true
+	assert_failure 1
+	assert_equal "$stderr" 'minictr: container "nope" does not exist'
+	[ ! -e "$MINICTR_HOME/containers/t7" ]
+	run -127 minictr run --name t7 busybox /no/such/command
+	assert_failure 127
+	minictr rm t7
+	[ ! -e "$MINICTR_HOME/containers/t7" ]
+	[ ! -d "/sys/fs/cgroup/pids/$GROUP/t7" ]
+	run grep -c "$MINICTR_HOME" /proc/self/mountinfo
+	assert_output 0
+}
+
+@test "learner bad input: one line each, status 2" {
+	minictr import busybox --busybox
+	expect_errors minictr \
+		"2|run|run: give an image (minictr images lists them) (see minictr --help)" \
+		"2|run -v nocolon busybox|-v: 'nocolon' is not HOST:CTR[:ro] (see minictr --help)" \
+		"2|run -p 80 busybox|-p: '80' is not HOST:CTR[/udp] (see minictr --help)" \
+		"2|run -p 80:80 busybox|-p needs --net bridge (see minictr --help)" \
+		"2|run -m lots busybox|-m: 'lots' is not a size (see minictr --help)" \
+		"2|run --net host busybox|--net: none, bridge or container:NAME, not 'host' (see minictr --help)" \
+		"2|import Bad|'Bad' is not an image name (lower case letters, digits, _ . -) (see minictr --help)" \
+		"1|run nosuch|no image nosuch (minictr import nosuch < rootfs.tar)" \
+		"1|import busybox --busybox|image busybox exists already (remove $MINICTR_HOME/images/busybox first)"
+	[ -z "$(ls "$MINICTR_HOME/containers" 2>/dev/null)" ]
+}
