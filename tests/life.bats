@@ -587,3 +587,30 @@ while True:
 	assert_line --index 2 hello
 	[ "${#lines[@]}" -eq 3 ]
 }
+
+@test "nsenter-lite --detach into a user namespace: the command is the container's root, the pid file ours, as root and rootless" {
+	# As root, into a container whose root is uid 100000 outside: the
+	# launcher joins the user and pid namespaces only, and writes the pid
+	# file as root, in a directory only root may write.
+	mkdir -m 700 "$SCRATCH/private"
+	detach "$SCRATCH/c.pid" -U --map-users=100000,0,65536 --map-groups=100000,0,65536 -p -m -f ctrkit-test-sleep
+	run --separate-stderr nsenter-lite -v -t "$CTR" -a --detach --pidfile="$SCRATCH/private/e.pid" ctrkit-test-sleep
+	assert_success
+	[[ $stderr == *"setns("[0-9]*", CLONE_NEWUSER|CLONE_NEWPID) = 0"* ]]
+	entered=$(cat "$SCRATCH/private/e.pid")
+	CONTAINERS+=("$entered")
+	assert_equal "$(stat -c %U "$SCRATCH/private/e.pid")" root
+	assert_equal "$(awk '/^Uid:/ { print $2 }' "/proc/$entered/status")" 100000
+	assert_equal "$(ns_of "$entered" user)" "$(ns_of "$CTR" user)"
+	# Rootless: nobody enters its own container, and owns the pid file.
+	tools_for_nobody
+	chmod 777 "$SCRATCH"
+	as_nobody nsunshare -U -r -p -f --detach --pidfile="$SCRATCH/n.pid" ctrkit-test-sleep
+	CTR=$(cat "$SCRATCH/n.pid")
+	CONTAINERS+=("$CTR")
+	as_nobody nsenter-lite -t "$CTR" -a --detach --pidfile="$SCRATCH/m.pid" ctrkit-test-sleep
+	entered=$(cat "$SCRATCH/m.pid")
+	assert_equal "$(stat -c %U "$SCRATCH/m.pid")" nobody
+	assert_equal "$(ns_of "$entered" pid)" "$(ns_of "$CTR" pid)"
+	[ "$(inner_pid "$entered")" -gt 1 ]
+}
