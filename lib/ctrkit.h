@@ -210,6 +210,13 @@ int mountinfo_next(FILE *f, struct mount_entry *m);
 /* Writes "PID\n" to path atomically (a file beside it, then rename(2)),
  * traced; 0, or -1 and errno (nothing is left behind). */
 int write_pidfile(const char *path, pid_t pid);
+/* The same in the directory dirfd, as name: a launcher that shares its
+ * mount namespace with a container keeps its directory open, since the
+ * container's pivot_root moves the launcher's root too. */
+int write_pidfile_at(int dirfd, const char *name, pid_t pid);
+/* Opens the directory of the pid file path (O_PATH), traced; sets *name
+ * to its last part. -1 and errno. */
+int pidfile_dir(const char *path, const char **name);
 /* The pid in a pid file. With stale not NULL, checks it too: if the pid
  * is stale (no such process, a zombie, or a process that started after
  * the file was written), *stale says why, else it is NULL. -1 and errno
@@ -247,7 +254,7 @@ void console_attach(int sock);
 /* Dies unless path may become a pid file: a file that names a running
  * process (the hint: ctrstop if of_container, else kill), or holds no
  * pid, is refused; a stale one will be replaced; its directory must
- * exist and be writable. */
+ * exist and be writable. Keeps that directory open for the writes. */
 void check_pidfile(const char *path, int of_container);
 /* The child's end of the "it runs" pipe (fds made with pipe2(O_CLOEXEC)):
  * closes the read end and keeps the write end, which execve(2) closes;
@@ -267,5 +274,8 @@ void wait_until_running(pid_t child, int fds[2], const char *where);
 /* Writes child's pid to path (write_pidfile); if that fails, kills the
  * child (traced) and waits for it, then dies. */
 void write_pidfile_of_running(const char *path, pid_t child);
+/* Removes the pid file (through the directory check_pidfile opened) if
+ * it still names pid: a later run may own it by now. */
+void remove_pidfile_of(const char *path, pid_t pid);
 
 #endif

@@ -11,6 +11,7 @@
  * written: it never names a process that failed to start.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,13 @@
 
 int stdio_redirected;
 static int ready_fd = -1;
+
+/* The pid file's directory, opened before any namespace is made: the
+ * launcher of nsunshare -m shares the container's mount namespace, and
+ * the container's pivot_root moves the launcher's root as well. Through
+ * this fd its file lands where the caller meant, whenever it is written. */
+static int pidfile_dirfd = -1;
+static const char *pidfile_name;
 
 void check_pidfile(const char *path, int of_container)
 {
@@ -49,6 +57,9 @@ void check_pidfile(const char *path, int of_container)
 		die("--pidfile: %s is not a directory", dir);
 	if (access(dir, W_OK) == -1)
 		die_errno("--pidfile: cannot write in %s", dir);
+	pidfile_dirfd = pidfile_dir(path, &pidfile_name);
+	if (pidfile_dirfd == -1)
+		die_errno("--pidfile: %s", dir);
 }
 
 /* The byte: 'r' when the child's stderr was no longer the caller's (the
@@ -97,7 +108,8 @@ void wait_until_running(pid_t child, int fds[2], const char *where)
 
 void write_pidfile_of_running(const char *path, pid_t child)
 {
-	if (write_pidfile(path, child) == 0)
+	if ((pidfile_dirfd != -1 ? write_pidfile_at(pidfile_dirfd, pidfile_name, child)
+				 : write_pidfile(path, child)) == 0)
 		return;
 	/* Else a container would run that no pid file names: no one could
 	 * stop it by its file. */
@@ -106,4 +118,27 @@ void write_pidfile_of_running(const char *path, pid_t child)
 	wait_child(child);
 	errno = err;
 	die_errno("--pidfile: cannot write %s", path);
+}
+
+void remove_pidfile_of(const char *path, pid_t pid)
+{
+	char text[32];
+	ssize_t n = -1;
+	int fd = pidfile_dirfd != -1 ? openat(pidfile_dirfd, pidfile_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+				      : open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd != -1) {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	if (atoi(text) != (int)pid)
+		return;
+	if (pidfile_dirfd != -1)
+		trace(unlinkat(pidfile_dirfd, pidfile_name, 0), "unlinkat(%d, %s, 0)", pidfile_dirfd,
+		      quote(pidfile_name));
+	else
+		trace(unlink(path), "unlink(%s)", quote(path));
 }

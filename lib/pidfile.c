@@ -3,6 +3,7 @@
  * runc write theirs, so that kill "$(cat FILE)" works. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,22 +13,21 @@
 
 #include "ctrkit.h"
 
-int write_pidfile(const char *path, pid_t pid)
+int write_pidfile_at(int dirfd, const char *name, pid_t pid)
 {
-	char tmp[4096], text[32];
+	char tmp[NAME_MAX + 1], text[32];
 	int len = snprintf(text, sizeof(text), "%d\n", (int)pid);
 	int fd, err;
 	ssize_t n;
 
 	/* Written beside the final name and renamed over it: rename(2) is
 	 * atomic, so a reader finds no file or a whole one, never half. */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= sizeof(tmp)) {
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%d.tmp", name, (int)getpid()) >= sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	trace(fd, "openat(AT_FDCWD, %s, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0644)",
-	      quote(tmp));
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	trace(fd, "openat(%d, %s, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0644)", dirfd, quote(tmp));
 	if (fd == -1)
 		return -1;
 	n = write(fd, text, (size_t)len);
@@ -35,17 +35,44 @@ int write_pidfile(const char *path, pid_t pid)
 	err = errno;
 	close(fd);
 	if (n != len) {
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		errno = n == -1 ? err : EIO;
 		return -1;
 	}
-	if (trace(rename(tmp, path), "rename(%s, %s)", quote(tmp), quote(path)) == -1) {
+	if (trace(renameat(dirfd, tmp, dirfd, name), "renameat(%d, %s, %d, %s)", dirfd, quote(tmp), dirfd,
+		  quote(name)) == -1) {
 		err = errno;
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		errno = err;
 		return -1;
 	}
 	return 0;
+}
+
+int pidfile_dir(const char *path, const char **name)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	*name = slash ? slash + 1 : path;
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	trace(fd, "openat(AT_FDCWD, %s, O_PATH|O_DIRECTORY|O_CLOEXEC)", quote(dir));
+	return fd;
+}
+
+int write_pidfile(const char *path, pid_t pid)
+{
+	const char *name;
+	int dirfd = pidfile_dir(path, &name), r, err;
+
+	if (dirfd == -1)
+		return -1;
+	r = write_pidfile_at(dirfd, name, pid);
+	err = errno;
+	close(dirfd);
+	errno = err;
+	return r;
 }
 
 /* When did pid start, in CLOCK_REALTIME seconds? /proc/PID/stat gives

@@ -426,13 +426,6 @@ static void set_time_offset(clockid_t clock, const char *name, long long seconds
 
 /* ---- A container's life: --detach, --pidfile, --log, --init ------ */
 
-/* Removes the pid file if it still names pid (a later run may own it). */
-static void remove_pidfile(const char *path, pid_t pid)
-{
-	if (read_pidfile(path, NULL) == pid)
-		trace(unlink(path), "unlink(%s)", quote(path));
-}
-
 /* The files the command's stdio goes to, opened while a bad path can
  * still fail before anything is made: /dev/null, and --log appended. */
 static int null_fd = -1, log_fd = -1;
@@ -582,7 +575,7 @@ static noreturn void launcher(pid_t child, int ready[2], const char *pidfile, in
 		exit(EXIT_SUCCESS);
 	int status = wait_child(child);
 	if (pidfile)
-		remove_pidfile(pidfile, child);
+		remove_pidfile_of(pidfile, child);
 	exit_like(status);
 }
 
