@@ -462,3 +462,51 @@ state_of() {
 		"1|import busybox --busybox|image busybox exists already (remove $MINICTR_HOME/images/busybox first)"
 	[ -z "$(ls "$MINICTR_HOME/containers" 2>/dev/null)" ]
 }
+
+# ---- networks: in a lab (scripts/lab), never the machine's own ----------
+
+# mc ARGS...: minictr in the lab's host network namespace, where its
+# bridge and NAT go (joined with nsenter-lite, not ip netns exec, which
+# mounts a sysfs of its own over /sys and hides the cgroups).
+mc() {
+	nsenter-lite --net="/run/netns/$CTRKIT_LAB-host" -- "$TOP/scripts/minictr" "$@"
+}
+
+@test "--net bridge -p 8080:80: a server in the container answers on the host's port, from outside and from the host; the container reaches outside through NAT" {
+	lab_up
+	mc import busybox --busybox
+	run mc run -d --name web --net bridge -p 8080:80 busybox \
+		sh -c 'mkdir /www; echo "hello from $(hostname)" > /www/index.html; exec httpd -f -p 80 -h /www'
+	assert_success
+	run mc ps
+	assert_line --index 1 --regexp '^web +busybox +running +[0-9]+ +10\.88\.0\.2 +8080:80 '
+	wait_until bash -c "'$TOP/scripts/lab' exec --outside timeout 2 socat - TCP:203.0.113.1:8080 <<<\$'GET / HTTP/1.0\r\n' | grep -q 'hello from web'"
+	run lab timeout 5 socat - TCP:203.0.113.1:8080 <<<$'GET / HTTP/1.0\r\n'
+	assert_output --partial "hello from web"
+	serve outside 7000 'outside sees $SOCAT_PEERADDR'
+	run mc exec web sh -c 'echo | nc 203.0.113.254 7000'
+	assert_output "outside sees 203.0.113.1"
+	mc rm -f web
+	run lab ip -br link show type veth
+	refute_output --partial veth-web
+	run lab nft list ruleset
+	refute_output --partial 8080
+	lab_down
+}
+
+@test "--net container:pause: a pod, two containers in the network namespace a pause container holds" {
+	minictr import busybox --busybox
+	minictr run -d --name pause busybox sleep 100000
+	minictr run -d --name app --net container:pause busybox \
+		sh -c 'mkdir /w; echo "app, in its own files" > /w/i; exec httpd -f -p 9000 -h /w'
+	# another container reaches it on 127.0.0.1: one network namespace
+	run minictr run --rm --name side --net container:pause busybox \
+		sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://127.0.0.1:9000/i && exit; sleep 0.2; done; exit 1'
+	assert_success
+	assert_output "app, in its own files"
+	pause=$(jq -r .pid "$MINICTR_HOME/state/pause/state.json")
+	app=$(jq -r .pid "$MINICTR_HOME/state/app/state.json")
+	[ "$(ns_of "$pause" net)" = "$(ns_of "$app" net)" ]
+	[ "$(ns_of "$pause" pid)" != "$(ns_of "$app" pid)" ]
+	[ "$(ns_of "$pause" mnt)" != "$(ns_of "$app" mnt)" ]
+}
