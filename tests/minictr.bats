@@ -417,7 +417,7 @@ state_of() {
 	run --separate-stderr minictr --trace run --rm --name t5 busybox true
 	assert_success
 	tools=$(grep -o '^+ [^ ]*' <<<"$stderr" | awk '{ n = split($2, p, "/"); print p[n] }' | uniq | paste -sd ' ')
-	assert_equal "$tools" "ovlmount cgset env ovlmount"
+	assert_equal "$tools" "ovlmount cgset env nsenter-lite ovlmount"
 	assert_equal "$(grep -c 'nsunshare' <<<"$stderr")" 1
 	[[ $stderr == *"pivotroot"*"/.ctrkit/capdrop"*"/.ctrkit/sysfilter --profile=docker"* ]]
 }
