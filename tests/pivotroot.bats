@@ -209,7 +209,8 @@ container() {
 		from-host 'touch: /mnt/data/new: Read-only file system' \
 		'nameserver 192.0.2.1' "sh: can't create /etc/net/resolv.conf: Read-only file system" 1)"
 	# the file's mount point was made in the rootfs, empty
-	[ -f "$SCRATCH/root/etc/net/resolv.conf" ] && [ ! -s "$SCRATCH/root/etc/net/resolv.conf" ]
+	[ -f "$SCRATCH/root/etc/net/resolv.conf" ]
+	[ ! -s "$SCRATCH/root/etc/net/resolv.conf" ]
 	[ ! -e "$SCRATCH/data/new" ]
 }
 
@@ -235,7 +236,8 @@ container() {
 	assert_success
 	assert_output "$(printf '%s\n' secret /etc/ctrkit-test-dir /etc/ctrkit-test-file /etc/ctrkit-test-tmpfs)"
 	[ -e "$SCRATCH/data/written" ]
-	[ -d "$SCRATCH/root/etc/ctrkit-test-dir" ] && [ -f "$SCRATCH/root/etc/ctrkit-test-file" ]
+	[ -d "$SCRATCH/root/etc/ctrkit-test-dir" ]
+	[ -f "$SCRATCH/root/etc/ctrkit-test-file" ]
 	[ ! -e /etc/ctrkit-test-dir ] && [ ! -e /etc/ctrkit-test-file ] && [ ! -e /etc/ctrkit-test-tmpfs ]
 }
 
