@@ -510,3 +510,25 @@ mc() {
 	[ "$(ns_of "$pause" pid)" != "$(ns_of "$app" pid)" ]
 	[ "$(ns_of "$pause" mnt)" != "$(ns_of "$app" mnt)" ]
 }
+
+@test "four runs at once on the bridge: four containers, four addresses, each reaches the others; rm of all leaves no veth" {
+	lab_up
+	mc import busybox --busybox
+	for n in 1 2 3 4; do
+		mc run -d --name "p$n" --net bridge busybox sleep 1000 >"$SCRATCH/run$n" 2>&1 &
+	done
+	wait
+	for n in 1 2 3 4; do
+		run cat "$SCRATCH/run$n"
+		assert_output "p$n"
+	done
+	run bash -c "jq -r .address '$MINICTR_HOME'/containers/p*/info.json | sort -u | wc -l"
+	assert_output 4
+	a4=$(jq -r .address "$MINICTR_HOME/containers/p4/info.json")
+	run mc exec p1 ping -c 1 -W 2 "$a4"
+	assert_success
+	mc rm -f p1 p2 p3 p4
+	run lab ip -br link show type veth
+	refute_output --partial veth-p
+	lab_down
+}
