@@ -37,7 +37,7 @@ machine() {
 setup_file() {
 	export ENGINES_DIR=/tmp/ctrkit-test.engines-$$
 	ENGINES_UP=""
-	if [ "$(id -u)" -eq 0 ]; then
+	if [ "$(id -u)" -eq 0 ] && [ -z "${CTRKIT_SAN:-}" ]; then
 		ENGINES_UP=$(installed_engines | tr '\n' ' ')
 		machine >"$BATS_FILE_TMPDIR/machine-before"
 		# shellcheck disable=SC2086 # a list of engines
@@ -53,6 +53,10 @@ teardown_file() {
 
 setup() {
 	need_root
+	# The sanitizer build (make san) has capdrop and sysfilter linked
+	# dynamically: they cannot run inside an image, where minictr runs
+	# them. Nothing else here is ours: make test covers this file.
+	[ -z "${CTRKIT_SAN:-}" ] || skip "not under the sanitizer build (make test runs it)"
 	PODS=() TASKS=() DOCKERS=()
 }
 
