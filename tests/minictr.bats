@@ -536,3 +536,62 @@ mc() {
 	refute_output --partial veth-p
 	lab_down
 }
+
+@test "import --oci: an image layout's layers become the image; run sees its files" {
+	mkdir -p "$SCRATCH/l1/bin" "$SCRATCH/l2/etc"
+	cp "$B/rootfs/bin/busybox" "$SCRATCH/l1/bin/"
+	ln -s busybox "$SCRATCH/l1/bin/sh"
+	ln -s busybox "$SCRATCH/l1/bin/cat"
+	echo "from the second layer" >"$SCRATCH/l2/etc/motd"
+	tar -C "$SCRATCH/l1" -cf "$SCRATCH/l1.tar" .
+	tar -C "$SCRATCH/l2" -cf "$SCRATCH/l2.tar" .
+	"$TOP/scripts/mkoci" "$SCRATCH/layout" v1 "$SCRATCH/l1.tar" "$SCRATCH/l2.tar" >/dev/null
+	run minictr import small --oci "$SCRATCH/layout:v1"
+	assert_success
+	run minictr run --rm --name o1 small cat /etc/motd
+	assert_success
+	assert_output "from the second layer"
+}
+
+@test "--init: pid 1 is nsunshare's init, the command its child; -u, -e, -w, --hostname and --read-only" {
+	minictr import busybox --busybox
+	run minictr run --rm --name i1 --init busybox sh -c 'cat /proc/1/comm; echo $$'
+	assert_success
+	assert_output "$(printf '%s\n' nsunshare 2)"
+	run minictr run --rm --name i2 -u 65534:65534 -e GREETING=hi -w /tmp --hostname box --read-only busybox \
+		sh -c 'id -u; echo $GREETING; pwd; hostname; touch /x 2>&1; exit 0'
+	assert_success
+	assert_output "$(printf '%s\n' 65534 hi /tmp box 'touch: /x: Read-only file system')"
+}
+
+@test "list shows each container with its status, as runc list does" {
+	config ".process.args = $(args sleep 1000)"
+	create l1
+	create l2
+	minictr start l2
+	run minictr list
+	assert_line --index 0 --regexp '^ID +PID +STATUS +BUNDLE +CREATED +OWNER$'
+	assert_line --regexp "^l1 +[0-9]+ +created +$B "
+	assert_line --regexp "^l2 +[0-9]+ +running +$B "
+	run minictr list --format json
+	assert_output --partial '"id":"l1"'
+	run minictr list -q
+	assert_output "$(printf '%s\n' l1 l2)"
+}
+
+@test "SIGTERM to a create half way (in a prestart hook) undoes it: no init, no state, no cgroup" {
+	config ".process.args = $(args sleep 1000) | .hooks = {prestart: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"touch $SCRATCH/hook; sleep 2\"]}]}"
+	# minictr itself, not through the function: $! must be its pid
+	"$TOP/scripts/minictr" create --bundle "$B" --pid-file "$SCRATCH/pid" c18 </dev/null >/dev/null 2>&1 &
+	mc=$!
+	wait_until test -e "$SCRATCH/hook"
+	init=$(cat "$ROOT/c18/init.pid")
+	kill -TERM "$mc"
+	st=0
+	wait "$mc" || st=$?
+	assert_equal "$st" 143
+	ended "$init"
+	[ ! -e "$ROOT/c18" ]
+	[ ! -e "$SCRATCH/pid" ]
+	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
+}
