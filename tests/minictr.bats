@@ -292,6 +292,10 @@ state_of() {
 	assert_equal "$stderr" "minictr: linux.namespaces network: $SCRATCH/nope does not exist"
 	[ ! -e "$ROOT/c13" ]
 	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
+	config ".process.args = $(args true) | .domainname = \"example.org\" | .linux.resources.memory = {limit: 1000000, reservation: 500000}"
+	run --separate-stderr minictr create --bundle "$B" c13
+	assert_failure 1
+	assert_equal "$stderr" "minictr: config.json: not supported by minictr: domainname, linux.resources.memory.reservation"
 }
 
 @test "bad input: one line, status 2, nothing made" {
