@@ -48,6 +48,13 @@ check_net_lesson() {
 	check_lesson 16 || { cgset delete -k ctrkit-l16 2>/dev/null; return 1; }
 }
 @test "lesson 17: privileges: capabilities and seccomp" { check_lesson 17; }
+@test "lesson 18: the runtime is a script (E29)" {
+	check_lesson 18 || {
+		for c in hello c1 box small; do cgset delete -k "ctrkit-l18/$c" 2>/dev/null; done
+		cgset delete ctrkit-l18 2>/dev/null
+		return 1
+	}
+}
 @test "lesson 20: a container is not a VM (E30)" {
 	check_lesson 20 || { cgset delete -k ctrkit-l20 2>/dev/null; return 1; }
 }
