@@ -45,8 +45,9 @@ tools() {
 }
 
 @test "every tool has a man page beside it that renders without warnings" {
-	for tool in $(tools); do
+	for tool in $(tools) minictr; do
 		page=$TOP/tools/$tool.1
+		[ "$tool" != minictr ] || page=$TOP/scripts/minictr.1
 		[ -f "$page" ]
 		run groff -man -ww -z "$page"
 		assert_success
@@ -69,15 +70,58 @@ tools() {
 	done
 }
 
-@test "make install puts every tool and man page under DESTDIR" {
-	dest=$(mktemp -d /tmp/ctrkit-test.XXXXXX)
-	run make -C "$TOP" -s install DESTDIR="$dest" PREFIX=/usr
+@test "every option in minictr's help and every command it knows are described in its man page" {
+	page=$(env MANWIDTH=200 man -l "$TOP/scripts/minictr.1" 2>/dev/null)
+	for opt in $("$TOP/scripts/minictr" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		if ! grep -q -- "$opt" <<<"$page"; then
+			echo "minictr: $opt is in --help but not in the man page"
+			return 1
+		fi
+	done
+	# the commands of its dispatch, each the head of an entry in COMMANDS
+	# shellcheck disable=SC2016 # sed's pattern: the script's own $cmd
+	commands=$(sed -n '/^case \$cmd in$/,/^esac$/s/^\([a-z| ]*\)).*/\1/p' "$TOP/scripts/minictr" | tr '|' ' ')
+	[ "$(wc -w <<<"$commands")" -ge 15 ]
+	for cmd in $commands; do
+		if ! grep -q -E "^ +$cmd( |$)" <<<"$page"; then
+			echo "minictr: the command $cmd has no entry in the man page"
+			return 1
+		fi
+	done
+}
+
+@test "make install puts every tool and man page under DESTDIR, and minictr, which finds the tools beside it" {
+	make_scratch
+	dest=$SCRATCH/dest
+	# the tools under test (OUT): not a build of bin/ of its own
+	run make -C "$TOP" -s install DESTDIR="$dest" PREFIX=/usr OUT="$CTRKIT_BIN"
 	assert_success
 	for tool in $(tools); do
 		[ -x "$dest/usr/bin/$tool" ]
 		[ -f "$dest/usr/share/man/man1/$tool.1" ]
 	done
-	rm -rf "$dest"
+	[ -x "$dest/usr/bin/minictr" ]
+	[ -f "$dest/usr/bin/minictr-learner" ]
+	[ -f "$dest/usr/share/man/man1/minictr.1" ]
+	run env -u CTRKIT_BIN "$dest/usr/bin/minictr" --version
+	assert_success
+	assert_line --index 0 --regexp '^minictr version [0-9]+\.[0-9]+'
+	run env -u CTRKIT_BIN "$dest/usr/bin/minictr" --help
+	assert_success
+	assert_line --index 0 --partial 'Usage: minictr '
+	need_root
+	mkdir "$SCRATCH/bundle"
+	run env -u CTRKIT_BIN "$dest/usr/bin/minictr" spec --bundle "$SCRATCH/bundle"
+	assert_success
+	run jq -r '.process.args[0]' "$SCRATCH/bundle/config.json"
+	assert_output sh
+	# A command that runs a tool: the one beside minictr, not bin/.
+	run env -u CTRKIT_BIN MINICTR_HOME="$SCRATCH/home" MINICTR_ROOT="$SCRATCH/run" \
+		"$dest/usr/bin/minictr" --trace import bb --busybox
+	assert_success
+	assert_line --regexp "^\+ $dest/usr/bin/mkrootfs --busybox $SCRATCH/home/images/"
+	assert_line bb
+	[ -x "$SCRATCH/home/images/bb/rootfs/bin/busybox" ]
 }
 
 @test "a -v line or an error line reaches stderr in one write(2), so a forked child's line cannot cut it" {
