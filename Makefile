@@ -117,6 +117,10 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(addprefix $(OUT)/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(wildcard tools/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	# the runtime: the script, the file it sources, its man page
+	install -m 755 scripts/minictr $(DESTDIR)$(PREFIX)/bin/minictr
+	install -m 644 scripts/minictr-learner $(DESTDIR)$(PREFIX)/bin/minictr-learner
+	install -m 644 scripts/minictr.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf bin build-san build-vm build-fuzz
