@@ -149,7 +149,7 @@ tools() {
 	done
 }
 
-@test "make demo's tour: E1, E2, E3, a detached container entered and stopped, then a busybox container by hand in a 100M group; it cleans up" {
+@test "make demo's tour: E1, E2, E3, a detached container entered and stopped, a busybox container by hand in a 100M group, then minictr; it cleans up" {
 	need_root
 	run "$TOP/scripts/demo" </dev/null
 	assert_success
@@ -165,6 +165,9 @@ tools() {
 	assert_line --partial 'write(3, "104857600", 9) = 9'
 	assert_line '(killed by SIGKILL: status 137)'
 	assert_line --regexp '^memory.oom_kills +1$'
+	# the end: the same container from minictr, each tool on a trace line
+	assert_line "hello from demo, pid 1"
+	assert_line --regexp '^\+ .*/cgset exec ctrkit-demo-[0-9]+-mc/demo -- .*/nsunshare .* -- .*/pivotroot .* -- /\.ctrkit/capdrop .* -- /\.ctrkit/sysfilter --profile=docker -- sh -c '
 	# The detached container was stopped by SIGTERM alone (its init
 	# passed it on), and is gone.
 	assert_line --regexp '^ctrstop: poll\(\[\{fd=[0-9]+, events=POLLIN\}\], 1, 10000\) = 1 '
