@@ -37,6 +37,7 @@ teardown() {
 		done
 	fi
 	cgset delete "$GROUP" 2>/dev/null || true
+	lab_down # the network tests' lab, if one was made (its veths, NAT go with it)
 	cleanup_scratch
 }
 
@@ -527,10 +528,13 @@ mc() {
 @test "four runs at once on the bridge: four containers, four addresses, each reaches the others; rm of all leaves no veth" {
 	lab_up
 	mc import busybox --busybox
+	local runs=()
 	for n in 1 2 3 4; do
 		mc run -d --name "p$n" --net bridge busybox sleep 1000 >"$SCRATCH/run$n" 2>&1 &
+		runs+=("$!")
 	done
-	wait
+	# by pid: a bare wait would also wait for bats' own timer
+	wait "${runs[@]}"
 	for n in 1 2 3 4; do
 		run cat "$SCRATCH/run$n"
 		assert_output "p$n"
@@ -543,7 +547,6 @@ mc() {
 	mc rm -f p1 p2 p3 p4
 	run lab ip -br link show type veth
 	refute_output --partial veth-p
-	lab_down
 }
 
 @test "import --oci: an image layout's layers become the image; run sees its files" {
