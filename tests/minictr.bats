@@ -204,7 +204,7 @@ state_of() {
 	[ "$(ns_of "$epid" pid)" = "$(ns_of "$pid" pid)" ]
 	[ "$(ns_of "$epid" mnt)" = "$(ns_of "$pid" mnt)" ]
 	# its cgroup, as the host sees it (inside, its cgroup namespace says /)
-	grep -q ":pids:/$GROUP/$BATS_TEST_NUMBER\$" "/proc/$epid/cgroup"
+	grep -qE "(:pids:|^0::)/$GROUP/$BATS_TEST_NUMBER\$" "/proc/$epid/cgroup"
 }
 
 @test "run --bundle in the foreground gives the command's exit status, and removes the container" {
