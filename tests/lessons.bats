@@ -64,6 +64,17 @@ need_minictr() {
 		return 1
 	}
 }
+@test "lesson 19: Docker's chain for real (E29, E4)" {
+	need_minictr
+	if ! command -v podman >/dev/null || ! command -v containerd >/dev/null || ! command -v dockerd >/dev/null; then
+		skip "podman, containerd or dockerd is missing: scripts/deps"
+	fi
+	check_lesson 19 || {
+		ENGINES_DIR=/tmp/ctrkit-lesson19 "$TOP/scripts/engines" down
+		cgset delete -k ctrkit-l19 2>/dev/null
+		return 1
+	}
+}
 @test "lesson 20: a container is not a VM (E30)" {
 	check_lesson 20 || { cgset delete -k ctrkit-l20 2>/dev/null; return 1; }
 }
