@@ -166,8 +166,13 @@ tools() {
 	assert_line '(killed by SIGKILL: status 137)'
 	assert_line --regexp '^memory.oom_kills +1$'
 	# the end: the same container from minictr, each tool on a trace line
-	assert_line "hello from demo, pid 1"
-	assert_line --regexp '^\+ .*/cgset exec ctrkit-demo-[0-9]+-mc/demo -- .*/nsunshare .* -- .*/pivotroot .* -- /\.ctrkit/capdrop .* -- /\.ctrkit/sysfilter --profile=docker -- sh -c '
+	# (not with the sanitizer build's dynamic capdrop: the demo says so)
+	if ldd "$CTRKIT_BIN/capdrop" >/dev/null 2>&1; then
+		assert_line "(skipped: this build's capdrop is linked dynamically, as make san builds it)"
+	else
+		assert_line "hello from demo, pid 1"
+		assert_line --regexp '^\+ .*/cgset exec ctrkit-demo-[0-9]+-mc/demo -- .*/nsunshare .* -- .*/pivotroot .* -- /\.ctrkit/capdrop .* -- /\.ctrkit/sysfilter --profile=docker -- sh -c '
+	fi
 	# The detached container was stopped by SIGTERM alone (its init
 	# passed it on), and is gone.
 	assert_line --regexp '^ctrstop: poll\(\[\{fd=[0-9]+, events=POLLIN\}\], 1, 10000\) = 1 '
