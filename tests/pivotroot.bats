@@ -191,6 +191,7 @@ container() {
 # ---- --workdir, --exec-fifo, --console-socket
 
 @test "--mount: a tmpfs with its options, a directory bound read-only, a file bound where none was" {
+	# (a kernel may add inode64 to a tmpfs's options: Debian's 6.1 does)
 	mkdir "$SCRATCH/data"
 	echo from-host >"$SCRATCH/data/in"
 	echo nameserver 192.0.2.1 >"$SCRATCH/resolv.conf"
@@ -200,7 +201,7 @@ container() {
 		--mount="bind:$SCRATCH/resolv.conf:/etc/net/resolv.conf:bind,ro" \
 		--mount=tmpfs:tmpfs:/shared:rshared \
 		"$SCRATCH/root" sh -c '
-			stat -c "%a" /run/app; grep " /run/app " /proc/mounts | cut -d" " -f3,4
+			stat -c "%a" /run/app; grep " /run/app " /proc/mounts | cut -d" " -f3,4 | sed "s/,inode64//"
 			cat /mnt/data/in; touch /mnt/data/new 2>&1
 			cat /etc/net/resolv.conf; echo x 2>&1 >/etc/net/resolv.conf
 			grep -c " /shared .* shared:" /proc/self/mountinfo'
