@@ -124,6 +124,48 @@ limit_files() {
 	assert_success
 }
 
+@test "create NAME KEY=VALUE...: the group is made with its limits in one run; on a group there, sets them" {
+	need_root
+	run cgset create "$G/inner" memory=64M pids=20
+	assert_success
+	assert_output ""
+	assert_equal "$(holding "$G/inner")" "$(hierarchies | wc -l)"
+	if v2; then
+		assert_equal "$(cat "$(group_file memory inner/memory.max)")" 67108864
+	else
+		assert_equal "$(cat "$(group_file memory inner/memory.limit_in_bytes)")" 67108864
+	fi
+	assert_equal "$(cat "$(group_file pids inner/pids.max)")" 20
+	assert_equal "$(cgset get "$G/inner" memory)" 67108864
+	run cgset create "$G/inner" pids=30
+	assert_success
+	assert_equal "$(cgset get "$G/inner" pids)" 30
+	assert_equal "$(cgset get "$G/inner" memory)" 67108864
+}
+
+@test "create with a bad key or value: one line, status 1 or 2, and no group left behind; a group there before stays" {
+	need_root
+	if v2; then ex=memory.max; else ex=memory.limit_in_bytes; fi
+	keys="keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group, such as $ex"
+	# refused before anything is made (the first three), or after: a
+	# file the group lacks, a value the kernel refuses (EINVAL)
+	expect_errors cgset \
+		"2|create $G/new pids=10 foo=1|unknown key 'foo' ($keys) (see cgset --help)" \
+		"2|create $G/new memory=lots|memory=lots: not a size (a number with K, M, G or T, or max) (see cgset --help)" \
+		"2|create $G/new memory|'memory' is not KEY=VALUE (see cgset --help)" \
+		"2|create $G/new pids=10 memory.bogus=1|unknown key 'memory.bogus' ($keys) (see cgset --help)" \
+		"1|create $G/new pids=10 $ex=abc|cannot write abc to $(group_file memory "new/$ex"): Invalid argument"
+	assert_equal "$(holding "$G/new")" 0
+	assert_equal "$(holding "$G")" 0
+	# a group that was there is not this create's to remove
+	cgset create "$G" pids=30
+	run --separate-stderr cgset create "$G" "$ex=abc"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	assert_equal "$(holding "$G")" "$(hierarchies | wc -l)"
+	assert_equal "$(cgset get "$G" pids)" 30
+}
+
 @test "E17: memory=100M: 300M of memory is OOM-killed (137), 20M runs; the limit file holds 104857600" {
 	need_root
 	cgset create "$G"
@@ -256,6 +298,30 @@ limit_files() {
 	assert_output ""
 }
 
+@test "delete -p removes the parents left empty, and stops quietly at one another group is in" {
+	need_root
+	all=$(hierarchies | wc -l)
+	cgset create "$G/a/b/c"
+	cgset create "$G/sibling"
+	run --separate-stderr cgset delete -p "$G/a/b/c"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(holding "$G/a")" 0
+	assert_equal "$(holding "$G/sibling")" "$all"
+	assert_equal "$(holding "$G")" "$all"
+	# -v: each rmdir as strace shows it, the refused one too
+	cgset create "$G/a"
+	run --separate-stderr cgset -v delete -p "$G/a"
+	assert_success
+	top=$(dirname "$(group_file memory x)")
+	[[ $stderr == *"rmdir(\"$top/a\") = 0"* ]]
+	[[ $stderr == *"rmdir(\"$top\") = -1 EBUSY (Device or resource busy)"* ]]
+	# the last one out takes the parent with it
+	run cgset delete -p "$G/sibling"
+	assert_success
+	assert_equal "$(holding "$G")" 0
+}
+
 @test "bad input: one line each, status 1 or 2, and the group's limits unchanged" {
 	need_root
 	cgset create "$G"
@@ -290,6 +356,9 @@ limit_files() {
 		"2|create /sys/fs/cgroup/x|group '/sys/fs/cgroup/x': give a name relative to the cgroup root, not an absolute path (see cgset --help)" \
 		"2|frobnicate $G|unknown command 'frobnicate' (see cgset --help)" \
 		"2|stat -k $G|-k is for delete only (see cgset --help)" \
+		"2|stat -J -k $G|-k is for delete only (see cgset --help)" \
+		"2|stat -p $G|-p is for delete only (see cgset --help)" \
+		"2|create -p $G/new|-p is for delete only (see cgset --help)" \
 		"2||give a command: info, create, set, get, add, exec, ps, stat or delete (see cgset --help)"
 	assert_equal "$(cgset get "$G" memory)" 52428800
 	assert_equal "$(cgset get "$G" pids)" 30

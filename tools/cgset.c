@@ -40,14 +40,14 @@
 
 static const char help[] =
 	"Usage: cgset [options] info\n"
-	"       cgset [options] create NAME\n"
+	"       cgset [options] create NAME [KEY=VALUE...]\n"
 	"       cgset [options] set NAME KEY=VALUE...\n"
 	"       cgset [options] get NAME KEY\n"
 	"       cgset [options] add NAME PID\n"
 	"       cgset [options] exec NAME [--] [command [argument...]]\n"
 	"       cgset [options] ps NAME\n"
 	"       cgset [options] stat [-J] NAME\n"
-	"       cgset [options] delete [-k] NAME\n"
+	"       cgset [options] delete [-k] [-p] NAME\n"
 	"Make control groups and set their limits, on cgroup v1 or v2 alike.\n"
 	"\n"
 	"Keys: memory=SIZE|max, memory.swap=SIZE|max, pids=N|max, cpu=CORES|max,\n"
@@ -56,6 +56,7 @@ static const char help[] =
 	"\n"
 	"  -J, --json      stat: print JSON\n"
 	"  -k, --kill      delete: kill the processes in the group first\n"
+	"  -p, --parents   delete: then remove each parent of NAME left empty\n"
 	"  -f, --force     add, set: move pid 1 too; set: write cgroup.procs, tasks\n"
 	"                  or cgroup.threads as they are\n"
 	"  -v, --verbose   print each file cgset opens, reads and writes, on stderr\n"
@@ -409,11 +410,20 @@ static void enable_controllers(const struct hierarchy *u, const char *parent)
 	}
 }
 
-static void create(const char *name)
+static void check_setting(const char *name, char *setting, int group_made);
+static void apply_settings(const char *name, int n, char *settings[]);
+
+/* Makes the group, then writes the settings as set would. */
+static void create(const char *name, int n, char *settings[])
 {
 	char parent[PATH_MAX], dir[PATH_MAX];
 	int any = 0;
 
+	/* The settings first, before anything is made: a bad key or value
+	 * changes nothing. A raw key (a file of the group) can only be
+	 * looked for once the group is there: apply_settings does that. */
+	for (int i = 0; i < n; i++)
+		check_setting(name, settings[i], 0);
 	/* A SIGTERM or a Ctrl-C half way must not leave half a group: the
 	 * signal is only noted, and the next check_stop() exits, which runs
 	 * undo_create. */
@@ -460,6 +470,11 @@ static void create(const char *name)
 	}
 	if (!any)
 		die("no cgroup hierarchy holds memory, pids, cpu or cpuset here (see cgset info)");
+	/* The settings are part of the create: if one fails (a raw key the
+	 * group has no file for, a value the kernel refuses), cgset dies and
+	 * undo_create removes what this run made. A group that was there
+	 * before is not this run's to remove: it stays, as after a failed set. */
+	apply_settings(name, n, settings);
 	check_stop();
 	created = 1;
 }
@@ -630,11 +645,17 @@ static long long read_number(const char *path)
 	return n >= V1_UNLIMITED ? -1 : n;
 }
 
-/* A raw key: a file of the group, in whichever hierarchy has it. File
- * names have a dot (memory.max); v1's "tasks" is the one that has none. */
+/* Could key be the name of a group's file? File names have a dot
+ * (memory.max); v1's "tasks" is the one that has none. */
+static int file_like(const char *key)
+{
+	return !strchr(key, '/') && key[0] != '.' && (strchr(key, '.') || strcmp(key, "tasks") == 0);
+}
+
+/* A raw key: a file of the group, in whichever hierarchy has it. */
 static int raw_file(char *buf, size_t size, const char *name, const char *key)
 {
-	if (strchr(key, '/') || key[0] == '.' || (!strchr(key, '.') && strcmp(key, "tasks") != 0))
+	if (!file_like(key))
 		return 0;
 	for (size_t i = 0; i < nhier; i++) {
 		group_path(buf, size, &hier[i], name, key);
@@ -651,8 +672,10 @@ static int moves_processes(const char *key)
 	return strcmp(key, "cgroup.procs") == 0 || strcmp(key, "cgroup.threads") == 0 || strcmp(key, "tasks") == 0;
 }
 
-/* Checks KEY=VALUE without writing anything; dies on a bad one. */
-static void check_setting(const char *name, char *setting)
+/* Checks KEY=VALUE without writing anything; dies on a bad one. Until
+ * the group is made (create checks before it makes it), a raw key is
+ * only checked to look like a file name. */
+static void check_setting(const char *name, char *setting, int group_made)
 {
 	char *eq = strchr(setting, '='), path[PATH_MAX];
 
@@ -660,6 +683,7 @@ static void check_setting(const char *name, char *setting)
 		die_usage("'%s' is not KEY=VALUE", setting);
 	*eq = '\0';
 	const char *key = setting, *value = eq + 1;
+	portable_home(key); /* dies if the machine lacks the key's controller */
 	if (strcmp(key, "memory") == 0 || strcmp(key, "memory.swap") == 0)
 		size_value(key, value);
 	else if (strcmp(key, "pids") == 0)
@@ -673,7 +697,7 @@ static void check_setting(const char *name, char *setting)
 	else if (moves_processes(key) && !force)
 		die_usage("%s moves a process in one hierarchy only: use cgset add %s PID (or --force to write it)",
 			  key, name);
-	else if (!raw_file(path, sizeof(path), name, key))
+	else if (group_made ? !raw_file(path, sizeof(path), name, key) : !file_like(key))
 		die_usage("unknown key '%s' (%s, such as %s)", key, keys_help,
 			  home_of("memory") && home_of("memory")->version == 1 ? "memory.limit_in_bytes" : "memory.max");
 	*eq = '=';
@@ -774,18 +798,24 @@ static void apply_setting(const char *name, const char *setting)
 	}
 }
 
-static void set(const char *name, int n, char *settings[])
+/* Checks every KEY=VALUE, then writes them: a bad one changes nothing. */
+static void apply_settings(const char *name, int n, char *settings[])
 {
-	if (n == 0)
-		die_usage("give at least one KEY=VALUE");
-	need_group(name);
 	for (int i = 0; i < n; i++)
-		check_setting(name, settings[i]);
+		check_setting(name, settings[i], 1);
 	/* memory before memory.swap: on v1 the swap limit is counted from it. */
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < n; i++)
 			if ((strncmp(settings[i], "memory.swap=", 12) == 0) == pass)
 				apply_setting(name, settings[i]);
+}
+
+static void set(const char *name, int n, char *settings[])
+{
+	if (n == 0)
+		die_usage("give at least one KEY=VALUE");
+	need_group(name);
+	apply_settings(name, n, settings);
 }
 
 static void print_size(long long n)
@@ -1166,7 +1196,51 @@ static void kill_group(const char *name)
 		write_value(path, "THAWED");
 }
 
-static void delete(const char *name, int kill_first)
+/* Removes dir and every group below it, children first. A killed
+ * process leaves its group when it has exited: until then rmdir says
+ * EBUSY. Wait for that, up to 10 s. */
+static void remove_subtree(const char *dir)
+{
+	char **dirs = NULL;
+	size_t ndirs = 0;
+
+	subtree(dir, &dirs, &ndirs);
+	for (size_t d = 0; d < ndirs; d++) {
+		int r;
+		for (int tries = 0; (r = rmdir(dirs[d])) == -1 && errno == EBUSY && tries < 1000; tries++)
+			sleep_ms(10);
+		trace(r, "rmdir(%s)", quote(dirs[d]));
+		if (r == -1 && errno != ENOENT)
+			die_errno_hint(errno == EBUSY ? "processes are still in it" : NULL, "cannot remove %s", dirs[d]);
+		free(dirs[d]);
+	}
+	free(dirs);
+}
+
+/* delete -p: each parent of the group in h in turn (a/b/c: a/b, then
+ * a), for as long as rmdir(2) takes it. The kernel removes a group only
+ * if no process and no group is in it, else says EBUSY: so rmdir is the
+ * test for "empty", with no gap between looking and removing in which
+ * another runtime could make a group beside ours. A busy parent is in
+ * use and a missing one is gone already: either ends the walk, quietly. */
+static void remove_parents(const struct hierarchy *h, const char *name)
+{
+	char parent[PATH_MAX], dir[PATH_MAX];
+
+	snprintf(parent, sizeof(parent), "%s", name);
+	for (char *slash; (slash = strrchr(parent, '/'));) {
+		*slash = '\0';
+		group_path(dir, sizeof(dir), h, parent, NULL);
+		int r = rmdir(dir);
+		trace(r, "rmdir(%s)", quote(dir));
+		if (r == -1 && (errno == EBUSY || errno == ENOTEMPTY || errno == ENOENT))
+			return;
+		if (r == -1)
+			die_errno("cannot remove %s", dir);
+	}
+}
+
+static void delete(const char *name, int kill_first, int parents)
 {
 	char dir[PATH_MAX];
 	pid_t *pids;
@@ -1186,33 +1260,22 @@ static void delete(const char *name, int kill_first)
 	if (n)
 		kill_group(name);
 
-	/* A killed process leaves its group when it has exited: until then
-	 * rmdir says EBUSY. Wait for that, up to 10 s. */
 	for (size_t i = 0; i < nhier; i++) {
-		char **dirs = NULL;
-		size_t ndirs = 0;
 		if (!holds_groups(&hier[i]))
 			continue;
 		group_path(dir, sizeof(dir), &hier[i], name, NULL);
-		if (!is_dir(dir)) {
+		if (is_dir(dir))
+			remove_subtree(dir);
+		else
 			trace_line("%s: no such group, nothing to remove", dir);
-			continue;
-		}
-		subtree(dir, &dirs, &ndirs);
-		for (size_t d = 0; d < ndirs; d++) {
-			int r;
-			for (int tries = 0; (r = rmdir(dirs[d])) == -1 && errno == EBUSY && tries < 1000; tries++)
-				sleep_ms(10);
-			trace(r, "rmdir(%s)", quote(dirs[d]));
-			if (r == -1 && errno != ENOENT)
-				die_errno_hint(errno == EBUSY ? "processes are still in it" : NULL, "cannot remove %s", dirs[d]);
-			free(dirs[d]);
-		}
-		free(dirs);
+		/* Even when the group was gone: a delete cut short is finished
+		 * by running it again, parents too. */
+		if (parents)
+			remove_parents(&hier[i], name);
 	}
 }
 
-static int json, kill_first;
+static int json, kill_first, parents;
 
 /* Options may come before the command and after it (cgset -v stat -J g);
  * parsing stops at the first other word, so exec's command keeps its own. */
@@ -1221,6 +1284,7 @@ static void parse_options(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "kill", no_argument, NULL, 'k' },
+		{ "parents", no_argument, NULL, 'p' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1229,10 +1293,11 @@ static void parse_options(int argc, char *argv[])
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+:Jkfvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:Jkpfvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': json = 1; break;
 		case 'k': kill_first = 1; break;
+		case 'p': parents = 1; break;
 		case 'f': force = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
@@ -1249,7 +1314,7 @@ int main(int argc, char *argv[])
 		int min, max; /* how many words follow the command */
 		const char *args;
 	} commands[] = {
-		{ "info", 0, 0, "no argument" }, { "create", 1, 1, "NAME" },
+		{ "info", 0, 0, "no argument" }, { "create", 1, INT_MAX, "NAME [KEY=VALUE...]" },
 		{ "set", 2, INT_MAX, "NAME KEY=VALUE..." }, { "get", 2, 2, "NAME KEY" },
 		{ "add", 2, 2, "NAME PID" }, { "exec", 1, INT_MAX, "NAME [--] [command...]" },
 		{ "ps", 1, 1, "NAME" }, { "stat", 1, 1, "NAME" }, { "delete", 1, 1, "NAME" },
@@ -1275,8 +1340,10 @@ int main(int argc, char *argv[])
 	int nargs = argc - optind;
 	if (nargs < commands[k].min || nargs > commands[k].max)
 		die_usage("%s takes %s", cmd, commands[k].args);
-	if ((json && strcmp(cmd, "stat") != 0) || (kill_first && strcmp(cmd, "delete") != 0))
-		die_usage("%s is for %s only", json ? "-J" : "-k", json ? "stat" : "delete");
+	if (json && strcmp(cmd, "stat") != 0)
+		die_usage("-J is for stat only");
+	if ((kill_first || parents) && strcmp(cmd, "delete") != 0)
+		die_usage("%s is for delete only", kill_first ? "-k" : "-p");
 	if (force && strcmp(cmd, "set") != 0 && strcmp(cmd, "add") != 0)
 		die_usage("--force is for set and add only");
 	if (nargs > 0)
@@ -1300,7 +1367,7 @@ int main(int argc, char *argv[])
 	if (strcmp(cmd, "info") == 0) {
 		info();
 	} else if (strcmp(cmd, "create") == 0) {
-		create(args[0]);
+		create(args[0], nargs - 1, args + 1);
 	} else if (strcmp(cmd, "set") == 0) {
 		set(args[0], nargs - 1, args + 1);
 	} else if (strcmp(cmd, "get") == 0) {
@@ -1320,7 +1387,7 @@ int main(int argc, char *argv[])
 	} else if (strcmp(cmd, "stat") == 0) {
 		stat_group(args[0], json);
 	} else {
-		delete(args[0], kill_first);
+		delete(args[0], kill_first, parents);
 	}
 	return 0;
 }
