@@ -91,6 +91,77 @@ teardown() {
 	[ "${#lines[@]}" -eq 1 ]
 }
 
+# lo's line of `ip -br link`, then whether 127.0.0.1 answers a ping.
+probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo ping ok || echo no ping'
+
+@test "-n --loopback: lo is up inside and 127.0.0.1 answers; without it, lo is down and it does not" {
+	need_root
+	run nsunshare -n --loopback sh -c "$probe_lo"
+	assert_success
+	assert_line --index 0 --regexp '^lo +UNKNOWN +.*<LOOPBACK,UP,LOWER_UP>'
+	assert_line --index 1 "ping ok"
+	run nsunshare -n sh -c "$probe_lo"
+	assert_line --index 0 --regexp '^lo +DOWN +.*<LOOPBACK>'
+	assert_line --index 1 "no ping"
+}
+
+@test "-U -n --loopback: the new user namespace owns the new network namespace, so lo comes up, maps or not" {
+	need_root
+	# ping cannot run as an unmapped uid (65534 inside): ask the routes
+	# instead; 127.0.0.1 is routed to lo once lo is up, unreachable before.
+	probe='ip -br link show lo; ip route get 127.0.0.1 2>&1'
+	for flags in "-U -r" "-U" "-U -c" "-U --map-users=100000,0,65536 --map-groups=100000,0,65536"; do
+		# shellcheck disable=SC2086 # the flags are words
+		run nsunshare $flags -n --loopback sh -c "$probe"
+		if [ "$status" -ne 0 ] || [[ ! ${lines[0]} =~ ^lo\ +UNKNOWN\ .*,UP, ]] ||
+			[[ ${lines[1]} != "local 127.0.0.1 dev lo "* ]]; then
+			echo "$flags: $output"
+			return 1
+		fi
+		# shellcheck disable=SC2086
+		run nsunshare $flags -n sh -c "$probe"
+		if [[ ! ${lines[0]} =~ ^lo\ +DOWN\  ]] || [ "${lines[1]}" != "RTNETLINK answers: Network is unreachable" ]; then
+			echo "$flags without --loopback: $output"
+			return 1
+		fi
+	done
+}
+
+@test "rootless: -U -r -n --loopback as nobody brings lo up" {
+	tools_for_nobody
+	run as_nobody nsunshare -U -r -n --loopback sh -c "id -u; $probe_lo"
+	assert_success
+	assert_line --index 0 0
+	assert_line --index 1 --regexp '^lo +UNKNOWN +.*<LOOPBACK,UP,LOWER_UP>'
+	assert_line --index 2 "ping ok"
+}
+
+@test "--net=FILE --loopback: lo is still up when nsenter joins the pinned namespace later" {
+	need_root
+	make_pin_dir
+	run nsunshare --net="$PINS/net" --loopback true
+	assert_success
+	run nsenter-lite --net="$PINS/net" sh -c "$probe_lo"
+	umount "$PINS/net"
+	assert_line --index 0 --regexp '^lo +UNKNOWN +.*<LOOPBACK,UP,LOWER_UP>'
+	assert_line --index 1 "ping ok"
+}
+
+@test "--loopback that fails: one line, the command does not run, no pin is left" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	make_pin_dir
+	# strace makes socket(2) fail, as a seccomp filter or a full fd table would.
+	run --separate-stderr strace -f -qq -o /dev/null -e trace=socket -e inject=socket:error=EACCES \
+		nsunshare --net="$PINS/net" --loopback touch "$SCRATCH/ran"
+	assert_failure 1
+	assert_equal "$stderr" "nsunshare: cannot bring lo up in the new network namespace: Permission denied"
+	[ ! -e "$SCRATCH/ran" ]
+	[ ! -e "$PINS/net" ]
+	run pins_under "$SCRATCH"
+	assert_output ""
+}
+
 @test "-T --boottime: uptime inside is a day more than outside" {
 	need_root
 	a=$(cut -d. -f1 /proc/uptime)
@@ -141,6 +212,24 @@ teardown() {
 	strace -f -qq -e trace=unshare -o "$SCRATCH/trace" nsunshare -m -u -i -p -n -f true
 	run grep -o 'unshare(.*' "$SCRATCH/trace"
 	assert_output "${stderr_lines[0]#nsunshare: }"
+	# --loopback: right after unshare, a socket and two ioctls bring lo up.
+	run --separate-stderr nsunshare -v -n --loopback true
+	assert_success
+	assert_equal "${stderr_lines[0]}" 'nsunshare: unshare(CLONE_NEWNET) = 0'
+	[[ ${stderr_lines[1]} =~ ^'nsunshare: socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, IPPROTO_IP) = '([0-9]+)$ ]]
+	fd=${BASH_REMATCH[1]}
+	assert_equal "${stderr_lines[2]}" "nsunshare: ioctl($fd, SIOCGIFFLAGS, {ifr_name=\"lo\", ifr_flags=IFF_LOOPBACK}) = 0"
+	assert_equal "${stderr_lines[3]}" "nsunshare: ioctl($fd, SIOCSIFFLAGS, {ifr_name=\"lo\", ifr_flags=IFF_UP|IFF_LOOPBACK}) = 0"
+	assert_equal "${stderr_lines[4]}" "nsunshare: close($fd) = 0"
+	[[ ${stderr_lines[5]} == 'nsunshare: execve("'*'/true", ["true"], 0x'*' vars */)' ]]
+	[ "${#stderr_lines[@]}" -eq 6 ]
+	# strace sees the same five calls, in that order (it prefixes the
+	# pid and pads before "="; the command's own calls come after).
+	strace -f -qq -o "$SCRATCH/trace" -e trace=unshare,socket,ioctl,close nsunshare -v -n --loopback true 2>"$SCRATCH/v"
+	sed -E 's/^[0-9]+ +//; s/\) +=/) =/' "$SCRATCH/trace" | grep -A4 '^unshare(' >"$SCRATCH/seen"
+	sed 's/^nsunshare: //' "$SCRATCH/v" | head -n 5 >"$SCRATCH/traced"
+	run diff "$SCRATCH/seen" "$SCRATCH/traced"
+	assert_success
 }
 
 # ---- output and status as util-linux unshare ----
@@ -401,6 +490,8 @@ pins_under() {
 		"2|--monotonic=5 true|--monotonic and --boottime need a new time namespace (-T)*"
 		"2|-T --boottime=soon true|--boottime: 'soon' is not a number of seconds*"
 		"2|--setgroups=deny true|--setgroups needs a new user namespace (-U)*"
+		"2|--loopback true|--loopback needs a new network namespace (-n or --net)*"
+		"2|-U -r -u --loopback true|--loopback needs a new network namespace (-n or --net)*"
 		"1|--mount-proc=$SCRATCH/none true|--mount-proc: $SCRATCH/none: No such file or directory*"
 	)
 	expect_errors nsunshare "${cases[@]}"

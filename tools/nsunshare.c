@@ -10,7 +10,8 @@
  *   1. check every argument; create pin files; find the command
  *   2. unshare(flags)
  *   3. set up the new user namespace (setgroups, uid_map, gid_map),
- *      the time offsets, the mount propagation, the hostname
+ *      the loopback device, the time offsets, the mount propagation,
+ *      the hostname
  *   4. fork, when asked: only children enter a new pid namespace
  *   5. pin namespaces on files (after the fork: pid_for_children
  *      names a namespace only once it has a first process)
@@ -32,6 +33,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +42,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -74,6 +77,8 @@ static const char help[] =
 	"      --init                run a tiny init as pid 1 that runs the command as its child,\n"
 	"                            passes signals on and reaps orphans, like tini; implies -f\n"
 	"      --mount-proc[=DIR]    mount a proc filesystem on DIR (default /proc); implies -m\n"
+	"      --loopback            with -n: bring the new namespace's lo up (127.0.0.1 works),\n"
+	"                            as runc and docker do for every container\n"
 	"  -r, --map-root-user       map your user and group to 0 inside; implies -U\n"
 	"  -c, --map-current-user    map your user and group to themselves inside; implies -U\n"
 	"      --map-user=UID        map your user to UID inside; implies -U\n"
@@ -109,6 +114,7 @@ enum {
 	OPT_PIDFILE,
 	OPT_LOG,
 	OPT_INIT,
+	OPT_LOOPBACK,
 	OPT_VERSION,
 };
 
@@ -424,6 +430,79 @@ static void set_time_offset(clockid_t clock, const char *name, long long seconds
 		die_errno("cannot set the %s offset in /proc/self/timens_offsets", name);
 }
 
+/* ifr_flags as strace prints them: the IFF_* names in bit order. The
+ * field is a short, so these 16 bits are all an ifreq can hold. */
+static const char *ifr_flags_str(unsigned short flags)
+{
+	static const struct {
+		unsigned short flag;
+		const char *name;
+	} names[] = {
+		{ IFF_UP, "IFF_UP" },
+		{ IFF_BROADCAST, "IFF_BROADCAST" },
+		{ IFF_DEBUG, "IFF_DEBUG" },
+		{ IFF_LOOPBACK, "IFF_LOOPBACK" },
+		{ IFF_POINTOPOINT, "IFF_POINTOPOINT" },
+		{ IFF_NOTRAILERS, "IFF_NOTRAILERS" },
+		{ IFF_RUNNING, "IFF_RUNNING" },
+		{ IFF_NOARP, "IFF_NOARP" },
+		{ IFF_PROMISC, "IFF_PROMISC" },
+		{ IFF_ALLMULTI, "IFF_ALLMULTI" },
+		{ IFF_MASTER, "IFF_MASTER" },
+		{ IFF_SLAVE, "IFF_SLAVE" },
+		{ IFF_MULTICAST, "IFF_MULTICAST" },
+		{ IFF_PORTSEL, "IFF_PORTSEL" },
+		{ IFF_AUTOMEDIA, "IFF_AUTOMEDIA" },
+		{ IFF_DYNAMIC, "IFF_DYNAMIC" },
+	};
+	static char buf[320];
+	size_t len = 0;
+
+	strcpy(buf, "0");
+	for (size_t i = 0; i < LEN(names); i++)
+		if (flags & names[i].flag)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "|" : "",
+						names[i].name);
+	return buf;
+}
+
+/* --loopback. A new network namespace holds one device, lo, and it is
+ * down: until it is up, nothing reaches 127.0.0.1 (a server on
+ * localhost, a resolver stub). runc, and so docker, bring it up in every
+ * container. We do it here, in the process that made the namespace,
+ * while it is the namespace's only one: no setns(2), no `ip link set lo
+ * up` to start. SIOCSIFFLAGS needs CAP_NET_ADMIN in the user namespace
+ * that owns the network namespace. With -U, one unshare(2) makes the
+ * user namespace first and gives it the new network namespace, and its
+ * creator holds every capability in it, maps or not, until it executes
+ * a program as a uid other than 0 inside (an unmapped one included):
+ * which is why `unshare -U -n ip link set lo up` fails, and why this
+ * happens here, before the exec and before -S. The ioctl may go to any
+ * socket: a socket belongs to the network namespace of its maker. */
+static void bring_lo_up(void)
+{
+	struct ifreq ifr = { 0 };
+	const char *what = "cannot bring lo up in the new network namespace";
+	int sock, r;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (trace(sock, "socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, IPPROTO_IP)") == -1)
+		die_errno("%s", what);
+	/* Read the flags first, to change only IFF_UP: SIOCSIFFLAGS sets them all. */
+	r = ioctl(sock, SIOCGIFFLAGS, &ifr);
+	/* strace shows ifr_flags only when the kernel filled them in. */
+	if (trace(r, "ioctl(%d, SIOCGIFFLAGS, {ifr_name=%s%s%s})", sock, quote(ifr.ifr_name),
+		  r == -1 ? "" : ", ifr_flags=", r == -1 ? "" : ifr_flags_str(ifr.ifr_flags)) == -1)
+		die_errno("%s", what);
+	ifr.ifr_flags |= IFF_UP;
+	r = ioctl(sock, SIOCSIFFLAGS, &ifr);
+	if (trace(r, "ioctl(%d, SIOCSIFFLAGS, {ifr_name=%s, ifr_flags=%s})", sock,
+		  quote(ifr.ifr_name), ifr_flags_str(ifr.ifr_flags)) == -1)
+		die_errno("%s", what);
+	trace(close(sock), "close(%d)", sock);
+}
+
 /* ---- A container's life: --detach, --pidfile, --log, --init ------ */
 
 /* The files the command's stdio goes to, opened while a bad path can
@@ -611,6 +690,7 @@ int main(int argc, char *argv[])
 		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "init", no_argument, NULL, OPT_INIT },
+		{ "loopback", no_argument, NULL, OPT_LOOPBACK },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -626,7 +706,7 @@ int main(int argc, char *argv[])
 	long long monotonic = 0, boottime = 0;
 	int set_monotonic = 0, set_boottime = 0;
 	struct idmap range;
-	int detach = 0, keep_stdio = 0, init = 0;
+	int detach = 0, keep_stdio = 0, init = 0, loopback = 0;
 	const char *pidfile = NULL, *log_path = NULL;
 	char given[64], map_user_given[64] = "", map_group_given[64] = ""; /* to name a map line */
 
@@ -755,6 +835,7 @@ int main(int argc, char *argv[])
 			log_path = optarg;
 			break;
 		case OPT_INIT: forkit = init = 1; break;
+		case OPT_LOOPBACK: loopback = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
 		case OPT_VERSION: print_version();
@@ -785,6 +866,8 @@ int main(int argc, char *argv[])
 	check_map_overlaps(&gid_map);
 	if (setgroups_mode && !(flags & CLONE_NEWUSER))
 		die_usage("--setgroups needs a new user namespace (-U)");
+	if (loopback && !(flags & CLONE_NEWNET))
+		die_usage("--loopback needs a new network namespace (-n or --net)");
 	if (detach && kill_signal)
 		die_usage("--detach and --kill-child exclude each other: a detached command outlives "
 			  "nsunshare");
@@ -828,6 +911,8 @@ int main(int argc, char *argv[])
 	/* 3. Set the new namespaces up, while we are their only process. */
 	if (map_helper.pid ? finish_helper(&map_helper) == -1 : map_ids(0) == -1)
 		exit(EXIT_FAILURE);
+	if (loopback)
+		bring_lo_up();
 	if (set_boottime)
 		set_time_offset(CLOCK_BOOTTIME, "boottime", boottime);
 	if (set_monotonic)
