@@ -261,6 +261,114 @@ limit_files() {
 	[ -z "$(cgset ps "$G" | tail -n +2)" ]
 }
 
+# The lines -v prints, with every number and address made N: two runs
+# differ in pids and file descriptors, not in the calls they make.
+calls() {
+	sed -E 's/0x[0-9a-f]+/0x/g; s/[0-9]+/N/g' "$1"
+}
+
+@test "exec -c NAME KEY=VALUE... -- cmd: the group is made with its limits, cmd runs in it, and the group stays" {
+	need_root
+	all=$(hierarchies | wc -l)
+	run cgset exec -c "$G" memory=100M pids=20 -- sh -c 'cat /proc/self/cgroup'
+	assert_success
+	# in the group in every hierarchy (v1: one line each; v2: the one line)
+	assert_equal "$(grep -c ":/$G\$" <<<"$output")" "$all"
+	assert_equal "$(cgset get "$G" memory)" 104857600
+	assert_equal "$(cgset get "$G" pids)" 20
+	assert_equal "$(holding "$G")" "$all"
+	# a group there already is used, and set
+	run cgset exec -c "$G" pids=30 -- sh -c 'cat /proc/self/cgroup'
+	assert_success
+	assert_equal "$(grep -c ":/$G\$" <<<"$output")" "$all"
+	assert_equal "$(cgset get "$G" pids)" 30
+	assert_equal "$(cgset get "$G" memory)" 104857600
+	# -v: what a create and then an exec print, in that order, in one run
+	# (the second run's own look at the hierarchies aside)
+	cgset delete "$G"
+	cgset -v create "$G" pids=20 2>"$SCRATCH/create.v"
+	cgset -v exec "$G" -- true 2>"$SCRATCH/exec.v"
+	cgset delete "$G"
+	cgset -v exec -c "$G" pids=20 -- true 2>"$SCRATCH/exec-c.v"
+	lock=$(grep -n 'ctrkit-cgset.lock' "$SCRATCH/create.v" | cut -d: -f1)
+	[ "$lock" -gt 1 ]
+	assert_equal "$(calls "$SCRATCH/exec-c.v")" "$(calls "$SCRATCH/create.v"; tail -n +"$lock" "$SCRATCH/exec.v" | calls /dev/stdin)"
+}
+
+@test "exec -c with a bad key, a bad value, a missing command or one that cannot run: one line, and no group left" {
+	need_root
+	if v2; then ex=memory.max; else ex=memory.limit_in_bytes; fi
+	keys="keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group, such as $ex"
+	printf 'echo hi\n' >"$SCRATCH/not-executable"
+	chmod 644 "$SCRATCH/not-executable"
+	# refused before anything is made (usage first, then the command is
+	# looked for), or after: a value the kernel refuses, an execve that
+	# fails once cgset is in the group (it moves back out, then removes it)
+	expect_errors cgset \
+		"2|exec -c $G pids=20 foo=1 -- true|unknown key 'foo' ($keys) (see cgset --help)" \
+		"2|exec -c $G memory=lots -- true|memory=lots: not a size (a number with K, M, G or T, or max) (see cgset --help)" \
+		"2|exec -c $G pids=20 true -- true|'true' is not KEY=VALUE (see cgset --help)" \
+		"2|exec -c $G foo=1 -- ctrkit-no-such-command|unknown key 'foo' ($keys) (see cgset --help)" \
+		"1|exec -c $G pids=20 $ex=abc -- true|cannot write abc to $(group_file memory "$ex"): Invalid argument" \
+		"126|exec -c $G pids=20 -- $SCRATCH/not-executable|failed to execute $SCRATCH/not-executable: Permission denied"
+	assert_equal "$(holding "$G")" 0
+	# (run -127 here, not in the table: bats would take 127 for a typo)
+	run -127 --separate-stderr cgset exec -c "$G" pids=20 -- ctrkit-no-such-command
+	[ -z "$output" ]
+	assert_equal "$stderr" "cgset: failed to execute ctrkit-no-such-command: command not found"
+	assert_equal "$(holding "$G")" 0
+	# looked for first: not made and removed again, never made at all
+	run -127 --separate-stderr cgset -v exec -c "$G" pids=20 -- ctrkit-no-such-command
+	[[ $stderr != *mkdir* ]]
+	# nested: the parents this run made go too
+	run -126 cgset exec -c "$G/a/b" pids=20 -- "$SCRATCH/not-executable"
+	assert_equal "$(holding "$G")" 0
+	# a group that was there before is not this run's to remove
+	cgset create "$G" pids=30
+	run -126 cgset exec -c "$G" pids=40 -- "$SCRATCH/not-executable"
+	assert_equal "$(holding "$G")" "$(hierarchies | wc -l)"
+	assert_equal "$(cgset get "$G" pids)" 40
+	[ -z "$(cgset ps "$G" | tail -n +2)" ]
+}
+
+@test "exec NAME KEY=VALUE... -- cmd sets the group, then runs cmd in it; without -c a missing group is an error, and exec G cmd is as before" {
+	need_root
+	expect_errors cgset \
+		"1|exec $G -- true|no group '$G' (make it with: cgset create $G)" \
+		"1|exec $G pids=20 -- true|no group '$G' (make it with: cgset create $G)"
+	assert_equal "$(holding "$G")" 0
+	cgset create "$G" pids=30
+	run cgset exec "$G" pids=20 memory=64M -- sh -c 'cat /proc/self/cgroup'
+	assert_success
+	assert_output --partial ":/$G"
+	assert_equal "$(cgset get "$G" pids)" 20
+	assert_equal "$(cgset get "$G" memory)" 67108864
+	# the words are the command's unless the first is KEY=VALUE and a
+	# "--" ends them: a "--" among the command's own arguments stays its
+	run cgset exec "$G" echo pids=1 -- x
+	assert_output "pids=1 -- x"
+	run cgset exec "$G" -- echo pids=1 -- x
+	assert_output "pids=1 -- x"
+	run -127 --separate-stderr cgset exec "$G" pids=1 echo
+	assert_equal "$stderr" "cgset: failed to execute pids=1: command not found"
+	assert_equal "$(cgset get "$G" pids)" 20
+}
+
+@test "SIGTERM during exec -c, once cgset is in the group: status 143, one line, no group left, and the command never runs" {
+	need_root
+	all=$(hierarchies | wc -l)
+	in_group() { [ "$(grep -c ":/$G\$" "/proc/$SLOW/cgroup")" -eq "$all" ]; }
+	slowly write cgset exec -c "$G" -- touch "$SCRATCH/ran"
+	wait_until in_group
+	kill -TERM "$SLOW"
+	status=0
+	wait "$SLOW_STRACE" || status=$?
+	assert_equal "$status" 143
+	assert_equal "$(cat "$SCRATCH/slow.err")" "cgset: stopped by SIGTERM: undoing what was done"
+	assert_equal "$(holding "$G")" 0
+	[ ! -e "$SCRATCH/ran" ]
+}
+
 @test "with nsunshare, both ways: cgset exec in the namespaces, and nsunshare in the group" {
 	need_root
 	cgset create "$G"
@@ -359,6 +467,9 @@ limit_files() {
 		"2|stat -J -k $G|-k is for delete only (see cgset --help)" \
 		"2|stat -p $G|-p is for delete only (see cgset --help)" \
 		"2|create -p $G/new|-p is for delete only (see cgset --help)" \
+		"2|create -c $G/new|-c is for exec only (see cgset --help)" \
+		"2|set -c $G pids=40|-c is for exec only (see cgset --help)" \
+		"2|-c delete $G|-c is for exec only (see cgset --help)" \
 		"2||give a command: info, create, set, get, add, exec, ps, stat or delete (see cgset --help)"
 	assert_equal "$(cgset get "$G" memory)" 52428800
 	assert_equal "$(cgset get "$G" pids)" 30

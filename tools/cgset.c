@@ -44,7 +44,7 @@ static const char help[] =
 	"       cgset [options] set NAME KEY=VALUE...\n"
 	"       cgset [options] get NAME KEY\n"
 	"       cgset [options] add NAME PID\n"
-	"       cgset [options] exec NAME [--] [command [argument...]]\n"
+	"       cgset [options] exec [-c] NAME [KEY=VALUE...] [--] [command [argument...]]\n"
 	"       cgset [options] ps NAME\n"
 	"       cgset [options] stat [-J] NAME\n"
 	"       cgset [options] delete [-k] [-p] NAME\n"
@@ -57,6 +57,7 @@ static const char help[] =
 	"  -J, --json      stat: print JSON\n"
 	"  -k, --kill      delete: kill the processes in the group first\n"
 	"  -p, --parents   delete: then remove each parent of NAME left empty\n"
+	"  -c, --create    exec: make the group first, as create does\n"
 	"  -f, --force     add, set: move pid 1 too; set: write cgroup.procs, tasks\n"
 	"                  or cgroup.threads as they are\n"
 	"  -v, --verbose   print each file cgset opens, reads and writes, on stderr\n"
@@ -353,6 +354,9 @@ static struct {
 	char file[PATH_MAX + 32], controllers[128];
 } enabled[32];
 static size_t nenabled;
+/* Set when what was made is to stay: at the end of the create command.
+ * exec -c never sets it: either execve succeeds, and no exit handler
+ * runs at all, or it fails, cgset exits, and the group goes again. */
 static int created;
 
 static void undo_create(void)
@@ -476,7 +480,6 @@ static void create(const char *name, int n, char *settings[])
 	 * before is not this run's to remove: it stays, as after a failed set. */
 	apply_settings(name, n, settings);
 	check_stop();
-	created = 1;
 }
 
 /* ---- set, get ---- */
@@ -953,16 +956,37 @@ static const char *cgroup_in(const char *text, const struct hierarchy *h, char *
 	return NULL;
 }
 
+/* What add() did, to undo it: the pid it moved, its /proc/PID/cgroup
+ * from before, and the hierarchies it has moved it in so far. */
+static pid_t moved_pid;
+static char moved_from[4096];
+static size_t moved[LEN(hier)], nmoved;
+
+/* Puts the pid add() moved back where it was, last hierarchy first. */
+static void move_back(void)
+{
+	char was[PATH_MAX], back[PATH_MAX * 2 + 16], value[32];
+
+	snprintf(value, sizeof(value), "%d", (int)moved_pid);
+	while (nmoved > 0) {
+		const struct hierarchy *h = &hier[moved[--nmoved]];
+		if (cgroup_in(moved_from, h, was, sizeof(was))) {
+			snprintf(back, sizeof(back), "%s%s/cgroup.procs", h->mount, strcmp(was, "/") ? was : "");
+			write_file(back, value);
+		}
+	}
+}
+
 /* Moves pid into the group in every hierarchy. If one refuses, the
  * ones already done are put back where /proc/PID/cgroup had it. */
 static void add(const char *name, pid_t pid)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16], value[32], own[4096], was[PATH_MAX], back[PATH_MAX * 2 + 16];
-	size_t done[LEN(hier)], ndone = 0;
+	char dir[PATH_MAX], path[PATH_MAX + 16], value[32];
 
 	need_group(name);
+	moved_pid = pid;
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if (read_file(path, own, sizeof(own)) == -1)
+	if (read_file(path, moved_from, sizeof(moved_from)) == -1)
 		die_errno("cannot read %s", path);
 	snprintf(value, sizeof(value), "%d", (int)pid);
 	for (size_t i = 0; i < nhier; i++) {
@@ -971,17 +995,11 @@ static void add(const char *name, pid_t pid)
 			continue;
 		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 		if (write_file(path, value) == 0) {
-			done[ndone++] = i;
+			moved[nmoved++] = i;
 			continue;
 		}
 		int err = errno;
-		while (ndone > 0) {
-			const struct hierarchy *h = &hier[done[--ndone]];
-			if (cgroup_in(own, h, was, sizeof(was))) {
-				snprintf(back, sizeof(back), "%s%s/cgroup.procs", h->mount, was);
-				write_file(back, value);
-			}
-		}
+		move_back();
 		errno = err;
 		die_errno_hint(err == ESRCH ? "the process is gone"
 			       : err == EBUSY ? "on v2 a process may only join a group that hands no controller "
@@ -989,6 +1007,65 @@ static void add(const char *name, pid_t pid)
 					      : NULL,
 			       "cannot move %d into %s", (int)pid, dir);
 	}
+}
+
+/* exec's words after NAME: "KEY=VALUE... --", then the command. They
+ * are settings only if the first is KEY=VALUE and a "--" ends them, so
+ * "exec g cmd args" and "exec g -- cmd" mean what they always did, a
+ * "--" among cmd's own arguments too. Returns how many; *command is
+ * where the command begins. */
+static int split_settings(int n, char *words[], char ***command)
+{
+	int end = 0;
+
+	*command = words;
+	if (n > 0 && strcmp(words[0], "--") == 0) {
+		*command = words + 1;
+		return 0;
+	}
+	if (n == 0 || !strchr(words[0], '='))
+		return 0;
+	while (end < n && strcmp(words[end], "--") != 0)
+		end++;
+	if (end == n)
+		return 0; /* no "--": all of it is the command, as it always was */
+	*command = words + end + 1;
+	return end;
+}
+
+/* Runs argv in the group; with make, the group is made first, as the
+ * create command makes it. A runtime's container starts this way, in one
+ * process: a bad setting or a missing command changes nothing, and once
+ * the command runs the group is the caller's, to delete when it ends. */
+static noreturn void exec_in_group(const char *name, int make, int n, char *settings[], char *argv[])
+{
+	char *path, **command;
+
+	/* Usage errors first: a bad KEY=VALUE, before the command is looked
+	 * for (a raw key is looked for once the group is there). */
+	for (int i = 0; i < n; i++)
+		check_setting(name, settings[i], 0);
+	/* Find the command next, before anything is made or moved: a
+	 * missing one changes nothing. */
+	command = command_or_shell(argv, &path);
+	if (make) {
+		create(name, n, settings);
+		/* If the command cannot be run after all (execve fails on a file
+		 * that is not executable), cgset exits, and the exit handlers run
+		 * last registered first: move_back, since the kernel will not
+		 * remove a group with a process in it, then undo_create. A
+		 * successful execve runs no exit handler: the group stays. */
+		atexit(move_back);
+	} else if (n > 0) {
+		set(name, n, settings);
+	}
+	/* Join the group, so that the command and all it starts are in. */
+	add(name, getpid());
+	/* A SIGTERM during the create or the join: undo, rather than run
+	 * the command (after execve the signal would be lost, as the
+	 * handler that noted it is gone). */
+	check_stop();
+	exec_command(path, command);
 }
 
 static void ps(const char *name)
@@ -1275,7 +1352,7 @@ static void delete(const char *name, int kill_first, int parents)
 	}
 }
 
-static int json, kill_first, parents;
+static int json, kill_first, parents, create_first;
 
 /* Options may come before the command and after it (cgset -v stat -J g);
  * parsing stops at the first other word, so exec's command keeps its own. */
@@ -1285,6 +1362,7 @@ static void parse_options(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'J' },
 		{ "kill", no_argument, NULL, 'k' },
 		{ "parents", no_argument, NULL, 'p' },
+		{ "create", no_argument, NULL, 'c' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1293,11 +1371,12 @@ static void parse_options(int argc, char *argv[])
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+:Jkpfvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:Jkpcfvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': json = 1; break;
 		case 'k': kill_first = 1; break;
 		case 'p': parents = 1; break;
+		case 'c': create_first = 1; break;
 		case 'f': force = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
@@ -1316,7 +1395,7 @@ int main(int argc, char *argv[])
 	} commands[] = {
 		{ "info", 0, 0, "no argument" }, { "create", 1, INT_MAX, "NAME [KEY=VALUE...]" },
 		{ "set", 2, INT_MAX, "NAME KEY=VALUE..." }, { "get", 2, 2, "NAME KEY" },
-		{ "add", 2, 2, "NAME PID" }, { "exec", 1, INT_MAX, "NAME [--] [command...]" },
+		{ "add", 2, 2, "NAME PID" }, { "exec", 1, INT_MAX, "NAME [KEY=VALUE...] [--] [command...]" },
 		{ "ps", 1, 1, "NAME" }, { "stat", 1, 1, "NAME" }, { "delete", 1, 1, "NAME" },
 	};
 
@@ -1344,6 +1423,8 @@ int main(int argc, char *argv[])
 		die_usage("-J is for stat only");
 	if ((kill_first || parents) && strcmp(cmd, "delete") != 0)
 		die_usage("%s is for delete only", kill_first ? "-k" : "-p");
+	if (create_first && strcmp(cmd, "exec") != 0)
+		die_usage("-c is for exec only");
 	if (force && strcmp(cmd, "set") != 0 && strcmp(cmd, "add") != 0)
 		die_usage("--force is for set and add only");
 	if (nargs > 0)
@@ -1368,6 +1449,7 @@ int main(int argc, char *argv[])
 		info();
 	} else if (strcmp(cmd, "create") == 0) {
 		create(args[0], nargs - 1, args + 1);
+		created = 1; /* done: undo_create leaves the group */
 	} else if (strcmp(cmd, "set") == 0) {
 		set(args[0], nargs - 1, args + 1);
 	} else if (strcmp(cmd, "get") == 0) {
@@ -1375,13 +1457,9 @@ int main(int argc, char *argv[])
 	} else if (strcmp(cmd, "add") == 0) {
 		add(args[0], pid);
 	} else if (strcmp(cmd, "exec") == 0) {
-		char *path, **command;
-		int skip = nargs > 1 && strcmp(args[1], "--") == 0;
-		/* Find the command first: a missing one changes nothing. Then
-		 * join the group, so that the command and all it starts are in. */
-		command = command_or_shell(args + 1 + skip, &path);
-		add(args[0], getpid());
-		exec_command(path, command);
+		char **command;
+		int n = split_settings(nargs - 1, args + 1, &command);
+		exec_in_group(args[0], create_first, n, args + 1, command);
 	} else if (strcmp(cmd, "ps") == 0) {
 		ps(args[0]);
 	} else if (strcmp(cmd, "stat") == 0) {
