@@ -11,6 +11,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${GROUP:-}" ] || cgset delete -k -p "$GROUP"
 	cleanup_scratch
 }
 
@@ -389,6 +390,8 @@ console_receiver() {
 		"2|--mount=tmpfs:tmpfs:/x:mode=755,recursive-private $R true|--mount: 'tmpfs:tmpfs:/x:mode=755,recursive-private': unknown propagation 'recursive-private' $see" \
 		"2|--mount=bind:/tmp:/x:rbind,rprivat,idmap $R true|--mount: 'bind:/tmp:/x:rbind,rprivat,idmap': a bind mount takes flags only, not 'rprivat,idmap' $see" \
 		"1|--mount=bind:$SCRATCH/none:/x $R true|mount source $SCRATCH/none: No such file or directory" \
+		"2|--mount=cgroup:cgroup:/sys/fs/cgroup:rbind,ro $R true|--mount: 'cgroup:cgroup:/sys/fs/cgroup:rbind,ro': a cgroup mount cannot be a bind (it shows this process's own cgroups) $see" \
+		"2|--mount=cgroup2:cgroup2:/sys/fs/cgroup:nsdelegate $R true|--mount: 'cgroup2:cgroup2:/sys/fs/cgroup:nsdelegate': a cgroup mount takes flags only, not 'nsdelegate' $see" \
 		"2|--mask=etc/passwd $R true|--mask: 'etc/passwd' is not an absolute path $see" \
 		"2|--readonly-path=proc/sys $R true|--readonly-path: 'proc/sys' is not an absolute path $see" \
 		"2|--sysctl=net.ipv4.ip_forward $R true|--sysctl: 'net.ipv4.ip_forward' is not KEY=VALUE $see" \
@@ -420,4 +423,144 @@ console_receiver() {
 	run nsunshare -p -m -f --pidfile="$SCRATCH/fg.pid" pivotroot "$SCRATCH/root" sh -c 'sleep 0.2; exit 3'
 	assert_equal "$status" 3
 	[ ! -e "$SCRATCH/fg.pid" ]
+}
+
+# ---- --mount=cgroup: the container's own cgroups, as a config.json's
+# ---- cgroup mount asks (runc's default: cgroup:cgroup:/sys/fs/cgroup:...,ro)
+
+CGROUP_MOUNT=--mount=cgroup:cgroup:/sys/fs/cgroup:nosuid,noexec,nodev,ro
+
+# A group whose limits a container can read back: 100M of memory, 20
+# pids. Removed by teardown.
+make_group() {
+	GROUP=ctrkit-test-pr-$$/x
+	cgset create "$GROUP" memory=100M pids=20
+}
+
+# What a container sees at /sys/fs/cgroup: the memory limit and pids.max
+# (the group's, if its own group is what is shown), a write refused, and
+# on v1 the hierarchies' directories, "cpu -> cpu,cpuacct" for a link.
+# shellcheck disable=SC2016 # expanded by the container's shell
+CGROUP_PROBE='
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+	cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max
+	echo 1 2>&1 >/sys/fs/cgroup/pids.max
+else
+	cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
+	echo 1 2>&1 >/sys/fs/cgroup/pids/pids.max
+	mkdir /sys/fs/cgroup/new 2>&1
+	for f in /sys/fs/cgroup/*; do
+		if [ -L "$f" ]; then echo "${f##*/} -> $(readlink "$f")"; else echo "${f##*/}"; fi
+	done | sort
+fi'
+
+# The hierarchies of a v1 or hybrid host, from /proc/self/cgroup, as the
+# probe lists them: "memory"; "systemd" for name=systemd; for a co-mounted
+# "cpu,cpuacct" that directory and a link for each controller. The "0::"
+# line (hybrid: the unified hierarchy) is not shown, as with runc.
+v1_listing() {
+	local controllers c
+	while IFS=: read -r _ controllers _; do
+		case $controllers in
+		'') ;;
+		*,*)
+			echo "$controllers"
+			for c in ${controllers//,/ }; do
+				[[ $c == name=* ]] || echo "$c -> $controllers"
+			done
+			;;
+		*) echo "${controllers#name=}" ;;
+		esac
+	done </proc/self/cgroup | LC_ALL=C sort
+}
+
+# What CGROUP_PROBE prints in a container of make_group's group.
+probe_expected() {
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		printf '%s\n' 104857600 20 "sh: can't create /sys/fs/cgroup/pids.max: Read-only file system"
+	else
+		printf '%s\n' 104857600 20 "sh: can't create /sys/fs/cgroup/pids/pids.max: Read-only file system" \
+			"mkdir: can't create directory '/sys/fs/cgroup/new': Read-only file system"
+		v1_listing
+	fi
+}
+
+@test "--mount=cgroup in a cgroup namespace (nsunshare -C): the group's own limits, read-only; the host's mounts unchanged" {
+	make_group
+	local host_mounts
+	host_mounts=$(grep cgroup /proc/self/mountinfo)
+	run cgset exec "$GROUP" -- nsunshare -m -p -C -f -- pivotroot "$CGROUP_MOUNT" "$SCRATCH/root" sh -c "$CGROUP_PROBE"
+	assert_success
+	assert_output "$(probe_expected)"
+	# nothing reached the host: no mount, and its hierarchies still read-write
+	assert_equal "$(grep cgroup /proc/self/mountinfo)" "$host_mounts"
+}
+
+@test "--mount=cgroup or cgroup2 without a cgroup namespace: the group's own directory all the same, not the root" {
+	make_group
+	local type host_mounts
+	host_mounts=$(grep cgroup /proc/self/mountinfo)
+	# either type follows the host's layout, as runc does
+	for type in cgroup cgroup2; do
+		run cgset exec "$GROUP" -- nsunshare -m -p -f -- pivotroot \
+			"--mount=$type:$type:/sys/fs/cgroup:nosuid,noexec,nodev,ro" "$SCRATCH/root" sh -c "$CGROUP_PROBE"
+		assert_success
+		assert_output "$(probe_expected)"
+	done
+	assert_equal "$(grep cgroup /proc/self/mountinfo)" "$host_mounts"
+}
+
+@test "--mount=cgroup rootless: the host's view of the group bound where a fresh mount is refused; with -C a fresh one" {
+	make_group
+	tools_for_nobody
+	chmod -R a+rX "$SCRATCH/root"
+	local ns
+	for ns in "" -C; do
+		# shellcheck disable=SC2086 # $ns is no word or one
+		run cgset exec "$GROUP" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+			nsunshare -U -r -m -p $ns -f -- pivotroot "$CGROUP_MOUNT" "$SCRATCH/root" sh -c "$CGROUP_PROBE"
+		assert_success
+		assert_output "$(probe_expected)"
+	done
+}
+
+@test "--mount=cgroup: a user namespace that can neither mount nor find the host's hierarchy gets one line, and nothing is left" {
+	make_group
+	local host_mounts
+	host_mounts=$(grep cgroup /proc/self/mountinfo)
+	# the host's /sys/fs/cgroup hidden under an empty tmpfs, in a mount
+	# namespace of the test's own
+	# shellcheck disable=SC2016 # expanded by sh
+	run --separate-stderr cgset exec "$GROUP" -- nsunshare -m -- sh -c 'mount -t tmpfs ctrkit-test /sys/fs/cgroup &&
+		exec nsunshare -U -r -m -p -f -- pivotroot "$1" "$2" true' sh "$CGROUP_MOUNT" "$SCRATCH/root"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "pivotroot: cannot mount cgroup hierarchy "*" on /sys/fs/cgroup"*" (Operation not permitted), nor bind the host's /sys/fs/cgroup/"*" there: No such file or directory (in a user namespace, add -C to nsunshare: a cgroup namespace of its own may mount cgroups)" ]]
+	assert_equal "$(grep cgroup /proc/self/mountinfo)" "$host_mounts"
+}
+
+@test "-v shows each call of a cgroup mount exactly as strace sees it" {
+	command -v strace >/dev/null || skip "no strace"
+	make_group
+	local pid
+	cgset exec "$GROUP" -- strace -f -qq -s 256 -o "$SCRATCH/trace" -e trace=execve,mount,mkdirat,symlinkat \
+		nsunshare -m -p -f -- pivotroot -v "$CGROUP_MOUNT" "$SCRATCH/root" true 2>"$SCRATCH/v"
+	# the fresh mount, and the group's directory bound on it
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		grep -q '^pivotroot: mount("cgroup2", "/proc/self/fd/[0-9]*", "cgroup2", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL) /\* /sys/fs/cgroup \*/ = 0$' "$SCRATCH/v"
+		grep -q '^pivotroot: mount("/proc/self/fd/[0-9]*/'"$GROUP"'", "/proc/self/fd/[0-9]*", NULL, MS_BIND, NULL) /\* /sys/fs/cgroup \*/ = 0$' "$SCRATCH/v"
+	else
+		grep -q '^pivotroot: mount("cgroup", "/proc/self/fd/[0-9]*", "cgroup", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, "memory") /\* /sys/fs/cgroup/memory \*/ = 0$' "$SCRATCH/v"
+		grep -q '^pivotroot: mount("/proc/self/fd/[0-9]*/'"$GROUP"'", "/proc/self/fd/[0-9]*", NULL, MS_BIND, NULL) /\* /sys/fs/cgroup/memory \*/ = 0$' "$SCRATCH/v"
+	fi
+	# strace sees pivotroot make the same mount, mkdirat and symlinkat
+	# calls, in the same order (it prefixes the pid and pads before "=";
+	# the trace adds where, as a comment)
+	pid=$(grep -m 1 'execve("[^"]*/pivotroot"' "$SCRATCH/trace" | cut -d' ' -f1)
+	grep "^$pid " "$SCRATCH/trace" | sed -E 's/^[0-9]+ +//; s/\) +=/) =/' |
+		grep -E '^(mount|mkdirat|symlinkat)\(' >"$SCRATCH/seen"
+	grep -E '^pivotroot: (mount|mkdirat|symlinkat)\(' "$SCRATCH/v" | sed -E 's/^pivotroot: //; s| /\* .* \*/||' >"$SCRATCH/traced"
+	grep -q '"cgroup' "$SCRATCH/seen"
+	run diff "$SCRATCH/seen" "$SCRATCH/traced"
+	assert_success
 }

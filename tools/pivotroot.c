@@ -14,7 +14,8 @@
  *   1. make every mount private (no mount of ours may reach the host)
  *   2. bind-mount NEWROOT on itself: pivot_root wants a mount point
  *   3. mount /proc, a small /dev, /sys read-only, then the --mount list
- *      (a config.json's mounts, in their order), the volumes, and make
+ *      (a config.json's mounts, in their order; a cgroup mount shows the
+ *      process's own groups, mount_cgroup), the volumes, and make
  *      the working directory, all looked up inside NEWROOT (openat2 with
  *      RESOLVE_IN_ROOT), so that a symlink in the image cannot send a
  *      mount to the host; last, --readonly
@@ -53,7 +54,8 @@ static const char help[] =
 	"\n"
 	"      --mount=TYPE:SOURCE:DEST[:OPTIONS]\n"
 	"                              mount SOURCE (of TYPE: bind, tmpfs, proc...) on DEST\n"
-	"                              inside, with mount(8) OPTIONS; may be repeated\n"
+	"                              inside, with mount(8) OPTIONS; TYPE cgroup or cgroup2\n"
+	"                              shows this process's own cgroups; may be repeated\n"
 	"      --volume=HOST:CTR[:ro]  bind-mount directory HOST on CTR inside (read-only\n"
 	"                              with :ro); may be repeated\n"
 	"      --mask=PATH             hide PATH: a read-only tmpfs on a directory,\n"
@@ -89,6 +91,7 @@ struct mount_spec {
 	unsigned long propagation;  /* MS_PRIVATE, MS_REC|MS_SLAVE...: the last such word, or 0 */
 	char *data;                 /* every other word, for the file system: "mode=755,size=65536k" */
 	int bind;                   /* TYPE bind, or the word bind or rbind */
+	int cgroup;                 /* TYPE cgroup or cgroup2: the process's own cgroups */
 	int file;                   /* a bind of something that is not a directory */
 };
 
@@ -146,7 +149,8 @@ static void mount_path(const char *source, const char *target, const char *type,
 }
 
 /* Opens the directory PATH inside the root, making each missing
- * directory on the way. */
+ * directory on the way. Only a name that is not there gets a mkdirat,
+ * so that -v shows every mkdirat made, as strace does, and no more. */
 static int make_dirs_in_root(int rootfd, const char *path)
 {
 	char prefix[PATH_MAX] = "";
@@ -162,13 +166,18 @@ static int make_dirs_in_root(int rootfd, const char *path)
 		if (parent == -1)
 			die_errno("cannot open %s inside the root", *prefix ? prefix : "/");
 		snprintf(prefix + strlen(prefix), sizeof(prefix) - strlen(prefix), "/%.*s", (int)n, p);
-		char name[NAME_MAX + 1];
-		snprintf(name, sizeof(name), "%.*s", (int)n, p);
-		int r = mkdirat(parent, name, 0755);
-		if (r == 0 || errno != EEXIST)
-			trace(r, "mkdirat(%d, %s, 0755)", parent, quote(name));
-		if (r == -1 && errno != EEXIST)
-			die_errno("cannot make %s inside the root", prefix);
+		int there = open_in_root(rootfd, prefix, O_PATH);
+		if (there >= 0)
+			close(there);
+		else {
+			char name[NAME_MAX + 1];
+			snprintf(name, sizeof(name), "%.*s", (int)n, p);
+			/* EEXIST: a dangling symlink (the open below says so), or
+			 * a directory made meanwhile */
+			if (trace(mkdirat(parent, name, 0755), "mkdirat(%d, %s, 0755)", parent, quote(name)) == -1 &&
+			    errno != EEXIST)
+				die_errno("cannot make %s inside the root", prefix);
+		}
 		close(parent);
 		p += n;
 	}
@@ -351,12 +360,177 @@ static int mount_point(int rootfd, const struct mount_spec *m)
 	return m->file ? file_in_root(rootfd, m->dest) : dir_in_root(rootfd, m->dest);
 }
 
+/* ---- a cgroup mount: this process's own cgroups, as runc shows them ----
+ *
+ * /proc/self/cgroup has a line "ID:CONTROLLERS:PATH" per hierarchy:
+ * "4:memory:/ws/c1" on cgroup v1, the one line "0::/ws/c1" on v2. PATH
+ * is relative to the root of our cgroup namespace, and a FRESH mount of
+ * a hierarchy shows it from that same root (the kernel takes the root
+ * from the mounter's cgroup namespace). So DEST/PATH of a fresh mount is
+ * our own group, with or without a cgroup namespace of our own; bound
+ * on DEST, it leaves only that group in sight. In a cgroup namespace
+ * made where we are (nsunshare -C), PATH is "/": the fresh mount alone
+ * shows our group. No need for mountinfo, nor to know which it is. */
+
+struct cgroup_line {
+	char *controllers;  /* "memory", "cpu,cpuacct", "name=systemd"; "" on v2 */
+	char *path;         /* "/ws/c1", relative to our cgroup namespace */
+};
+
+/* The lines of /proc/self/cgroup into lines, at most max; returns how
+ * many. Dies if it cannot be read or a line is not one. */
+static size_t read_own_cgroups(struct cgroup_line *lines, size_t max)
+{
+	static char text[16384];
+	ssize_t len = read_file("/proc/self/cgroup", text, sizeof(text));
+	size_t n = 0;
+	char *save = NULL;
+
+	if (len == -1)
+		die_errno("cannot read /proc/self/cgroup");
+	if ((size_t)len == sizeof(text) - 1)
+		die("/proc/self/cgroup is longer than %zu bytes", sizeof(text) - 1);
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *c = strchr(l, ':'), *p = c ? strchr(c + 1, ':') : NULL;
+		if (!p || p[1] != '/')
+			die("/proc/self/cgroup: '%s' is not ID:CONTROLLERS:PATH", l);
+		if (n == max)
+			die("/proc/self/cgroup lists more than %zu hierarchies", max);
+		*p = '\0';
+		lines[n++] = (struct cgroup_line){ .controllers = c + 1, .path = p + 1 };
+	}
+	if (n == 0)
+		die("/proc/self/cgroup lists no cgroup (a kernel without cgroups?)");
+	return n;
+}
+
+/* One hierarchy (NAME in messages) at WHERE inside the root: a fresh
+ * mount of TYPE with DATA, then its PATH bound on top of it, then the
+ * flags on that bind (a bind takes none of its own). Where the kernel
+ * refuses the fresh mount with EPERM (a user namespace may mount cgroups
+ * only in a cgroup namespace it owns), the host's view of our group,
+ * HOST plus PATH, is bound instead, as rootless runc does: before
+ * pivot_root the host's /sys/fs/cgroup is still in sight. */
+static void mount_hierarchy(int rootfd, const struct mount_spec *m, const char *where, const char *type,
+			    const char *data, const char *path, const char *host, const char *name)
+{
+	char source[PATH_MAX];
+	unsigned long bind = MS_BIND;
+	int own = strcmp(path, "/") != 0;
+
+	/* A process that joined a cgroup namespace from outside its root
+	 * sees "/../x": DEST/.. would climb out of the mount. */
+	if (strcmp(path, "/..") == 0 || strncmp(path, "/../", 4) == 0)
+		die("cgroup hierarchy %s: this process's group %s is outside its cgroup namespace", name, path);
+	int fd = dir_in_root(rootfd, where);
+	int r = mount(type, at(fd), type, m->flags, data);
+	trace(r, "mount(%s, \"%s\", %s, %s, %s) /* %s */", quote(type), fd_path, quote(type),
+	      mount_flags_str(m->flags), data ? quote(data) : "NULL", where);
+	if (r == -1 && errno != EPERM)
+		die_errno("cannot mount cgroup hierarchy %s on %s", name, where);
+	int fresh = r == 0;
+	close(fd);
+	if (fresh && !own)
+		return;
+	/* Open it again: the fd from before the mount sees what is under it. */
+	fd = dir_in_root(rootfd, where);
+	if (fresh)
+		snprintf(source, sizeof(source), "%s%s", at(fd), path);
+	else
+		snprintf(source, sizeof(source), "%s%s", host, own ? path : "");
+	r = mount(source, at(fd), NULL, bind, NULL);
+	trace(r, "mount(%s, \"%s\", NULL, %s, NULL) /* %s */", quote(source), fd_path, mount_flags_str(bind), where);
+	if (r == -1 && fresh)
+		die_errno("cannot bind %s of cgroup hierarchy %s on %s", path, name, where);
+	if (r == -1)
+		die_errno_hint("in a user namespace, add -C to nsunshare: a cgroup namespace of its own may mount cgroups",
+			       "cannot mount cgroup hierarchy %s on %s (%s), nor bind the host's %s there", name, where,
+			       strerror(EPERM), source);
+	close(fd);
+	if (m->flags) {
+		fd = dir_in_root(rootfd, where); /* the bind, now on top */
+		mount_at(NULL, fd, where, NULL, MS_BIND | MS_REMOUNT | m->flags | locked_flags(fd), NULL);
+		close(fd);
+	}
+}
+
+/* A co-mounted hierarchy ("cpu,cpuacct") is also reached by the name of
+ * each controller in it: DEST/cpu -> cpu,cpuacct, as hosts have it. */
+static void link_controllers(int tmpfs, const char *dest, const char *dir)
+{
+	char name[NAME_MAX + 1];
+
+	for (const char *word = dir; *word;) {
+		size_t len = strcspn(word, ",");
+		snprintf(name, sizeof(name), "%.*s", (int)len, word);
+		word += len + (word[len] == ',');
+		if (strncmp(name, "name=", 5) == 0)
+			continue;
+		if (trace(symlinkat(dir, tmpfs, name), "symlinkat(%s, %d, %s)", quote(dir), tmpfs, quote(name)) == -1)
+			die_errno("cannot link %s/%s to %s", dest, name, dir);
+	}
+}
+
+/* --mount=cgroup:... or cgroup2:...: the hierarchies of this process,
+ * each showing only its own group. Both types mean "the container's
+ * cgroups", so the host decides the layout, as with runc: v2 (the one
+ * line "0::PATH") is a cgroup2 mount at DEST; v1 or hybrid is a tmpfs
+ * at DEST with one directory per v1 hierarchy. */
+static void mount_cgroup(int rootfd, const struct mount_spec *m)
+{
+	struct cgroup_line lines[64];
+	size_t n = read_own_cgroups(lines, LEN(lines));
+	int v1 = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v1 |= *lines[i].controllers != '\0';
+	if (!v1)
+		mount_hierarchy(rootfd, m, m->dest, "cgroup2", NULL, lines[0].path, "/sys/fs/cgroup", "cgroup2");
+	else {
+		int fd = dir_in_root(rootfd, m->dest);
+		mount_at("tmpfs", fd, m->dest, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
+		close(fd);
+		int tmpfs = dir_in_root(rootfd, m->dest);
+		for (size_t i = 0; i < n; i++) {
+			const char *controllers = lines[i].controllers;
+			char dir[NAME_MAX + 1], data[NAME_MAX + 8], where[PATH_MAX], host[PATH_MAX];
+			/* hybrid: the "0::" line is the unified hierarchy, which
+			 * runc does not show either */
+			if (!*controllers)
+				continue;
+			/* a named hierarchy without controllers, "name=systemd",
+			 * is at DEST/systemd, and mounted as "none,name=systemd" */
+			int named = strncmp(controllers, "name=", 5) == 0 && !strchr(controllers, ',');
+			snprintf(dir, sizeof(dir), "%s", named ? controllers + 5 : controllers);
+			snprintf(data, sizeof(data), "%s%s", named ? "none," : "", controllers);
+			snprintf(where, sizeof(where), "%s/%s", m->dest, dir);
+			snprintf(host, sizeof(host), "/sys/fs/cgroup/%s", dir);
+			mount_hierarchy(rootfd, m, where, "cgroup", data, lines[i].path, host, controllers);
+			if (strchr(controllers, ','))
+				link_controllers(tmpfs, m->dest, dir);
+		}
+		/* last: the directories and links are made by now */
+		if (m->flags & MS_RDONLY)
+			remount_readonly(tmpfs, m->dest);
+		close(tmpfs);
+	}
+	if (m->propagation) {
+		int fd = dir_in_root(rootfd, m->dest);
+		mount_at(NULL, fd, m->dest, NULL, m->propagation, NULL);
+		close(fd);
+	}
+}
+
 /* One --mount or --volume. A bind mount takes no flags but MS_BIND and
  * MS_REC: ro, nosuid and the like need a second call with MS_REMOUNT.
  * The propagation is a call of its own too: mount(2) refuses it mixed
  * with other flags. That is how runc does it. */
 static void mount_one(int rootfd, const struct mount_spec *m)
 {
+	if (m->cgroup) {
+		mount_cgroup(rootfd, m);
+		return;
+	}
 	int fd = mount_point(rootfd, m);
 	unsigned long bind_flags = MS_BIND | (m->flags & MS_REC);
 
@@ -669,6 +843,13 @@ static void parse_mount(const char *spec, struct mount_spec *m)
 	if (options)
 		for (word = strtok_r(options, ",", &save); word; word = strtok_r(NULL, ",", &save))
 			add_mount_word(m, word);
+	/* A cgroup mount is made of fresh mounts and binds of our own
+	 * (mount_cgroup): a bind word or a data word has no place in it. */
+	m->cgroup = strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0;
+	if (m->cgroup && (m->flags & MS_BIND))
+		die_usage("--mount: '%s': a cgroup mount cannot be a bind (it shows this process's own cgroups)", spec);
+	if (m->cgroup && *m->data)
+		die_usage("--mount: '%s': a cgroup mount takes flags only, not '%s'", spec, m->data);
 	m->bind = strcmp(type, "bind") == 0 || (m->flags & MS_BIND);
 	if (m->bind)
 		m->flags |= MS_BIND;
