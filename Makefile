@@ -27,7 +27,7 @@ OBJ     := $(OUT)/.obj
 LIBOBJ  := $(patsubst lib/%.c,$(OBJ)/%.o,$(LIBSRC))
 LIBA    := $(OBJ)/libctrkit.a
 
-all: $(addprefix $(OUT)/,$(TOOLS))
+all: $(addprefix $(OUT)/,$(TOOLS)) $(OUT)/minictr-config
 
 # Libraries, for the tools that need one.
 $(OUT)/mkrootfs: LDLIBS += -larchive -ljson-c -lz
@@ -52,6 +52,10 @@ $(LIBA): $(LIBOBJ)
 
 $(OUT)/%: tools/%.c $(LIBA) $(EXTRA_OBJ) $(LIBHDR) | $(OUT)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(EXTRA_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)
+
+# minictr's reader of config.json: a helper of the script, not a tool.
+$(OUT)/minictr-config: scripts/minictr-config.c $(LIBA) $(EXTRA_OBJ) $(LIBHDR) | $(OUT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(EXTRA_OBJ) $(LIBA) $(LDFLAGS) -ljson-c
 
 $(OBJ)/san-options.o: tests/san-options.c | $(OBJ)
 	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -119,6 +123,7 @@ install: all
 	install -m 644 $(wildcard tools/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	# the runtime: the script, the file it sources, its man page
 	install -m 755 scripts/minictr $(DESTDIR)$(PREFIX)/bin/minictr
+	install -m 755 $(OUT)/minictr-config $(DESTDIR)$(PREFIX)/bin/minictr-config
 	install -m 644 scripts/minictr-learner $(DESTDIR)$(PREFIX)/bin/minictr-learner
 	install -m 644 scripts/minictr.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 

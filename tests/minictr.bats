@@ -316,6 +316,38 @@ state_of() {
 	[ ! -e "$ROOT" ] || [ -z "$(ls "$ROOT")" ]
 }
 
+@test "config.json's fields: a wrong type or broken JSON is one line naming it, nothing made; an rlimit of 2^64-1 is unlimited" {
+	config '.process.args = "sh"'
+	run --separate-stderr minictr create --bundle "$B" c30
+	assert_failure 1
+	assert_equal "$stderr" "minictr: $B/config.json: process.args: a JSON string, not array"
+	[ ! -e "$ROOT/c30" ]
+	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
+	echo '{"process": {"args": ["true"]}' >"$B/config.json"
+	run --separate-stderr minictr create --bundle "$B" c30
+	assert_failure 1
+	assert_equal "$stderr" "minictr: $B/config.json: not valid JSON: unexpected end of data"
+	[ ! -e "$ROOT/c30" ]
+	# runtime-spec's "unlimited" is the largest 64-bit number, which a
+	# reader through doubles (jq) rounds to another one
+	[ "$(ulimit -Hc)" = unlimited ] || skip "the hard core limit here is not unlimited"
+	config ".process.args = $(args sh -c 'ulimit -Hc; ulimit -Sc') | .process.rlimits = [{type: \"RLIMIT_CORE\", hard: 18446744073709551615, soft: 18446744073709551615}]"
+	run minictr run --bundle "$B" c30
+	assert_success
+	assert_output "$(printf '%s\n' unlimited unlimited)"
+}
+
+@test "an OCI run starts no program but its tools: minictr-config, the chain, cgset at the end" {
+	# bash's own mkdir, ln, rm, mkfifo and sleep (bash-builtins)
+	[ -d /usr/lib/bash ] || skip "bash-builtins is not installed"
+	config ".process.args = $(args true)"
+	# the first run copies capdrop and sysfilter into the root's cache
+	minictr run --bundle "$B" c31
+	strace -f -qq -e trace=execve -e signal=none -o "$SCRATCH/execs" "$TOP/scripts/minictr" run --bundle "$B" c31
+	run sed -n 's|^[0-9]* execve("\([^"]*/\)*\([^"/]*\)".* = 0$|\2|p' "$SCRATCH/execs"
+	assert_equal "$(paste -sd ' ' <<<"$output")" "minictr minictr-config env cgset nsunshare pivotroot capdrop true cgset"
+}
+
 @test "a container id that exists already is refused and the first container is untouched" {
 	config ".process.args = $(args sleep 1000)"
 	create --pid-file "$SCRATCH/pid" c14
@@ -433,7 +465,8 @@ state_of() {
 	run --separate-stderr minictr --trace run --rm --name t5 busybox true
 	assert_success
 	tools=$(grep -o '^+ [^ ]*' <<<"$stderr" | awk '{ n = split($2, p, "/"); print p[n] }' | uniq | paste -sd ' ')
-	assert_equal "$tools" "ovlmount cgset env nsenter-lite ovlmount"
+	assert_equal "$tools" "ovlmount env cgset ovlmount"
+	[[ $stderr == *"cgset exec -c $GROUP/t5 -- "*"nsunshare"*" --loopback "* ]]
 	assert_equal "$(grep -c 'nsunshare' <<<"$stderr")" 1
 	[[ $stderr == *"pivotroot"*"/.ctrkit/capdrop"*"/.ctrkit/sysfilter --profile=docker"* ]]
 }

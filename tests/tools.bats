@@ -102,6 +102,7 @@ tools() {
 	done
 	[ -x "$dest/usr/bin/minictr" ]
 	[ -f "$dest/usr/bin/minictr-learner" ]
+	[ -x "$dest/usr/bin/minictr-config" ]
 	[ -f "$dest/usr/share/man/man1/minictr.1" ]
 	run env -u CTRKIT_BIN "$dest/usr/bin/minictr" --version
 	assert_success
@@ -115,6 +116,10 @@ tools() {
 	assert_success
 	run jq -r '.process.args[0]' "$SCRATCH/bundle/config.json"
 	assert_output sh
+	# minictr's reader of config.json is installed beside it
+	run "$dest/usr/bin/minictr-config" "$SCRATCH/bundle/config.json"
+	assert_success
+	assert_line "args=('sh')"
 	# A command that runs a tool: the one beside minictr, not bin/.
 	run env -u CTRKIT_BIN MINICTR_HOME="$SCRATCH/home" MINICTR_ROOT="$SCRATCH/run" \
 		"$dest/usr/bin/minictr" --trace import bb --busybox
