@@ -480,6 +480,9 @@ state_of() {
 		sh -c 'grep -E "^(CapBnd|Seccomp):" /proc/self/status'
 	assert_line --index 0 --regexp 'CapBnd:[[:space:]]+00000000a00405fb$'
 	assert_line --index 1 --regexp 'Seccomp:[[:space:]]+0$'
+	# --cap-drop ALL drops them all, and --cap-add names what stays
+	run minictr run --rm --name t6 --cap-drop ALL --cap-add kill busybox grep CapBnd /proc/self/status
+	assert_output --regexp 'CapBnd:[[:space:]]+0000000000000020$'
 }
 
 @test "a run that fails half way leaves nothing: no state, no overlay, no cgroup" {
@@ -501,6 +504,8 @@ state_of() {
 	minictr import busybox --busybox
 	expect_errors minictr \
 		"2|run|run: give an image (minictr images lists them) (see minictr --help)" \
+		"2|run -u nobody busybox true|-u: 'nobody' is not UID[:GID] (see minictr --help)" \
+		"2|run --cap-add all busybox true|--cap-add ALL is not supported: name the capabilities (see minictr --help)" \
 		"2|run -v nocolon busybox|-v: 'nocolon' is not HOST:CTR[:ro] (see minictr --help)" \
 		"2|run -p 80 busybox|-p: '80' is not HOST:CTR[/udp] (see minictr --help)" \
 		"2|run -p 80:80 busybox|-p needs --net bridge (see minictr --help)" \
