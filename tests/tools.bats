@@ -176,7 +176,7 @@ tools() {
 		assert_line "(skipped: this build's capdrop is linked dynamically, as make san builds it)"
 	else
 		assert_line "hello from demo, pid 1"
-		assert_line --regexp '^\+ .*/cgset exec ctrkit-demo-[0-9]+-mc/demo -- .*/nsunshare .* -- .*/pivotroot .* -- /\.ctrkit/capdrop .* -- /\.ctrkit/sysfilter --profile=docker -- sh -c '
+		assert_line --regexp '^\+ .*/cgset exec -c ctrkit-demo-[0-9]+-mc/demo memory=104857600 -- .*/nsunshare .* -- .*/pivotroot .* -- /\.ctrkit/capdrop .* -- /\.ctrkit/sysfilter --profile=docker -- sh -c '
 	fi
 	# The detached container was stopped by SIGTERM alone (its init
 	# passed it on), and is gone.
