@@ -10,10 +10,19 @@
  * A field minictr cannot honour is listed in `unsupported`, so that the
  * script refuses the config by name instead of ignoring the field. A
  * field of the wrong JSON type is an error here, with its name.
+ *
+ * Its output is eval'd by a root shell, so a config.json (from an image,
+ * an engine) is hostile input: every value printed is either quoted or
+ * made by this program (digits, true/false), and a string that the shell
+ * cannot get back whole (a NUL in it) or that would be cut in two where
+ * the script splits a word (\001 or a newline in a mount) is an error.
  */
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctrkit.h"
 
@@ -75,14 +84,20 @@ noreturn static void bad(const char *path, const char *what)
 }
 
 /* The value at a dotted path ("process.user.uid"), or NULL when any part
- * is missing or null. */
+ * is missing or null. A part that is there but not an object is an
+ * error: "process": "x" is no more a config without a process than
+ * "process": {"args": "x"} is one without args. */
 static json_object *at(json_object *o, const char *path)
 {
+	const char *start = path;
 	char key[128];
 
 	while (o && *path) {
 		size_t n = strcspn(path, ".");
-		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
+		if (path > start && !json_object_is_type(o, json_type_object))
+			die("%s: %.*s: a JSON %s, not object", file, (int)(path - start - 1), start,
+			    json_type_to_name(json_object_get_type(o)));
+		if (n >= sizeof(key))
 			return NULL;
 		memcpy(key, path, n);
 		key[n] = '\0';
@@ -106,21 +121,35 @@ static json_object *typed(json_object *root, const char *path, json_type type)
 	return v;
 }
 
+/* The text of a string (or number) the shell will get: a NUL (\u0000)
+ * in a string would end it there, in C as in a shell variable, so that
+ * "/bin/sh\u0000 -c x" would run as /bin/sh: refused instead. */
+static const char *text_of(json_object *v, const char *path)
+{
+	const char *s = json_object_get_string(v);
+
+	if (json_object_is_type(v, json_type_string) && strlen(s) != (size_t)json_object_get_string_len(v))
+		bad(path, "a string with a NUL (\\u0000) in it");
+	return s;
+}
+
 static const char *string_or(json_object *root, const char *path, const char *dflt)
 {
 	json_object *v = typed(root, path, json_type_string);
-	return v ? json_object_get_string(v) : dflt;
+	return v ? text_of(v, path) : dflt;
 }
 
-/* A number as its JSON text (18446744073709551615 stays whole), or "". */
+/* An integer as its JSON text (18446744073709551615 stays whole), or "".
+ * Only digits: the script does arithmetic with it, where a word such as
+ * NaN would be taken as the name of a variable. */
 static const char *number_or_empty(json_object *root, const char *path)
 {
 	json_object *v = at(root, path);
 
 	if (!v)
 		return "";
-	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
-		bad(path, "not a number");
+	if (!json_object_is_type(v, json_type_int))
+		bad(path, "not an integer");
 	return json_object_get_string(v);
 }
 
@@ -133,6 +162,21 @@ static int64_t integer_or(json_object *root, const char *path, int64_t dflt)
 	if (!json_object_is_type(v, json_type_int))
 		bad(path, "not an integer");
 	return json_object_get_int64(v);
+}
+
+/* A uid or gid: 0 to 2^32-2, as the kernel takes them ((uid_t)-1 means
+ * "unchanged" to the set*id calls). capdrop takes any other word as a
+ * user or group name, to look up in the image's own files. */
+static const char *id_or_0(json_object *root, const char *path)
+{
+	json_object *v = at(root, path);
+
+	if (!v)
+		return "0";
+	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
+	    json_object_get_int64(v) > 4294967294)
+		bad(path, "not a uid or gid (0 to 4294967294)");
+	return json_object_get_string(v);
 }
 
 static int boolean(json_object *root, const char *path)
@@ -162,12 +206,13 @@ static void string_array(json_object *root, const char *path, const char *name)
 		if (!json_object_is_type(e, json_type_string))
 			bad(path, "an array of strings, not of other values");
 		put(" ", i > 0);
-		put_quoted(json_object_get_string(e));
+		put_quoted(text_of(e, path));
 	}
 	puts_(")\n");
 }
 
-/* The strings of an array joined by commas; lower case with lower=1. */
+/* The strings of an array joined by commas; lower case with lower=1.
+ * A number must be one that can be an id (additionalGids). */
 static void joined(json_object *root, const char *path, const char *name, int lower)
 {
 	json_object *a = typed(root, path, json_type_array);
@@ -179,8 +224,11 @@ static void joined(json_object *root, const char *path, const char *name, int lo
 		json_object *e = json_object_array_get_idx(a, i);
 		if (!json_object_is_type(e, json_type_string) && !json_object_is_type(e, json_type_int))
 			bad(path, "an array of strings or numbers, not of other values");
+		if (json_object_is_type(e, json_type_int) &&
+		    (json_object_get_int64(e) < 0 || json_object_get_int64(e) > 4294967294))
+			bad(path, "a number out of the range of ids (0 to 4294967294)");
 		fputs(i ? "," : "", f);
-		for (const char *c = json_object_get_string(e); *c; c++)
+		for (const char *c = text_of(e, path); *c; c++)
 			fputc(lower && *c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c, f);
 	}
 	if (!f || fclose(f) != 0)
@@ -284,6 +332,8 @@ static void check_unsupported(json_object *root)
 		refuse("linux.rootfsPropagation");
 	json_object *nss = typed(root, "linux.namespaces", json_type_array);
 	for (size_t i = 0; nss && i < json_object_array_length(nss); i++) {
+		if (!json_object_is_type(json_object_array_get_idx(nss, i), json_type_object))
+			bad("linux.namespaces", "an array of objects, not of other values");
 		const char *type = string_or(json_object_array_get_idx(nss, i), "type", "");
 		size_t k;
 		for (k = 0; k < LEN(ns_types) && strcmp(type, ns_types[k]) != 0; k++)
@@ -298,7 +348,19 @@ static void check_unsupported(json_object *root)
 /* ---- arrays of objects, one shell word per element ------------------ */
 
 /* Every element of the array at path, an object, as one word: the fields
- * named in keys, each as its text ("" when missing), separated by sep. */
+ * named in keys, each as its text ("" when missing; an array of strings
+ * joined by commas), separated by sep. The script splits the word again
+ * (with read, which stops at a newline): a field holding sep or a newline
+ * would move the rest into the wrong field, and is refused. */
+static const char *field_text(json_object *v, const char *path, const char *sep)
+{
+	const char *s = text_of(v, path);
+
+	if (strpbrk(s, sep) || strchr(s, '\n'))
+		bad(path, *sep == '\001' ? "a field holds \\u0001 or a newline" : "a field holds a separator or a newline");
+	return s;
+}
+
 static void object_array(json_object *root, const char *path, const char *name, const char *const keys[],
 			 size_t nkeys, const char *sep)
 {
@@ -317,13 +379,16 @@ static void object_array(json_object *root, const char *path, const char *name, 
 			json_object *v = at(e, keys[k]);
 			fputs(k ? sep : "", f);
 			if (v && json_object_is_type(v, json_type_array)) {
-				for (size_t j = 0; j < json_object_array_length(v); j++)
-					fprintf(f, "%s%s", j ? "," : "",
-						json_object_get_string(json_object_array_get_idx(v, j)));
+				for (size_t j = 0; j < json_object_array_length(v); j++) {
+					json_object *s = json_object_array_get_idx(v, j);
+					if (!json_object_is_type(s, json_type_string))
+						bad(path, "a field of an element is an array of other values than strings");
+					fprintf(f, "%s%s", j ? "," : "", field_text(s, path, sep));
+				}
 			} else if (v && (json_object_is_type(v, json_type_object))) {
 				bad(path, "a field of an element is an object");
 			} else if (v) {
-				fputs(json_object_get_string(v), f);
+				fputs(field_text(v, path, sep), f);
 			}
 		}
 		if (!f || fclose(f) != 0)
@@ -333,6 +398,89 @@ static void object_array(json_object *root, const char *path, const char *name, 
 		free(s);
 	}
 	puts_(")\n");
+}
+
+/* A config.json is a few KiB, with a seccomp profile a few dozen. */
+#define MAX_CONFIG (16 << 20)
+
+/* The file, whole, and its length. A FIFO or a device is refused before
+ * it is read: O_NONBLOCK so that opening a FIFO with no writer does not
+ * wait forever, fstat for what it is. */
+static char *read_config(size_t *len)
+{
+	struct stat st;
+	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd == -1)
+		die_errno("cannot open %s", file);
+	if (fstat(fd, &st) == -1)
+		die_errno("cannot stat %s", file);
+	if (!S_ISREG(st.st_mode))
+		die("%s: not a regular file", file);
+	if (st.st_size > MAX_CONFIG)
+		die("%s: larger than %d MiB", file, MAX_CONFIG >> 20);
+	/* one byte more than the limit, for a file that grew since fstat */
+	char *text = malloc(MAX_CONFIG + 1);
+	ssize_t n;
+	*len = 0;
+	if (!text)
+		die("out of memory");
+	while ((n = read(fd, text + *len, MAX_CONFIG + 1 - *len)) > 0)
+		*len += (size_t)n;
+	if (n == -1)
+		die_errno("cannot read %s", file);
+	if (*len > MAX_CONFIG)
+		die("%s: larger than %d MiB", file, MAX_CONFIG >> 20);
+	close(fd);
+	text[*len] = '\0';
+	return text;
+}
+
+/* What json-c takes but the script would not get as the file says. A
+ * NUL (\u0000) in an object key: json-c cuts the key there, so that
+ * "process\u0000x" would be read as a second "process", the one that
+ * counts. (A NUL in a value that is passed on is refused with its name
+ * before this runs; one anywhere else here: nothing has a use for it.)
+ * And strings in single quotes, which json-c takes even when strict. The
+ * text has been parsed already: a backslash is always in a string, and a
+ * quote outside one begins one. */
+static void check_text(const char *text, size_t len)
+{
+	int in_string = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (in_string && text[i] == '\\') {
+			if (len - i >= 6 && memcmp(text + i + 1, "u0000", 5) == 0)
+				die("%s: a key or string holds a NUL (\\u0000), at byte %zu", file, i);
+			i++;
+		} else if (text[i] == '"') {
+			in_string = !in_string;
+		} else if (!in_string && text[i] == '\'') {
+			die("%s: not valid JSON: a string in single quotes, at byte %zu", file, i);
+		}
+	}
+}
+
+/* The script reads the hooks with jq, from hooks_json, and evals what it
+ * makes of them: each must be what the runtime spec says it is. */
+static void check_hook(json_object *hook)
+{
+	static const char *const lists[] = { "args", "env" };
+	json_object *v;
+	int ok = json_object_is_type(hook, json_type_object) && json_object_object_get_ex(hook, "path", &v) &&
+		 json_object_is_type(v, json_type_string);
+
+	if (ok && json_object_object_get_ex(hook, "timeout", &v) && v)
+		ok = json_object_is_type(v, json_type_int);
+	for (size_t k = 0; ok && k < LEN(lists); k++) {
+		if (!json_object_object_get_ex(hook, lists[k], &v) || !v)
+			continue;
+		ok = json_object_is_type(v, json_type_array);
+		for (size_t i = 0; ok && i < json_object_array_length(v); i++)
+			ok = json_object_is_type(json_object_array_get_idx(v, i), json_type_string);
+	}
+	if (!ok)
+		bad("hooks", "each hook is an object: path a string, args and env arrays of strings, timeout an integer");
 }
 
 int main(int argc, char *argv[])
@@ -346,19 +494,32 @@ int main(int argc, char *argv[])
 		die_usage("give one config.json");
 	file = argv[1];
 
-	FILE *f = fopen(file, "re");
-	char *text = NULL;
-	size_t size = 0;
-	if (!f)
-		die_errno("cannot open %s", file);
-	if (getdelim(&text, &size, '\0', f) == -1 && ferror(f))
-		die_errno("cannot read %s", file);
-	fclose(f);
-	enum json_tokener_error error;
-	json_object *root = json_tokener_parse_verbose(text ? text : "", &error);
-	if (!root && error != json_tokener_success)
-		die("%s: not valid JSON: %s", file, json_tokener_error_desc(error));
-	free(text);
+	size_t len;
+	char *text = read_config(&len);
+	/* json-c would take a NUL byte for the end of the text */
+	const char *nul = memchr(text, '\0', len);
+	if (nul)
+		die("%s: not valid JSON: a NUL byte, at byte %zu", file, (size_t)(nul - text));
+	/* Strict: no comments, trailing commas or leading zeros, and nothing
+	 * after the object but white space (json-c would stop after it and
+	 * ignore the rest); UTF-8 only, as RFC 8259 says. Nesting deeper than
+	 * json-c's default 32 levels is an error ("nesting too deep"). */
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		die("out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	/* len + 1: the '\0' after the text tells json-c that it ends there
+	 * (a truncated file is then an error, not a wait for more) */
+	json_object *root = json_tokener_parse_ex(tok, text, (int)len + 1);
+	enum json_tokener_error error = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (error != json_tokener_success)
+		die("%s: not valid JSON: %s, at byte %zu", file, json_tokener_error_desc(error), end);
+	if (end != len) {
+		json_object_put(root);
+		die("%s: not valid JSON: more after the value, at byte %zu", file, end);
+	}
 	if (!json_object_is_type(root, json_type_object))
 		die("%s: not a JSON object", file);
 
@@ -370,7 +531,11 @@ int main(int argc, char *argv[])
 	if (h) {
 		json_object_object_foreach(h, kind, list) {
 			(void)kind;
-			if (json_object_is_type(list, json_type_array))
+			if (list && !json_object_is_type(list, json_type_array))
+				bad("hooks", "each kind of hook is an array");
+			for (size_t i = 0; list && i < json_object_array_length(list); i++)
+				check_hook(json_object_array_get_idx(list, i));
+			if (list)
 				hooks += json_object_array_length(list);
 		}
 	}
@@ -384,10 +549,8 @@ int main(int argc, char *argv[])
 	string_array(root, "process.args", "args");
 	string_array(root, "process.env", "envs");
 	assign("cwd", string_or(root, "process.cwd", "/"));
-	snprintf(num, sizeof(num), "%lld", (long long)integer_or(root, "process.user.uid", 0));
-	assign("uid", num);
-	snprintf(num, sizeof(num), "%lld", (long long)integer_or(root, "process.user.gid", 0));
-	assign("gid", num);
+	assign("uid", id_or_0(root, "process.user.uid"));
+	assign("gid", id_or_0(root, "process.user.gid"));
 	joined(root, "process.user.additionalGids", "groups", 0);
 	assign("terminal", boolean(root, "process.terminal") ? "true" : "false");
 	assign("nnp", boolean(root, "process.noNewPrivileges") ? "true" : "false");
@@ -426,7 +589,10 @@ int main(int argc, char *argv[])
 			char *kv;
 			if (!json_object_is_type(value, json_type_string))
 				bad("linux.sysctl", "values are strings");
-			if (asprintf(&kv, "%s=%s", key, json_object_get_string(value)) < 0)
+			/* KEY=VALUE is split at the first '=' */
+			if (strchr(key, '='))
+				bad("linux.sysctl", "a key holds '='");
+			if (asprintf(&kv, "%s=%s", key, text_of(value, "linux.sysctl")) < 0)
 				die("out of memory");
 			put(" ", !first);
 			put_quoted(kv);
@@ -437,17 +603,18 @@ int main(int argc, char *argv[])
 	puts_(")\n");
 
 	/* The seccomp profile goes to sysfilter as it is, in a file. */
+	typed(root, "linux.seccomp", json_type_object);
 	json_text(root, "linux.seccomp", "seccomp_json", 0);
 	json_object *notes = typed(root, "annotations", json_type_object);
 	/* annotation keys have dots in them: look them up whole */
 	json_object *v;
 	assign("seccomp_given", notes && json_object_object_get_ex(notes, "org.ctrkit.seccomp", &v) &&
 					json_object_is_type(v, json_type_string)
-				       ? json_object_get_string(v)
+				       ? text_of(v, "annotations")
 				       : "");
 	assign("init", notes && json_object_object_get_ex(notes, "org.ctrkit.init", &v) &&
 			       json_object_is_type(v, json_type_string)
-			       ? json_object_get_string(v)
+			       ? text_of(v, "annotations")
 			       : "false");
 
 	/* mounts: type, source, destination and options joined by \001, which
@@ -461,6 +628,8 @@ int main(int argc, char *argv[])
 	}
 	object_array(root, "mounts", "mounts", mount, LEN(mount), "\001");
 
+	check_text(text, len);
+	free(text);
 	fwrite(out, 1, out_len, stdout);
 	if (fflush(stdout) != 0)
 		die_errno("cannot write");
