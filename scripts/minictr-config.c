@@ -514,6 +514,8 @@ int main(int argc, char *argv[])
 	enum json_tokener_error error = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
+	if (error == json_tokener_error_parse_eof)
+		die("%s: not valid JSON: %s", file, json_tokener_error_desc(error));
 	if (error != json_tokener_success)
 		die("%s: not valid JSON: %s, at byte %zu", file, json_tokener_error_desc(error), end);
 	if (end != len) {
