@@ -395,6 +395,14 @@ state_of() {
 	assert_equal "$stderr" "minictr: a prestart hook failed"
 	[ ! -e "$ROOT/c17" ]
 	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
+	# a hook's fields are checked before anything runs: a timeout that
+	# is shell code is refused, and runs nothing
+	config ".process.args = $(args true) | .hooks = {prestart: [{path: \"/bin/true\", timeout: \"0; touch $SCRATCH/owned\"}]}"
+	run --separate-stderr minictr create --bundle "$B" c17
+	assert_failure 1
+	assert_equal "$stderr" "minictr: $B/config.json: hooks: each hook is an object: path a string, args and env arrays of strings, timeout an integer"
+	[ ! -e "$SCRATCH/owned" ]
+	[ ! -e "$ROOT/c17" ]
 }
 
 # ---- the learner's face ------------------------------------------------
