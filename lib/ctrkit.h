@@ -19,7 +19,7 @@
 #define CTRKIT_VERSION "0.1.0"
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Exit statuses shared by every tool (see DESIGN.md). */
+/* Exit statuses shared by every tool (README.md, "Exit statuses"). */
 enum {
 	EXIT_USAGE = 2,          /* bad flags or arguments */
 	EXIT_CANNOT_EXEC = 126,  /* the command exists but cannot be run */
