@@ -62,6 +62,8 @@ const char *quote(const char *s);
 const char *clone_flags_str(int flags);
 /* "MS_NOSUID|MS_NODEV" for mount(2) flags, in strace's order. */
 const char *mount_flags_str(unsigned long flags);
+/* "O_WRONLY|O_CREAT|O_NOFOLLOW" for open(2) flags, in strace's order; static buffer. */
+const char *open_flags_str(int flags);
 
 /* ---- stop.c: undo on SIGINT, SIGTERM, SIGHUP ---------------------- */
 

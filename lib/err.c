@@ -1,5 +1,6 @@
 /* err.c: one-line errors, the -v trace in strace's syntax, help text. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -273,4 +274,38 @@ const char *mount_flags_str(unsigned long flags)
 	};
 
 	return flag_names(flags, names, buf, sizeof(buf));
+}
+
+const char *open_flags_str(int flags)
+{
+	static char buf[256];
+	/* strace's table, in its order (not the bits'): a flag made of two
+	 * bits (O_SYNC, O_TMPFILE) comes before the bit it shares, and the
+	 * kernel's __O_SYNC and __O_TMPFILE are those flags less that bit.
+	 * O_LARGEFILE is left out: glibc's is 0 on 64-bit machines, so no
+	 * tool passes the kernel's bit. */
+	static const struct {
+		int flag;
+		const char *name;
+	} names[] = {
+		{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" }, { O_NOCTTY, "O_NOCTTY" },
+		{ O_TRUNC, "O_TRUNC" }, { O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
+		{ O_SYNC, "O_SYNC" }, { O_SYNC & ~O_DSYNC, "__O_SYNC" }, { O_DSYNC, "O_DSYNC" },
+		{ O_DIRECT, "O_DIRECT" }, { O_NOFOLLOW, "O_NOFOLLOW" }, { O_NOATIME, "O_NOATIME" },
+		{ O_CLOEXEC, "O_CLOEXEC" }, { O_PATH, "O_PATH" }, { O_TMPFILE, "O_TMPFILE" },
+		{ O_TMPFILE & ~O_DIRECTORY, "__O_TMPFILE" }, { O_DIRECTORY, "O_DIRECTORY" },
+		{ O_ASYNC, "FASYNC" },
+	};
+	static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	int len = snprintf(buf, sizeof(buf), "%s", modes[flags & O_ACCMODE]);
+
+	flags &= ~O_ACCMODE;
+	for (size_t i = 0; i < LEN(names); i++)
+		if ((flags & names[i].flag) == names[i].flag) {
+			len += snprintf(buf + len, sizeof(buf) - (size_t)len, "|%s", names[i].name);
+			flags &= ~names[i].flag;
+		}
+	if (flags) /* a bit strace has no name for either */
+		snprintf(buf + len, sizeof(buf) - (size_t)len, "|%#x", (unsigned)flags);
+	return buf;
 }

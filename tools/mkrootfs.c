@@ -324,7 +324,9 @@ static int remove_tree(int dirfd, const char *name)
 		return 0;
 	if (errno != EISDIR)
 		return -1;
-	int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int sub = openat(dirfd, name, flags);
+	trace(sub, "openat(%d, %s, %s)", dirfd, quote(name), open_flags_str(flags));
 	DIR *dir = sub == -1 ? NULL : fdopendir(sub);
 	struct dirent *d;
 	if (!dir)
@@ -395,7 +397,9 @@ static void make_opaque(int dirfd, const char *path)
 			if (remove_tree(dirfd, d->d_name) == -1)
 				die_errno("opaque %s: cannot remove %s", quote(path), quote(child));
 		} else if (d->d_type == DT_DIR) {
-			int sub = openat(dirfd, d->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+			int sub = openat(dirfd, d->d_name, flags);
+			trace(sub, "openat(%d, %s, %s)", dirfd, quote(d->d_name), open_flags_str(flags));
 			if (sub != -1) {
 				make_opaque(sub, child);
 				close(sub);
@@ -426,6 +430,27 @@ static void clean_path(const char *in, char *out, size_t size)
 	out[len] = '\0';
 }
 
+/* openat2(2)'s RESOLVE_* flags as strace shows them, lowest bit first. */
+static const char *resolve_flags_str(unsigned long long resolve)
+{
+	static char buf[160];
+	static const struct {
+		unsigned long long flag;
+		const char *name;
+	} names[] = {
+		{ RESOLVE_NO_XDEV, "RESOLVE_NO_XDEV" }, { RESOLVE_NO_MAGICLINKS, "RESOLVE_NO_MAGICLINKS" },
+		{ RESOLVE_NO_SYMLINKS, "RESOLVE_NO_SYMLINKS" }, { RESOLVE_BENEATH, "RESOLVE_BENEATH" },
+		{ RESOLVE_IN_ROOT, "RESOLVE_IN_ROOT" }, { RESOLVE_CACHED, "RESOLVE_CACHED" },
+	};
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < LEN(names); i++)
+		if (resolve & names[i].flag)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "|" : "", names[i].name);
+	return len ? buf : "0";
+}
+
 /* If name is a whiteout, applies it and returns 1. The directory is
  * opened inside DIR with openat2(RESOLVE_IN_ROOT): a layer cannot use a
  * whiteout (or a symlink in its path) to delete outside the rootfs. */
@@ -453,9 +478,15 @@ static int apply_whiteout(int rootfd, const char *name)
 	if (!*victim || strcmp(victim, ".") == 0 || strcmp(victim, "..") == 0)
 		die("refused whiteout %s: no name to delete", quote(name));
 
-	int dirfd = open_in_root(rootfd, *dir ? dir : ".", O_RDONLY | O_DIRECTORY);
-	trace(dirfd, "openat2(%d, %s, {O_RDONLY|O_DIRECTORY, RESOLVE_IN_ROOT})", rootfd,
-	      quote(*dir ? dir : "."));
+	const char *at = *dir ? dir : ".";
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	/* openat2(2) (Linux 5.6) has no glibc wrapper before 2.41. */
+	int dirfd = (int)syscall(SYS_openat2, rootfd, at, &how, sizeof(how));
+	trace(dirfd, "openat2(%d, %s, {flags=%s, resolve=%s}, %zu)", rootfd, quote(at),
+	      open_flags_str((int)how.flags), resolve_flags_str(how.resolve), sizeof(how));
 	if (dirfd == -1) {
 		if (errno == ENOENT)
 			return 1; /* nothing below to hide */
@@ -606,13 +637,16 @@ static void unpack(struct archive *in, int rootfd, int layer)
 			die("%scannot finish %s: %s", where, quote(final), entry_error(out));
 		if (is_file) {
 			int rr = renameat(rootfd, partial, rootfd, final);
+			trace(rr, "renameat(%d, %s, %d, %s)", rootfd, quote(partial), rootfd, quote(final));
 			if (rr == -1 && (errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
 				/* A file where a lower layer had a directory. */
 				rr = remove_tree(rootfd, final);
-				if (rr == 0)
+				if (rr == 0) {
 					rr = renameat(rootfd, partial, rootfd, final);
+					trace(rr, "renameat(%d, %s, %d, %s)", rootfd, quote(partial), rootfd,
+					      quote(final));
+				}
 			}
-			trace(rr, "renameat(%d, %s, %d, %s)", rootfd, quote(partial), rootfd, quote(final));
 			if (rr == -1)
 				die_errno("cannot put %s in place", quote(final));
 			partial[0] = '\0';
@@ -686,30 +720,47 @@ static void make_dir(int rootfd, const char *path, mode_t mode)
 	trace(r, "mkdirat(%d, %s, %#o)", rootfd, quote(path), mode);
 	if (r == -1 && errno != EEXIST)
 		die_errno("cannot make %s", path);
-	if (r == 0 && fchmodat(rootfd, path, mode, 0) == -1) /* past the umask */
+	/* mkdirat took the umask off the mode: set it whole. (strace shows
+	 * fchmodat's three arguments; the kernel's call has no flags.) */
+	if (r == 0 && trace(fchmodat(rootfd, path, mode, 0), "fchmodat(%d, %s, %#o)", rootfd, quote(path),
+			    mode) == -1)
 		die_errno("cannot chmod %s", path);
 }
 
+/* A new file, never one that was there: whatever had its name goes
+ * first, and O_EXCL|O_NOFOLLOW refuse a symlink put there since (a
+ * rootfs may hold one that points at the host's /etc/passwd). */
 static void write_new_file(int rootfd, const char *path, const char *text, mode_t mode)
 {
-	unlinkat(rootfd, path, 0);
-	int fd = openat(rootfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	trace(fd, "openat(%d, %s, O_WRONLY|O_CREAT|O_EXCL, %#o)", rootfd, quote(path), mode);
-	if (fd == -1 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	size_t len = strlen(text);
+
+	trace(unlinkat(rootfd, path, 0), "unlinkat(%d, %s, 0)", rootfd, quote(path));
+	int fd = openat(rootfd, path, flags, mode);
+	trace(fd, "openat(%d, %s, %s, %#o)", rootfd, quote(path), open_flags_str(flags), mode);
+	if (fd == -1)
+		die_errno("cannot write %s", path);
+	ssize_t n = write(fd, text, len);
+	trace(n, "write(%d, %s, %zu)", fd, quote(text), len);
+	if (n != (ssize_t)len)
 		die_errno("cannot write %s", path);
 	close(fd);
 }
 
 static void copy_binary(const char *from, int rootfd, const char *to)
 {
-	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int in_flags = O_RDONLY | O_CLOEXEC, out_flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	mode_t mode = 0755;
+	int in = open(from, in_flags);
 	struct stat st;
 
+	trace(in, "openat(AT_FDCWD, %s, %s)", quote(from), open_flags_str(in_flags));
 	if (in == -1 || fstat(in, &st) == -1)
 		die_errno("cannot read %s", from);
-	unlinkat(rootfd, to, 0);
-	int out = openat(rootfd, to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755);
-	trace(out, "openat(%d, %s, O_WRONLY|O_CREAT|O_EXCL, 0755)", rootfd, quote(to));
+	/* As write_new_file: a new file, never through a symlink. */
+	trace(unlinkat(rootfd, to, 0), "unlinkat(%d, %s, 0)", rootfd, quote(to));
+	int out = openat(rootfd, to, out_flags, mode);
+	trace(out, "openat(%d, %s, %s, %#o)", rootfd, quote(to), open_flags_str(out_flags), mode);
 	if (out == -1)
 		die_errno("cannot create %s", to);
 	/* copy_file_range(2) copies inside the kernel, but only between two
@@ -718,11 +769,13 @@ static void copy_binary(const char *from, int rootfd, const char *to)
 	int in_kernel = 1;
 	for (off_t left = st.st_size; left > 0;) {
 		char buf[1 << 16];
-		ssize_t n = in_kernel ? copy_file_range(in, NULL, out, NULL, (size_t)left, 0) : -1;
+		ssize_t n = -1;
+		if (in_kernel) {
+			n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+			trace(n, "copy_file_range(%d, NULL, %d, NULL, %zu, 0)", in, out, (size_t)left);
+		}
 		if (n == -1 && in_kernel && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
-			trace(-1, "copy_file_range(%d, NULL, %d, NULL, %jd, 0) /* read and write instead */", in, out,
-			      (intmax_t)left);
-			in_kernel = 0;
+			in_kernel = 0; /* read and write instead (untraced: one pair per 64 KiB) */
 			continue;
 		}
 		if (!in_kernel && (n = read(in, buf, sizeof(buf))) > 0) {
@@ -736,7 +789,7 @@ static void copy_binary(const char *from, int rootfd, const char *to)
 			die_errno("cannot copy %s", from);
 		left -= n;
 	}
-	if (fchmod(out, 0755) == -1)
+	if (trace(fchmod(out, mode), "fchmod(%d, %#o)", out, mode) == -1) /* past the umask */
 		die_errno("cannot chmod %s", to);
 	close(out);
 	close(in);
@@ -756,12 +809,19 @@ static char *list_applets(const char *busybox)
 	if (child == -1)
 		die_errno("fork");
 	if (child == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		execl(busybox, "busybox", "--list-full", (char *)NULL);
+		/* The child only execs: _exit, as exit() would run our undo. */
+		char *const args[] = { "busybox", "--list-full", NULL };
+		int nenv = 0;
+		while (environ[nenv])
+			nenv++;
+		trace(dup2(fds[1], STDOUT_FILENO), "dup2(%d, %d)", fds[1], STDOUT_FILENO);
+		trace_line("execve(%s, [%s, %s], %p /* %d vars */)", quote(busybox), quote(args[0]),
+			   quote(args[1]), (void *)environ, nenv);
+		execve(busybox, args, environ);
 		_exit(EXIT_NOT_FOUND);
 	}
+	trace(child, "fork()");
 	close(fds[1]);
-	trace(child, "fork() [%s --list-full]", busybox);
 	FILE *f = open_memstream(&list, &size);
 	char buf[4096];
 	ssize_t n;
@@ -937,7 +997,8 @@ static int open_in_layout(int layoutfd, const char *path, const char *what)
 	/* openat2(2) (Linux 5.6) has no glibc wrapper before 2.41. */
 	int fd = (int)syscall(SYS_openat2, layoutfd, path, &how, sizeof(how));
 
-	trace(fd, "openat2(%d, %s, {O_RDONLY|O_NOFOLLOW|O_NONBLOCK, RESOLVE_BENEATH})", layoutfd, quote(path));
+	trace(fd, "openat2(%d, %s, {flags=%s, resolve=%s}, %zu)", layoutfd, quote(path),
+	      open_flags_str((int)how.flags), resolve_flags_str(how.resolve), sizeof(how));
 	if (fd == -1)
 		die_errno_hint(errno == ENOENT && strcmp(path, "oci-layout") == 0 ? "not an OCI image layout"
 			       : errno == ELOOP ? "a symbolic link is refused"
@@ -1119,7 +1180,9 @@ static void unpack_oci(const char *spec, int rootfd)
 		*tag++ = '\0';
 	else
 		tag = NULL;
-	int layoutfd = open(layout, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	int layoutfd = open(layout, flags);
+	trace(layoutfd, "openat(AT_FDCWD, %s, %s)", quote(layout), open_flags_str(flags));
 	if (layoutfd == -1)
 		die_errno("--oci: %s", layout);
 	json_object *marker = read_layout_json(layoutfd, "oci-layout", layout);
@@ -1225,7 +1288,10 @@ static void undo(void)
 		return;
 	char *slash = strrchr(made_dir, '/');
 	*slash = '\0';
-	int parent = open(slash == made_dir ? "/" : made_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *above = slash == made_dir ? "/" : made_dir;
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	int parent = open(above, flags);
+	trace(parent, "openat(AT_FDCWD, %s, %s)", quote(above), open_flags_str(flags));
 	if (parent == -1 || remove_tree(parent, slash + 1) == -1)
 		warnx("could not remove %s/%s again: %s", made_dir, slash + 1, strerror(errno));
 	if (parent != -1)
@@ -1293,10 +1359,9 @@ int main(int argc, char *argv[])
 	atexit(undo);
 
 	/* DIR is made if missing (its parent must exist), and may not be /. */
-	int made = mkdir(dir, 0755) == 0;
-	if (made)
-		trace(0, "mkdir(%s, 0755)", quote(dir));
-	else if (errno != EEXIST)
+	mode_t mode = 0755;
+	int made = trace(mkdir(dir, mode), "mkdir(%s, %#o)", quote(dir), mode) == 0;
+	if (!made && errno != EEXIST)
 		die_errno("cannot make %s", dir);
 	char *real = realpath(dir, NULL);
 	if (!real)
@@ -1307,7 +1372,9 @@ int main(int argc, char *argv[])
 		made_dir = real; /* absolute: unpacking changes our cwd */
 	else
 		free(real);
-	int rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	int rootfd = open(dir, flags);
+	trace(rootfd, "openat(AT_FDCWD, %s, %s)", quote(dir), open_flags_str(flags));
 	if (rootfd == -1)
 		die_errno("%s", dir);
 	if (!made)
