@@ -444,10 +444,10 @@ make_group() {
 CGROUP_PROBE='
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
 	cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max
-	echo 1 2>&1 >/sys/fs/cgroup/pids.max
+	echo 1 2>&1 >/sys/fs/cgroup/pids.max || true
 else
 	cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
-	echo 1 2>&1 >/sys/fs/cgroup/pids/pids.max
+	echo 1 2>&1 >/sys/fs/cgroup/pids/pids.max || true
 	mkdir /sys/fs/cgroup/new 2>&1
 	for f in /sys/fs/cgroup/*; do
 		if [ -L "$f" ]; then echo "${f##*/} -> $(readlink "$f")"; else echo "${f##*/}"; fi
@@ -519,6 +519,12 @@ probe_expected() {
 		# shellcheck disable=SC2086 # $ns is no word or one
 		run cgset exec "$GROUP" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
 			nsunshare -U -r -m -p $ns -f -- pivotroot "$CGROUP_MOUNT" "$SCRATCH/root" sh -c "$CGROUP_PROBE"
+		# Linux 6.1 refuses cgroup2 in a cgroup namespace a user namespace
+		# owns (EBUSY): one line then, never the host's root bound instead
+		if [ -n "$ns" ] && [ -f /sys/fs/cgroup/cgroup.controllers ] && [ "$status" -ne 0 ]; then
+			assert_output "pivotroot: cannot mount cgroup hierarchy cgroup2 on /sys/fs/cgroup: Device or resource busy"
+			continue
+		fi
 		assert_success
 		assert_output "$(probe_expected)"
 	done

@@ -410,7 +410,11 @@ static size_t read_own_cgroups(struct cgroup_line *lines, size_t max)
  * refuses the fresh mount with EPERM (a user namespace may mount cgroups
  * only in a cgroup namespace it owns), the host's view of our group,
  * HOST plus PATH, is bound instead, as rootless runc does: before
- * pivot_root the host's /sys/fs/cgroup is still in sight. */
+ * pivot_root the host's /sys/fs/cgroup is still in sight. Linux 6.1
+ * refuses cgroup2 with EBUSY in a cgroup namespace that a user namespace
+ * owns (its one superblock belongs to the first user namespace): there
+ * PATH is "/", the host's path of our group is unknown, and binding the
+ * host's root would show every group, so EBUSY is an error. */
 static void mount_hierarchy(int rootfd, const struct mount_spec *m, const char *where, const char *type,
 			    const char *data, const char *path, const char *host, const char *name)
 {
