@@ -204,8 +204,12 @@ pane_has() {
 	TMUX_SERVER=ctrkit-test-engines-$$
 	tmux -L "$TMUX_SERVER" new-session -d -x 80 -y 24 \
 		"podman run -it --rm --network none --runtime $RUNTIME $ENGINES_IMAGE sh; echo status=\$?; sleep 60"
-	# (podman may take more than wait_until's 5 s on a busy machine)
-	wait_until pane_has '^/ #' || wait_until pane_has '^/ #'
+	# (podman may take more than wait_until's 5 s on a busy machine: up
+	# to 30 s; what the pane shows then, if the shell never comes)
+	for _ in 1 2 3 4 5 6; do
+		! wait_until pane_has '^/ #' 2>/dev/null || break
+	done
+	pane_has '^/ #' || { tmux -L "$TMUX_SERVER" capture-pane -p >&2; false; }
 	tmux -L "$TMUX_SERVER" send-keys 'echo hi; exit' Enter
 	wait_until pane_has '^status='
 	run tmux -L "$TMUX_SERVER" capture-pane -p
