@@ -207,7 +207,7 @@ pane_has() {
 	# (podman may take more than wait_until's 5 s on a busy machine: up
 	# to 30 s; what the pane shows then, if the shell never comes)
 	for _ in 1 2 3 4 5 6; do
-		! wait_until pane_has '^/ #' 2>/dev/null || break
+		if wait_until pane_has '^/ #' 2>/dev/null; then break; fi
 	done
 	pane_has '^/ #' || { tmux -L "$TMUX_SERVER" capture-pane -p >&2; false; }
 	tmux -L "$TMUX_SERVER" send-keys 'echo hi; exit' Enter
