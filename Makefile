@@ -30,12 +30,14 @@ LIBA    := $(OBJ)/libctrkit.a
 all: $(addprefix $(OUT)/,$(TOOLS)) $(OUT)/minictr-config
 
 # Libraries, for the tools that need one.
-$(OUT)/mkrootfs: LDLIBS += -larchive -ljson-c -lz
+$(OUT)/mkrootfs: LDLIBS += -larchive -ljson-c -lz -lnettle
 $(OUT)/ovlmount: LDLIBS += -larchive
 $(OUT)/vethpair: LDLIBS += -lmnl
 $(OUT)/portmap: LDLIBS += -lnftables -ljson-c
 $(OUT)/capdrop: LDLIBS += -lcap
 $(OUT)/sysfilter: LDLIBS += -lseccomp -ljson-c
+$(OUT)/lsns-lite: LDLIBS += -ljson-c
+$(OUT)/cgset: LDLIBS += -ljson-c
 # capdrop and sysfilter run inside the container, after pivotroot has
 # made its root: one static file then works in any rootfs (bind-mount
 # bin/ into it with pivotroot --volume), as runc's init is runc itself.
@@ -107,7 +109,7 @@ fuzz: deps $(addprefix build-fuzz/fuzz-,$(FUZZ)) build-fuzz/seeds/.made
 build-fuzz/fuzz-%: tests/fuzz/%.c $(FUZZSRC)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS) $(FUZZFLAGS) $(WARN) -Wl,--wrap=exit -o $@ $< tests/fuzz/fuzz.c $(LIBSRC) \
-		-larchive -ljson-c -lz -lseccomp
+		-larchive -ljson-c -lz -lnettle -lseccomp
 build-fuzz/fuzz-tar build-fuzz/fuzz-layer build-fuzz/fuzz-oci: tests/fuzz/tar.c tools/mkrootfs.c
 build-fuzz/fuzz-seccomp: tools/sysfilter.c
 

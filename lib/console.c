@@ -62,10 +62,11 @@ static void send_fd(int sock, int fd, const char *name)
 	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
 
 	ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	trace(n, "sendmsg(%d, {msg_iov=[{iov_base=%s, iov_len=%zu}], msg_iovlen=1, "
-		 "msg_control=[{cmsg_len=%zu, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[%d]}], "
-		 "msg_controllen=%zu}, MSG_NOSIGNAL)",
-	      sock, quote(name), iov.iov_len, (size_t)cmsg->cmsg_len, fd, (size_t)msg.msg_controllen);
+	trace(n, "sendmsg(%d, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=%s, iov_len=%zu}], "
+		 "msg_iovlen=1, msg_control=[{cmsg_len=%zu, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, "
+		 "cmsg_data=[%d]}], msg_controllen=%zu, msg_flags=0}, MSG_NOSIGNAL)",
+	      sock, quote_mem(iov.iov_base, iov.iov_len), iov.iov_len, (size_t)cmsg->cmsg_len, fd,
+	      (size_t)msg.msg_controllen);
 	if (n == -1)
 		die_errno("cannot send the terminal over the console socket");
 	if ((size_t)n != iov.iov_len)
@@ -79,8 +80,9 @@ void console_attach(int sock)
 	int unlock = 0, n = -1;
 
 	/* O_NOCTTY: the master must not become our controlling terminal. */
-	int master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (trace(master, "openat(AT_FDCWD, %s, O_RDWR|O_NOCTTY|O_CLOEXEC)", quote(ptmx)) == -1)
+	const int flags = O_RDWR | O_NOCTTY | O_CLOEXEC;
+	int master = open(ptmx, flags);
+	if (trace(master, "openat(AT_FDCWD, %s, %s)", quote(ptmx), open_flags_str(flags)) == -1)
 		die_errno("cannot open %s", ptmx);
 	/* What grantpt(3) and unlockpt(3) come to on a devpts: grantpt has
 	 * nothing to do (devpts gives the slave its owner and mode itself),
@@ -92,8 +94,8 @@ void console_attach(int sock)
 	if (trace(r, "ioctl(%d, TIOCGPTN, [%d])", master, n) == -1)
 		die_errno("cannot read the number of the new pty");
 	snprintf(pts, sizeof(pts), "/dev/pts/%d", n);
-	int slave = open(pts, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (trace(slave, "openat(AT_FDCWD, %s, O_RDWR|O_NOCTTY|O_CLOEXEC)", quote(pts)) == -1)
+	int slave = open(pts, flags);
+	if (trace(slave, "openat(AT_FDCWD, %s, %s)", quote(pts), open_flags_str(flags)) == -1)
 		die_errno("cannot open %s", pts);
 
 	send_fd(sock, master, ptmx);

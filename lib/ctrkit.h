@@ -41,6 +41,12 @@ noreturn void die_errno_hint(const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Prints "TOOL: MSG (see TOOL --help)" on stderr and exits 2. */
 noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As die_errno_hint (hint may be NULL), but returns; errno is kept. */
+void warn_errno_hint(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* realloc(3) and strdup(3) that die with "out of memory" instead of
+ * returning NULL. */
+void *erealloc(void *p, size_t size);
+char *estrdup(const char *s);
 /* Prints "TOOL: MSG" on stderr and returns. */
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Dies with a usage line for what getopt_long just refused (c is '?' or ':'). */
@@ -58,6 +64,9 @@ void trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Formats a string for a trace the way strace quotes it; static buffer,
  * one of four slots in turn, so up to four may appear in one trace. */
 const char *quote(const char *s);
+/* The same for len bytes of a buffer (what read(2) or write(2) moved),
+ * NULs and all, cut after 32 bytes with "..." as strace's default -s. */
+const char *quote_mem(const void *data, size_t len);
 /* "CLONE_NEWNS|CLONE_NEWPID" for the CLONE_NEW* bits of flags, in strace's order. */
 const char *clone_flags_str(int flags);
 /* "MS_NOSUID|MS_NODEV" for mount(2) flags, in strace's order. */
@@ -124,8 +133,9 @@ struct nstype {
 extern const struct nstype nstypes[8];
 /* The entry for a name ("mnt", also "mount" and "network"...), or NULL. */
 const struct nstype *nstype_by_name(const char *name);
-/* The entry for one CLONE_NEW* flag, or NULL. */
-const struct nstype *nstype_by_flag(int flag);
+/* "/proc/PID/ns/FILE" in buf (pid 0: /proc/self/ns/FILE); returns buf. */
+#define NS_PATH_SIZE 64
+char *ns_path(char buf[NS_PATH_SIZE], pid_t pid, const char *file);
 /* Inode of /proc/PID/ns/FILE (pid 0 means self); -1 and errno on failure. */
 int ns_inode(pid_t pid, const char *file, ino_t *ino);
 /* Is the namespace of kind FILE ("mnt", "net") with inode ino the
@@ -207,6 +217,28 @@ FILE *mountinfo_open(pid_t pid);
  * at the end, when the buffer is freed. Lines it cannot parse are skipped. */
 int mountinfo_next(FILE *f, struct mount_entry *m);
 
+/* ---- table.c: a listing in columns -------------------------------- */
+
+struct table_column {
+	const char *name;  /* the heading: "PID" */
+	int right;         /* a number: aligned on the right */
+	size_t min_width;  /* at least this many characters wide */
+};
+struct table {
+	const struct table_column *cols;
+	size_t ncols, nrows;
+	char **cells;      /* row after row, copies */
+};
+/* Starts an empty table with ncols columns (cols must outlive it). */
+void table_init(struct table *t, const struct table_column *cols, size_t ncols);
+/* Adds a row of ncols cells, copied (NULL is an empty cell). */
+void table_add_row(struct table *t, const char *const cells[]);
+/* Prints the heading (if headings) and the rows on stdout, as util-linux
+ * does: each column as wide as its widest cell in characters, one space
+ * between, the last one not padded; raw: one space and no padding. Then
+ * frees the rows. */
+void table_print(struct table *t, int headings, int raw);
+
 /* ---- pidfile.c: the pid file of a detached container ------------ */
 
 /* Writes "PID\n" to path atomically (a file beside it, then rename(2)),
@@ -227,22 +259,14 @@ pid_t read_pidfile(const char *path, const char **stale);
 
 /* ---- fs.c: paths inside a root ----------------------------------- */
 
-/* openat2(2) with RESOLVE_IN_ROOT: path is looked up as if rootfd were
- * "/", so "..", absolute names and absolute symlinks all stay inside
- * it (the escape a container's rootfs could try). -1 and errno. */
+/* openat2(2): path looked up from dirfd under the RESOLVE_* rules of
+ * resolve, opened with flags and O_CLOEXEC; traced. -1 and errno. */
+int open_resolve(int dirfd, const char *path, int flags, unsigned long long resolve);
+/* open_resolve with RESOLVE_IN_ROOT and RESOLVE_NO_MAGICLINKS: path is looked
+ * up as if rootfd were "/", so "..", absolute names and absolute
+ * symlinks all stay inside it (the escape a container's rootfs could
+ * try); traced. -1 and errno. */
 int open_in_root(int rootfd, const char *path, int flags);
-
-/* ---- sha256.c: digests of OCI blobs -------------------------------- */
-
-struct sha256 {
-	unsigned int h[8];
-	unsigned long long len;
-	unsigned char block[64];
-};
-void sha256_init(struct sha256 *s);
-void sha256_update(struct sha256 *s, const void *data, size_t n);
-/* Finishes the digest and writes it as 64 hex digits and a NUL. */
-void sha256_hex(struct sha256 *s, char hex[65]);
 
 /* ---- console.c: runc's console socket ------------------------------ */
 

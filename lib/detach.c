@@ -93,7 +93,7 @@ void wait_until_running(pid_t child, int fds[2], const char *where)
 	do
 		n = read(fds[0], byte, 1);
 	while (n == -1 && errno == EINTR);
-	trace(n, "read(%d, %s, 1)", fds[0], quote(byte));
+	trace(n, "read(%d, %s, 1)", fds[0], quote_mem(byte, n > 0 ? (size_t)n : 0));
 	close(fds[0]);
 	if (n == 1) { /* the child failed, and said why on its stderr */
 		int status = wait_child(child);

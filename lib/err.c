@@ -102,6 +102,34 @@ void die_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+void warn_errno_hint(const char *hint, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap, err, hint);
+	va_end(ap);
+	errno = err;
+}
+
+void *erealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+char *estrdup(const char *s)
+{
+	char *copy = strdup(s);
+
+	if (!copy)
+		die("out of memory");
+	return copy;
+}
+
 void warnx(const char *fmt, ...)
 {
 	va_list ap;
@@ -170,32 +198,64 @@ void trace_line(const char *fmt, ...)
 	errno = err;
 }
 
-const char *quote(const char *s)
+/* Appends byte c of a string as strace quotes it: \n \t and the like
+ * by name, other bytes that are not printable ASCII in octal, as few
+ * digits as will do unless an octal digit follows ("\0" but "\0001"). */
+static char *quote_byte(char *p, unsigned char c, int next)
 {
-	static char slots[4][512];
+	static const char named[] = { ['\t'] = 't', ['\n'] = 'n', ['\v'] = 'v', ['\f'] = 'f', ['\r'] = 'r' };
+	int pad = next >= '0' && next <= '7';
+
+	if (c == '"' || c == '\\')
+		p += sprintf(p, "\\%c", c);
+	else if (c < sizeof(named) && named[c])
+		p += sprintf(p, "\\%c", named[c]);
+	else if (c < ' ' || c >= 0x7f)
+		p += sprintf(p, pad ? "\\%03o" : "\\%o", c);
+	else
+		*p++ = (char)c;
+	return p;
+}
+
+/* Four static slots, taken in turn. */
+static char *quote_slot(void)
+{
+	static char slots[4][2048];
 	static int turn;
-	char *buf = slots[turn], *p = buf, *end = buf + sizeof(slots[0]) - 8;
 
 	turn = (turn + 1) % 4;
+	return slots[turn];
+}
+
+const char *quote(const char *s)
+{
+	char *buf = quote_slot(), *p = buf, *end = buf + 2048 - 8;
+
 	if (!s)
 		return "NULL";
 	*p++ = '"';
-	for (; *s && p < end; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			p += sprintf(p, "\\%c", c);
-		else if (c == '\n')
-			p += sprintf(p, "\\n");
-		else if (c == '\t')
-			p += sprintf(p, "\\t");
-		else if (c < ' ' || c >= 0x7f)
-			p += sprintf(p, "\\%o", c);
-		else
-			*p++ = (char)c;
-	}
+	for (; *s && p < end; s++)
+		p = quote_byte(p, (unsigned char)*s, s[1]);
 	*p++ = '"';
 	if (*s)
+		p += sprintf(p, "...");
+	*p = '\0';
+	return buf;
+}
+
+const char *quote_mem(const void *data, size_t len)
+{
+	/* strace shows 32 bytes of a buffer unless told otherwise (-s). */
+	enum { STRACE_STRSIZE = 32 };
+	const unsigned char *b = data;
+	size_t shown = len < STRACE_STRSIZE ? len : STRACE_STRSIZE;
+	char *buf = quote_slot(), *p = buf;
+
+	*p++ = '"';
+	for (size_t i = 0; i < shown; i++)
+		p = quote_byte(p, b[i], i + 1 < len ? b[i + 1] : -1);
+	*p++ = '"';
+	if (len > shown)
 		p += sprintf(p, "...");
 	*p = '\0';
 	return buf;

@@ -14,8 +14,9 @@ void lock_run_file(const char *name)
 	/* Straight in /run, which every system has: no directory to make
 	 * on the first run after boot (/run is a tmpfs). */
 	snprintf(path, sizeof(path), "/run/%s", name);
-	int fd = (int)trace(open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600),
-			    "openat(AT_FDCWD, %s, O_RDWR|O_CREAT|O_CLOEXEC, 0600)", quote(path));
+	const int flags = O_RDWR | O_CREAT | O_CLOEXEC;
+	int fd = (int)trace(open(path, flags, 0600), "openat(AT_FDCWD, %s, %s, 0600)", quote(path),
+			    open_flags_str(flags));
 	if (fd == -1 && (errno == EACCES || errno == EPERM || errno == EROFS)) {
 		trace_line("%s: no lock for this user; going on without it", path);
 		return;

@@ -38,24 +38,21 @@ const struct nstype *nstype_by_name(const char *name)
 	return NULL;
 }
 
-const struct nstype *nstype_by_flag(int flag)
+char *ns_path(char buf[NS_PATH_SIZE], pid_t pid, const char *file)
 {
-	for (size_t i = 0; i < LEN(nstypes); i++)
-		if (nstypes[i].clone_flag == flag)
-			return &nstypes[i];
-	return NULL;
+	if (pid)
+		snprintf(buf, NS_PATH_SIZE, "/proc/%d/ns/%s", (int)pid, file);
+	else
+		snprintf(buf, NS_PATH_SIZE, "/proc/self/ns/%s", file);
+	return buf;
 }
 
 int ns_inode(pid_t pid, const char *file, ino_t *ino)
 {
-	char path[64];
+	char path[NS_PATH_SIZE];
 	struct stat st;
 
-	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, file);
-	else
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", file);
-	if (stat(path, &st) == -1)
+	if (stat(ns_path(path, pid, file), &st) == -1)
 		return -1;
 	*ino = st.st_ino;
 	return 0;

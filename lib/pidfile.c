@@ -15,6 +15,7 @@
 
 int write_pidfile_at(int dirfd, const char *name, pid_t pid)
 {
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	char tmp[NAME_MAX + 1], text[32];
 	int len = snprintf(text, sizeof(text), "%d\n", (int)pid);
 	int fd, err;
@@ -26,12 +27,12 @@ int write_pidfile_at(int dirfd, const char *name, pid_t pid)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	trace(fd, "openat(%d, %s, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0644)", dirfd, quote(tmp));
+	fd = openat(dirfd, tmp, flags, 0644);
+	trace(fd, "openat(%d, %s, %s, 0644)", dirfd, quote(tmp), open_flags_str(flags));
 	if (fd == -1)
 		return -1;
 	n = write(fd, text, (size_t)len);
-	trace(n, "write(%d, %s, %d)", fd, quote(text), len);
+	trace(n, "write(%d, %s, %d)", fd, quote_mem(text, (size_t)len), len);
 	err = errno;
 	close(fd);
 	if (n != len) {
@@ -56,8 +57,9 @@ int pidfile_dir(const char *path, const char **name)
 
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
 	*name = slash ? slash + 1 : path;
-	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	trace(fd, "openat(AT_FDCWD, %s, O_PATH|O_DIRECTORY|O_CLOEXEC)", quote(dir));
+	const int flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	int fd = open(dir, flags);
+	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(dir), open_flags_str(flags));
 	return fd;
 }
 

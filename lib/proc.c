@@ -9,49 +9,51 @@
 
 ssize_t read_file(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const int flags = O_RDONLY | O_CLOEXEC;
+	int fd = open(path, flags);
 	size_t len = 0;
 	ssize_t n;
 
-	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(path));
+	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags));
 	if (fd == -1)
 		return -1;
-	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) != 0) {
+	/* Until the end (a read of 0) or a full buffer, each read traced as
+	 * strace shows it: what it got, NULs and all, for what it asked. */
+	while (len < size - 1) {
+		size_t want = size - 1 - len;
+
+		n = read(fd, buf + len, want);
+		trace(n, "read(%d, %s, %zu)", fd, n > 0 ? quote_mem(buf + len, (size_t)n) : "\"\"", want);
+		if (n == -1 && errno == EINTR)
+			continue;
 		if (n == -1) {
-			if (errno == EINTR)
-				continue;
 			int err = errno;
-			trace(-1, "read(%d, ..., %zu)", fd, size - 1 - len);
 			close(fd);
 			errno = err;
 			return -1;
 		}
+		if (n == 0)
+			break;
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
-	if (verbose) { /* the first line of what was read, as strace shows it */
-		size_t first = strcspn(buf, "\n");
-		char shown[80];
-		snprintf(shown, sizeof(shown), "%.*s", (int)first, buf);
-		trace((long)len, "read(%d, %s%s, %zu)", fd, quote(shown),
-		      first + 1 < len ? "..." : "", size - 1);
-	}
 	close(fd);
 	return (ssize_t)len;
 }
 
 int write_file(const char *path, const char *data)
 {
+	const int flags = O_WRONLY | O_TRUNC | O_CLOEXEC;
 	size_t len = strlen(data);
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	trace(fd, "openat(AT_FDCWD, %s, O_WRONLY|O_TRUNC|O_CLOEXEC)", quote(path));
+	fd = open(path, flags);
+	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags));
 	if (fd == -1)
 		return -1;
 	n = write(fd, data, len);
-	trace(n, "write(%d, %s, %zu)", fd, quote(data), len);
+	trace(n, "write(%d, %s, %zu)", fd, quote_mem(data, len), len);
 	if (n >= 0 && (size_t)n != len) {
 		n = -1;
 		errno = EIO;

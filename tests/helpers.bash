@@ -165,6 +165,47 @@ expect_errors() {
 	done
 }
 
+# strace_v NAME CMD...: runs CMD under strace -ff, with strace's
+# default string size (-v shows buffers cut as strace does), its stdout
+# to $SCRATCH/NAME.out, its stderr (the -v lines) to NAME.v and its
+# status to v_status. NAME.seen gets strace's lines as a tool's -v writes
+# them: without the padding strace puts before " = ", glibc's fork() by
+# that name (strace sees the clone(2) it makes), an execve without its
+# "= 0" (a successful execve does not return to print it). -ff writes
+# each process to a file of its own, so that no call is split in two.
+strace_v() {
+	local name=$1
+	shift
+	mkdir "$SCRATCH/$name.strace"
+	# the caller's test reads v_status
+	# shellcheck disable=SC2034
+	{
+		v_status=0
+		strace -ff -qq -o "$SCRATCH/$name.strace/trace" "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.v" ||
+			v_status=$?
+	}
+	cat "$SCRATCH/$name.strace"/trace.* | sed -E \
+		-e 's/^(.*\)) +=/\1 =/' \
+		-e 's/^clone\(child_stack=NULL, flags=CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD, child_tidptr=0x[0-9a-f]+\) =/fork() =/' \
+		-e 's/^(execve\(.*\)) = 0$/\1/' >"$SCRATCH/$name.seen"
+}
+
+# not_seen TOOL NAME [REGEX...]: each -v line of run NAME (strace_v),
+# "TOOL: " taken off, that is no line of strace's. Lines that match a
+# REGEX (extended) are notes that name no call, and are left aside.
+# Prints nothing when -v told only the truth; fails if -v said nothing.
+not_seen() {
+	local tool=$1 name=$2 re
+	shift 2
+	grep -q "^$tool: " "$SCRATCH/$name.v" || { echo "no -v line from $tool"; return 1; }
+	local notes=(-e '^$')
+	for re in "$@"; do
+		notes+=(-e "$re")
+	done
+	grep "^$tool: " "$SCRATCH/$name.v" | sed "s/^$tool: //" | grep -v -E "${notes[@]}" |
+		grep -v -x -F -f "$SCRATCH/$name.seen" || true
+}
+
 # A busybox rootfs at $1 (made in well under a second).
 busybox_rootfs() {
 	mkrootfs --busybox "$1" >/dev/null

@@ -134,25 +134,6 @@ same_as_lsns() {
 
 # ---- -v ----
 
-# strace_v NAME CMD...: runs CMD under strace -f, its stderr (the -v
-# lines) to NAME.v and its status to v_status; NAME.seen gets strace's
-# lines without the padding strace puts before " = ". -ff writes each
-# process to a file of its own, so that no call is split in two lines.
-strace_v() {
-	local name=$1
-	shift
-	mkdir "$SCRATCH/$name.strace"
-	v_status=0
-	strace -ff -qq -s 4096 -o "$SCRATCH/$name.strace/trace" "$@" >/dev/null 2>"$SCRATCH/$name.v" || v_status=$?
-	cat "$SCRATCH/$name.strace"/trace.* | sed -E 's/^(.*\)) +=/\1 =/' >"$SCRATCH/$name.seen"
-}
-
-# not_seen NAME: each -v line of NAME (without "lsns-lite: ") that is
-# no line of strace's.
-not_seen() {
-	sed 's/^lsns-lite: //' "$SCRATCH/$1.v" | grep -v -x -F -f "$SCRATCH/$1.seen"
-}
-
 # proc_fd NAME: the fd that NAME's -v says open("/proc") returned.
 proc_fd() {
 	sed -n 's/^lsns-lite: openat(AT_FDCWD, "\/proc", O_RDONLY|O_CLOEXEC|O_DIRECTORY) = \([0-9]\+\)$/\1/p' "$SCRATCH/$1.v" | grep .
@@ -169,7 +150,7 @@ proc_fd() {
 	cols=NS,TYPE,NPROCS,PID,UID,USER,NSFS,PNS,ONS
 	strace_v all lsns-lite -v -o "$cols"
 	[ "$v_status" -eq 0 ]
-	run not_seen all
+	run not_seen lsns-lite all
 	assert_output ""
 	# Each link is stat'ed through the fd that opening /proc gave.
 	fd=$(proc_fd all)
@@ -179,7 +160,7 @@ proc_fd() {
 	# -p: every process's links are stat'ed too, to count the members.
 	strace_v one lsns-lite -v -p "$CTR" -o "$cols"
 	[ "$v_status" -eq 0 ]
-	run not_seen one
+	run not_seen lsns-lite one
 	assert_output ""
 	fd=$(proc_fd one)
 	grep -F -x "lsns-lite: newfstatat($fd, \"$$/ns/uts\", {st_mode=S_IFREG|0444, st_size=0, ...}, 0) = 0" "$SCRATCH/one.v"

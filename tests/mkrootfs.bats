@@ -268,38 +268,14 @@ teardown() {
 	[[ $stderr == *'mkrootfs: renameat('[0-9]*', "etc/a.mkrootfs-partial", '[0-9]*', "etc/a") = 0'* ]]
 }
 
-# strace_v NAME CMD...: runs CMD under strace -f, its stderr (the -v
-# lines) to NAME.v and its status to v_status; NAME.seen gets strace's
-# lines as mkrootfs writes them: without the padding strace puts before
-# " = ", glibc's fork() by that name (strace sees the clone(2) it makes),
-# an execve without its "= 0" (execve does not return to print it). -ff
-# writes each process to a file of its own, so that no call is split.
-strace_v() {
-	local name=$1
-	shift
-	mkdir "$SCRATCH/$name.strace"
-	v_status=0
-	strace -ff -qq -s 4096 -o "$SCRATCH/$name.strace/trace" "$@" 2>"$SCRATCH/$name.v" || v_status=$?
-	cat "$SCRATCH/$name.strace"/trace.* | sed -E \
-		-e 's/^(.*\)) +=/\1 =/' \
-		-e 's/^clone\(child_stack=NULL, flags=CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD, child_tidptr=0x[0-9a-f]+\) =/fork() =/' \
-		-e 's/^(execve\(.*\)) = 0$/\1/' >"$SCRATCH/$name.seen"
-}
-
-# not_seen NAME: each -v line of NAME (without "mkrootfs: ") that is no
-# line of strace's, leaving aside the notes that name no call.
-not_seen() {
-	sed 's/^mkrootfs: //' "$SCRATCH/$1.v" |
-		grep -v -E -e '^extract "' -e '^\.\.\. and [0-9]+ more symlinks, one per applet$' \
-			-e '^sha256 of sha256:[0-9a-f]{64} checked$' |
-		grep -v -x -F -f "$SCRATCH/$1.seen"
-}
+# The notes of mkrootfs -v that name no call.
+mkrootfs_notes=('^extract "' '^\.\.\. and [0-9]+ more symlinks, one per applet$' '^sha256 of sha256:[0-9a-f]{64} checked$')
 
 @test "-v --busybox: each call it prints is one strace -f sees, O_NOFOLLOW and all" {
 	command -v strace >/dev/null || skip "no strace"
 	strace_v busybox mkrootfs -v --busybox "$SCRATCH/root"
 	[ "$v_status" -eq 0 ]
-	run not_seen busybox
+	run not_seen mkrootfs busybox "${mkrootfs_notes[@]}"
 	assert_output ""
 	# O_EXCL|O_NOFOLLOW: a symlink left at etc/passwd is refused, not
 	# followed to wherever it points.
@@ -320,7 +296,7 @@ not_seen() {
 	strace_v layer mkrootfs -v --layer "$SCRATCH/root" <"$SCRATCH/l2.tar"
 	[ "$v_status" -eq 0 ]
 	for name in tar layer; do
-		run not_seen "$name"
+		run not_seen mkrootfs "$name" "${mkrootfs_notes[@]}"
 		assert_output ""
 	done
 	run bash -c "cd $SCRATCH/root && find . | sort"
@@ -334,14 +310,14 @@ not_seen() {
 	[ "$v_status" -eq 0 ]
 	grep -E -x 'mkrootfs: openat2\([0-9]+, "index.json", \{flags=O_RDONLY\|O_NONBLOCK\|O_NOFOLLOW\|O_CLOEXEC, resolve=RESOLVE_NO_MAGICLINKS\|RESOLVE_BENEATH\}, 24\) = [0-9]+' \
 		"$SCRATCH/oci.v"
-	run not_seen oci
+	run not_seen mkrootfs oci "${mkrootfs_notes[@]}"
 	assert_output ""
 	# Cut inside etc/a: the partial file and the new DIR go again.
 	head -c 1500 "$SCRATCH/l1.tar" >"$SCRATCH/cut.tar"
 	strace_v cut mkrootfs -v "$SCRATCH/cut" <"$SCRATCH/cut.tar"
 	[ "$v_status" -eq 1 ]
 	[ ! -e "$SCRATCH/cut" ]
-	run not_seen cut
+	run not_seen mkrootfs cut "${mkrootfs_notes[@]}"
 	# The one line that is no call: the error.
 	assert_output --regexp '^broken archive at "etc/a": '
 	[ "${#lines[@]}" -eq 1 ]

@@ -29,6 +29,7 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <nettle/sha2.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdint.h>
@@ -107,6 +108,17 @@ struct blob {
 	int filter;              /* the compression its media type says */
 };
 
+/* Finishes a SHA-256 (nettle's) and writes it as 64 hex digits, the
+ * form an OCI digest "sha256:HEX" uses. */
+static void sha256_hex(struct sha256_ctx *sum, char hex[65])
+{
+	uint8_t digest[SHA256_DIGEST_SIZE];
+
+	sha256_digest(sum, sizeof(digest), digest);
+	for (size_t i = 0; i < sizeof(digest); i++)
+		sprintf(hex + 2 * i, "%02x", digest[i]);
+}
+
 /* Where an archive's bytes come from. Two libarchive readers are
  * stacked: "outer" undoes the compression (its format is "raw": the
  * bytes as they are), "inner" reads the tar from outer's output. The
@@ -119,7 +131,7 @@ struct source {
 	char what[64];           /* "stdin", "layer 2 of 3" */
 	struct archive *outer, *inner;
 	const struct blob *blob; /* NULL for stdin */
-	struct sha256 sum;       /* of the bytes read, for a blob */
+	struct sha256_ctx sum;   /* of the bytes read, for a blob */
 	long long total;         /* bytes read from fd */
 	unsigned int crc;        /* CRC-32 of the uncompressed bytes, for gzip:
 	                          * libarchive (3.7 too) skips the gzip trailer
@@ -158,7 +170,7 @@ static la_ssize_t read_input(struct archive *a, void *data, const void **block)
 	src->len[next] = (size_t)n;
 	src->total += n;
 	if (src->blob) {
-		sha256_update(&src->sum, src->block[next], (size_t)n);
+		sha256_update(&src->sum, (size_t)n, (const uint8_t *)src->block[next]);
 		if (src->total > src->blob->size) {
 			archive_set_error(a, EFBIG, "blob %s is longer than its size, %lld bytes",
 					  src->blob->digest, src->blob->size);
@@ -430,27 +442,6 @@ static void clean_path(const char *in, char *out, size_t size)
 	out[len] = '\0';
 }
 
-/* openat2(2)'s RESOLVE_* flags as strace shows them, lowest bit first. */
-static const char *resolve_flags_str(unsigned long long resolve)
-{
-	static char buf[160];
-	static const struct {
-		unsigned long long flag;
-		const char *name;
-	} names[] = {
-		{ RESOLVE_NO_XDEV, "RESOLVE_NO_XDEV" }, { RESOLVE_NO_MAGICLINKS, "RESOLVE_NO_MAGICLINKS" },
-		{ RESOLVE_NO_SYMLINKS, "RESOLVE_NO_SYMLINKS" }, { RESOLVE_BENEATH, "RESOLVE_BENEATH" },
-		{ RESOLVE_IN_ROOT, "RESOLVE_IN_ROOT" }, { RESOLVE_CACHED, "RESOLVE_CACHED" },
-	};
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < LEN(names); i++)
-		if (resolve & names[i].flag)
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "|" : "", names[i].name);
-	return len ? buf : "0";
-}
-
 /* If name is a whiteout, applies it and returns 1. The directory is
  * opened inside DIR with openat2(RESOLVE_IN_ROOT): a layer cannot use a
  * whiteout (or a symlink in its path) to delete outside the rootfs. */
@@ -479,14 +470,7 @@ static int apply_whiteout(int rootfd, const char *name)
 		die("refused whiteout %s: no name to delete", quote(name));
 
 	const char *at = *dir ? dir : ".";
-	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	/* openat2(2) (Linux 5.6) has no glibc wrapper before 2.41. */
-	int dirfd = (int)syscall(SYS_openat2, rootfd, at, &how, sizeof(how));
-	trace(dirfd, "openat2(%d, %s, {flags=%s, resolve=%s}, %zu)", rootfd, quote(at),
-	      open_flags_str((int)how.flags), resolve_flags_str(how.resolve), sizeof(how));
+	int dirfd = open_in_root(rootfd, at, O_RDONLY | O_DIRECTORY);
 	if (dirfd == -1) {
 		if (errno == ENOENT)
 			return 1; /* nothing below to hide */
@@ -741,7 +725,7 @@ static void write_new_file(int rootfd, const char *path, const char *text, mode_
 	if (fd == -1)
 		die_errno("cannot write %s", path);
 	ssize_t n = write(fd, text, len);
-	trace(n, "write(%d, %s, %zu)", fd, quote(text), len);
+	trace(n, "write(%d, %s, %zu)", fd, quote_mem(text, len), len);
 	if (n != (ssize_t)len)
 		die_errno("cannot write %s", path);
 	close(fd);
@@ -989,16 +973,10 @@ static const char *check_descriptor(json_object *d, struct blob *b, const char *
  * writer forever), and only if it is a regular file. Dies otherwise. */
 static int open_in_layout(int layoutfd, const char *path, const char *what)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
 	struct stat st;
-	/* openat2(2) (Linux 5.6) has no glibc wrapper before 2.41. */
-	int fd = (int)syscall(SYS_openat2, layoutfd, path, &how, sizeof(how));
+	int fd = open_resolve(layoutfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK,
+			      RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 
-	trace(fd, "openat2(%d, %s, {flags=%s, resolve=%s}, %zu)", layoutfd, quote(path),
-	      open_flags_str((int)how.flags), resolve_flags_str(how.resolve), sizeof(how));
 	if (fd == -1)
 		die_errno_hint(errno == ENOENT && strcmp(path, "oci-layout") == 0 ? "not an OCI image layout"
 			       : errno == ELOOP ? "a symbolic link is refused"
@@ -1015,7 +993,7 @@ static int open_in_layout(int layoutfd, const char *path, const char *what)
  * max is already an error), into a malloc'd *text when text is not
  * NULL, hashing it into sum when sum is not NULL. Closes fd; returns
  * the length read, or -1 (errno) if it could not read. */
-static long long read_at_most(int fd, long long max, char **text, struct sha256 *sum)
+static long long read_at_most(int fd, long long max, char **text, struct sha256_ctx *sum)
 {
 	size_t cap = 0;
 	long long total = 0;
@@ -1035,7 +1013,7 @@ static long long read_at_most(int fd, long long max, char **text, struct sha256 
 			(*text)[total + n] = '\0';
 		}
 		if (n > 0 && sum)
-			sha256_update(sum, buf, (size_t)n);
+			sha256_update(sum, (size_t)n, (const uint8_t *)buf);
 		total += n > 0 ? n : 0;
 	} while (n > 0 && total <= max);
 	close(fd);
@@ -1048,7 +1026,7 @@ static long long read_at_most(int fd, long long max, char **text, struct sha256 
 static void check_blob(int layoutfd, const struct blob *b, const char *what, char **text)
 {
 	char path[128], hex[65];
-	struct sha256 sum;
+	struct sha256_ctx sum;
 
 	if (text && b->size > MAX_JSON)
 		die("%s: blob %s has %lld bytes, more than the %d a JSON document may have", what, b->digest,

@@ -130,6 +130,15 @@ static size_t npins;
 static pid_t pin_owner;  /* the process that created the pin files */
 static int pins_done;    /* set once every pin is in place */
 
+/* The entry of nstypes for one CLONE_NEW* flag, or NULL. */
+static const struct nstype *nstype_by_flag(int flag)
+{
+	for (size_t i = 0; i < LEN(nstypes); i++)
+		if (nstypes[i].clone_flag == flag)
+			return &nstypes[i];
+	return NULL;
+}
+
 static void add_pin(int clone_flag, const char *path)
 {
 	const struct nstype *type = nstype_by_flag(clone_flag);

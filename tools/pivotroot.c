@@ -182,7 +182,6 @@ static int make_dirs_in_root(int rootfd, const char *path)
 		p += n;
 	}
 	int fd = open_in_root(rootfd, path, O_PATH | O_DIRECTORY);
-	trace(fd, "openat2(%d, %s, {O_PATH|O_DIRECTORY, RESOLVE_IN_ROOT})", rootfd, quote(path));
 	if (fd == -1)
 		die_errno("cannot open %s inside the root", path);
 	return fd;
@@ -209,14 +208,12 @@ static int file_in_root(int rootfd, const char *path)
 {
 	int fd = open_in_root(rootfd, path, O_PATH);
 
-	trace(fd, "openat2(%d, %s, {O_PATH, RESOLVE_IN_ROOT})", rootfd, quote(path));
 	if (fd == -1 && errno == ENOENT) {
 		char parent[PATH_MAX];
 		int len = (int)(strrchr(path, '/') - path); /* path is absolute and clean */
 		snprintf(parent, sizeof(parent), "%.*s", len ? len : 1, path);
 		close(dir_in_root(rootfd, parent));
 		int created = open_in_root(rootfd, path, O_WRONLY | O_CREAT | O_NOCTTY);
-		trace(created, "openat2(%d, %s, {O_WRONLY|O_CREAT|O_NOCTTY, RESOLVE_IN_ROOT})", rootfd, quote(path));
 		if (created == -1)
 			die_errno("cannot make %s inside the root", path);
 		/* open_how's mode is 0; a mount point is read by any user */
@@ -224,7 +221,6 @@ static int file_in_root(int rootfd, const char *path)
 			die_errno("chmod %s", path);
 		close(created);
 		fd = open_in_root(rootfd, path, O_PATH);
-		trace(fd, "openat2(%d, %s, {O_PATH, RESOLVE_IN_ROOT})", rootfd, quote(path));
 	}
 	if (fd == -1)
 		die_errno("cannot open %s inside the root", path);

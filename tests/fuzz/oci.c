@@ -54,9 +54,9 @@ static void fill_in(struct part parts[], int n, int i)
 	}
 	fclose(f);
 
-	struct sha256 sum;
+	struct sha256_ctx sum;
 	sha256_init(&sum);
-	sha256_update(&sum, p->text, p->text_size);
+	sha256_update(&sum, p->text_size, (const uint8_t *)p->text);
 	sha256_hex(&sum, p->hex);
 }
 

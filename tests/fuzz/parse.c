@@ -143,16 +143,21 @@ static void nstype(void)
 
 	if (t && strcmp(t->name, s) != 0 && strcmp(s, "mount") != 0 && strcmp(s, "network") != 0)
 		fuzz_fail("nstype_by_name(%s) = %s", quote(s), t->name);
-	if (t && nstype_by_flag(t->clone_flag) != t)
-		fuzz_fail("nstype_by_flag(%#x) is not %s", t->clone_flag, t->name);
+	if (t && (t < nstypes || t >= nstypes + LEN(nstypes)))
+		fuzz_fail("nstype_by_name(%s) is not an entry of nstypes", quote(s));
 }
 
 static void quote_(void)
 {
 	const char *q = quote(s);
+	size_t len = strlen(s);
+	const char *m = quote_mem(s, len);
 
-	if (q[0] != '"' || strlen(q) >= 512)
+	if (q[0] != '"' || strlen(q) >= 2048)
 		fuzz_fail("quote(%s) = %s", quote(s), q);
+	/* A buffer is shown as the string is, up to strace's 32 bytes. */
+	if (m[0] != '"' || strlen(m) > 2 + 32 * 4 + 3 || (len <= 32 && strcmp(m, q) != 0))
+		fuzz_fail("quote_mem(%s, %zu) = %s", q, len, m);
 }
 
 static void pid(void)
