@@ -3,6 +3,14 @@
 
 load helpers
 
+setup() {
+	make_scratch
+}
+
+teardown() {
+	cleanup_scratch
+}
+
 @test "getpid prints its own pid, the one its shell had before exec" {
 	run sh -c 'echo "pid:$$"; exec getpid'
 	assert_success
@@ -20,4 +28,12 @@ load helpers
 	run --separate-stderr getpid extra
 	assert_failure 2
 	[ "$stderr" = "getpid: unexpected argument 'extra' (see getpid --help)" ]
+}
+
+@test "-v: every call it prints is one strace -f sees (getpid)" {
+	command -v strace >/dev/null || skip "no strace"
+	strace_v getpid getpid -v
+	[ "$v_status" -eq 0 ]
+	run not_seen getpid getpid
+	assert_output ""
 }

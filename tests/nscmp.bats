@@ -80,3 +80,19 @@ teardown() {
 	assert_failure 2
 	[ "$stderr" = "nscmp: cannot read /proc/$CTR/ns/cgroup: Permission denied (run as root)" ]
 }
+
+@test "-v: every call it prints is one strace -f sees (a newfstatat per link, the kill of a kind this kernel lacks)" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	start_container -m -u -i -n -p -f
+	strace_v two nscmp -v "$CTR" $$
+	[ "$v_status" -eq 1 ]
+	run not_seen nscmp two
+	assert_output ""
+	# glibc's stat(2) is newfstatat, and strace shows the mode and size
+	grep -F -x "nscmp: newfstatat(AT_FDCWD, \"/proc/$CTR/ns/net\", {st_mode=S_IFREG|0444, st_size=0, ...}, 0) = 0" "$SCRATCH/two.v"
+	strace_v one nscmp -v $$
+	[ "$v_status" -eq 0 ]
+	run not_seen nscmp one
+	assert_output ""
+}

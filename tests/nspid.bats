@@ -45,11 +45,17 @@ teardown() {
 	start_container -p -f
 	run --separate-stderr nspid -v "$CTR"
 	assert_success
-	# after the read of /proc/PID/status (its NSpid line): the open of
-	# the pid namespace, then the first step up
+	# after the reads of /proc/PID/status (its NSpid line), up to the
+	# read of 0 at its end: the open of the pid namespace, then the
+	# first step up
 	[[ ${stderr_lines[0]} == "nspid: openat(AT_FDCWD, \"/proc/$CTR/status\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
-	[[ ${stderr_lines[2]} == "nspid: openat(AT_FDCWD, \"/proc/$CTR/ns/pid\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
-	[[ ${stderr_lines[3]} == "nspid: ioctl("[0-9]*", NS_GET_PARENT) = "[0-9]* ]]
+	i=1
+	while [[ ${stderr_lines[i]} == "nspid: read("* ]]; do
+		i=$((i + 1))
+	done
+	[[ ${stderr_lines[i - 1]} == "nspid: read("*', "", '*') = 0' ]]
+	[[ ${stderr_lines[i]} == "nspid: openat(AT_FDCWD, \"/proc/$CTR/ns/pid\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
+	[[ ${stderr_lines[i + 1]} == "nspid: ioctl("[0-9]*", NS_GET_PARENT) = "[0-9]* ]]
 }
 
 @test "bad input: dead pid 1, bad pid 2, no pid 2" {
@@ -63,4 +69,18 @@ teardown() {
 	run --separate-stderr nspid
 	assert_failure 2
 	[ "$stderr" = "nspid: give one pid (see nspid --help)" ]
+}
+
+@test "-v: every call it prints is one strace -f sees (the status read, the NS_GET_PARENT walk)" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	start_container -p -f --mount-proc -- nsunshare -p -f --mount-proc ctrkit-test-sleep
+	strace_v nested nspid -v "$CTR"
+	[ "$v_status" -eq 0 ]
+	run not_seen nspid nested
+	assert_output ""
+	strace_v host nspid -v $$
+	[ "$v_status" -eq 0 ]
+	run not_seen nspid host
+	assert_output ""
 }

@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <signal.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctrkit.h"
@@ -32,20 +34,40 @@ static const char *const links[] = {
 	"time", "time_for_children", "user", "uts",
 };
 
+/* The stat buffer as strace shows it by default: the type and mode and
+ * the size, "..." for the rest (the inode is in the part it leaves
+ * out); after a failure, only the buffer's address. */
+static const char *stat_str(int r, const struct stat *st)
+{
+	static char buf[96];
+
+	if (r == -1)
+		snprintf(buf, sizeof(buf), "%p", (const void *)st);
+	else
+		snprintf(buf, sizeof(buf), "{st_mode=%s|%#o, st_size=%jd, ...}",
+			 S_ISDIR(st->st_mode) ? "S_IFDIR" : "S_IFREG", (unsigned)(st->st_mode & 07777),
+			 (intmax_t)st->st_size);
+	return buf;
+}
+
 /* Inode of /proc/PID/ns/LINK into *ino; 0 when this kernel lacks the
- * link; dies when the process may not be inspected or is gone. */
+ * link; dies when the process may not be inspected or is gone. glibc's
+ * stat(2) is the newfstatat system call, relative to the working
+ * directory (AT_FDCWD), which is how strace shows it. */
 static int link_inode(pid_t pid, const char *link, ino_t *ino)
 {
-	int r = ns_inode(pid, link, ino);
+	char path[NS_PATH_SIZE];
+	struct stat st;
+	int r = stat(ns_path(path, pid, link), &st);
 
-	trace(r, "stat(\"/proc/%d/ns/%s\", {st_ino=%lu})", (int)pid, link,
-	      r == 0 ? (unsigned long)*ino : 0UL);
-	if (r == 0)
+	trace(r, "newfstatat(AT_FDCWD, %s, %s, 0)", quote(path), stat_str(r, &st));
+	if (r == 0) {
+		*ino = st.st_ino;
 		return 1;
-	if (errno == ENOENT && kill(pid, 0) == 0)
+	}
+	if (errno == ENOENT && trace(kill(pid, 0), "kill(%d, 0)", (int)pid) == 0)
 		return 0; /* an older kernel without this kind */
-	die_errno_hint(errno == EACCES ? "run as root" : NULL, "cannot read /proc/%d/ns/%s",
-		       (int)pid, link);
+	die_errno_hint(errno == EACCES ? "run as root" : NULL, "cannot read %s", path);
 }
 
 int main(int argc, char *argv[])

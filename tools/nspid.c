@@ -78,10 +78,10 @@ int main(int argc, char *argv[])
 	 * or ENOENT (no parent: the host's). */
 	ino_t inodes[MAX_LEVELS];
 	int ninodes = 0;
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(path));
+	char path[NS_PATH_SIZE];
+	const int flags = O_RDONLY | O_CLOEXEC;
+	int fd = open(ns_path(path, pid, "pid"), flags);
+	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags));
 	if (fd == -1)
 		die_errno_hint(errno == EACCES ? "run as root" : NULL, "cannot open %s", path);
 	while (fd != -1 && ninodes < MAX_LEVELS) {
