@@ -145,9 +145,7 @@ proc_fd() {
 	make_pin_dir
 	nsunshare --net="$PINS/net" true
 	start_container -U -r -p -f -- nsunshare -U -r -p -f ctrkit-test-sleep
-	# COMMAND and PPID are left out: lib's read_file() reads them, and the
-	# read it traces is not yet the one strace shows.
-	cols=NS,TYPE,NPROCS,PID,UID,USER,NSFS,PNS,ONS
+	cols=NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,NSFS,PNS,ONS
 	strace_v all lsns-lite -v -o "$cols"
 	[ "$v_status" -eq 0 ]
 	run not_seen lsns-lite all
