@@ -263,8 +263,25 @@ space_in_merged() {
 	echo "unmounted: $? $(grep -cF '/my\040merged ' /proc/self/mountinfo)"
 }
 
+# Every directory of the overlay under a path with a space: mountinfo
+# writes it as "\040", in the mount point and in the lowerdir and
+# upperdir options, which --diff without LOWER reads.
+space_in_paths() {
+	mkdir "with space" && cd "with space" || return
+	mkdir image && echo old >image/f && echo old >image/g
+	ovlmount image upper work merged
+	echo new >merged/f && rm merged/g
+	ovlmount image upper work merged
+	echo "mounted again: $? $(grep -cF '/with\040space/merged ' /proc/self/mountinfo)"
+	ovlmount --diff upper
+	echo "diff: $?"
+	ovlmount --commit upper | tar tf -
+	ovlmount -u merged
+	echo "unmounted: $? $(grep -cF '/with\040space/merged ' /proc/self/mountinfo)"
+}
+
 export -f wait_until mounts_on_merged two_unmounts eight_unmounts eight_mounts stop_mount stop_mounts \
-	space_in_merged
+	space_in_merged space_in_paths
 
 @test "two ovlmount -u of one overlay at once: both exit 0, and it is gone" {
 	need_root
@@ -302,4 +319,10 @@ export -f wait_until mounts_on_merged two_unmounts eight_unmounts eight_mounts s
 	mkdir image
 	run in_mount_ns space_in_merged
 	assert_output "$(printf '%s\n' "mounted twice: 0 1" "unmounted: 0 0")"
+}
+
+@test "directories with a space in their path: --diff finds LOWER from the mount, a second mount is done already, -u takes it off" {
+	need_root
+	run in_mount_ns space_in_paths
+	assert_output "$(printf '%s\n' "mounted again: 0 1" "C /f" "D /g" "diff: 0" f .wh.g "unmounted: 0 0")"
 }

@@ -166,27 +166,52 @@ static int in_lower(const char *rel)
 	return 0;
 }
 
-/* Without LOWER: the lowerdir of a mounted overlay that uses UPPER. */
+/* Does a superblock's option list hold want ("lowerdir=...,upperdir=...,
+ * workdir=..."), whole, where the kernel lists options: after "rw,"? */
+static int has_options(const char *list, const char *want)
+{
+	size_t n = strlen(want);
+
+	for (const char *p = list; (p = strstr(p, want)); p++)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* The value of the option name ("lowerdir") in a superblock's option
+ * list, into buf; buf is left as it was if the list has no such option. */
+static void option_value(const char *list, const char *name, char *buf, size_t size)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p; p = strchr(p, ',')) {
+		p += *p == ',';
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			snprintf(buf, size, "%.*s", (int)strcspn(p + n + 1, ","), p + n + 1);
+			return;
+		}
+	}
+}
+
+/* Without LOWER: the lowerdir of a mounted overlay that uses UPPER, from
+ * /proc/self/mountinfo (the kernel writes a space in a path there as
+ * "\040": mountinfo_next() decodes it). */
 static const char *lowers_from_mount(const char *upper)
 {
-	char *real = realpath(upper, NULL), want[PATH_MAX + 16], *line = NULL;
 	static char lowerdir[PATH_MAX * 4];
-	size_t size = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *real = realpath(upper, NULL), want[PATH_MAX + 16];
+	struct mount_entry m = { 0 };
+	FILE *f;
 
-	if (!real || !f)
-		die_errno("%s", real ? "/proc/self/mountinfo" : upper);
+	if (!real)
+		die_errno("%s", upper);
+	if (!(f = mountinfo_open(0)))
+		die_errno("/proc/self/mountinfo");
 	snprintf(want, sizeof(want), "upperdir=%s", real);
 	*lowerdir = '\0';
-	while (!*lowerdir && getline(&line, &size, f) != -1) {
-		char *options = strstr(line, " - overlay ");
-		char *found = options ? strstr(options, want) : NULL;
-		char *lower = options ? strstr(options, "lowerdir=") : NULL;
-		if (!found || !lower || (found[strlen(want)] != ',' && found[strlen(want)] != '\n'))
-			continue;
-		snprintf(lowerdir, sizeof(lowerdir), "%.*s", (int)strcspn(lower + 9, ",\n"), lower + 9);
-	}
-	free(line);
+	while (mountinfo_next(f, &m)) /* to the end: it frees its buffer there */
+		if (!*lowerdir && strcmp(m.fstype, "overlay") == 0 && has_options(m.super_options, want))
+			option_value(m.super_options, "lowerdir", lowerdir, sizeof(lowerdir));
 	fclose(f);
 	free(real);
 	if (!*lowerdir)
@@ -388,7 +413,7 @@ static int mounted_on(const char *dir, char *type, size_t type_size, char *optio
 {
 	struct mount_entry m = { 0 };
 	int found = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	FILE *f = mountinfo_open(0);
 
 	if (!f)
 		die_errno("cannot read /proc/self/mountinfo");
@@ -401,18 +426,6 @@ static int mounted_on(const char *dir, char *type, size_t type_size, char *optio
 	}
 	fclose(f);
 	return found;
-}
-
-/* Does a superblock's option list hold want ("lowerdir=...,upperdir=...,
- * workdir=..."), whole, where the kernel lists options: after "rw,"? */
-static int has_options(const char *list, const char *want)
-{
-	size_t n = strlen(want);
-
-	for (const char *p = list; (p = strstr(p, want)); p++)
-		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-	return 0;
 }
 
 static void sleep_ms(long ms)
