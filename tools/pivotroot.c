@@ -111,9 +111,20 @@ static int pivot_root(const char *new_root, const char *put_old)
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
+/* mount(2), traced as strace shows it: the data is a string strace
+ * cuts at 32 bytes. Returns what mount returned. */
+static int mount_traced(const char *source, const char *target, const char *type, unsigned long flags,
+			const char *data)
+{
+	return (int)trace(mount(source, target, type, flags, data), "mount(%s, %s, %s, %s, %s)", quote(source),
+			  quote(target), quote(type), mount_flags_str(flags),
+			  data ? quote_mem(data, strlen(data)) : "NULL");
+}
+
 /* mount(2) on a directory given by an fd: the path /proc/self/fd/N
  * names exactly the directory we opened inside the root, whatever
- * symlinks or renames happen later. The trace shows where that is. */
+ * symlinks or renames happen later. The openat2 traced just before
+ * shows which directory fd N is. */
 static char fd_path[64];
 
 static const char *at(int fd)
@@ -122,12 +133,12 @@ static const char *at(int fd)
 	return fd_path;
 }
 
+/* mount_traced on fd; where (the path inside the root) is for the
+ * message if it fails. Dies on failure. */
 static void mount_at(const char *source, int fd, const char *where, const char *type,
 		     unsigned long flags, const char *data)
 {
-	if (trace(mount(source, at(fd), type, flags, data), "mount(%s, \"%s\", %s, %s, %s) /* %s */",
-		  quote(source), fd_path, type ? quote(type) : "NULL", mount_flags_str(flags),
-		  data ? quote(data) : "NULL", where) == -1) {
+	if (mount_traced(source, at(fd), type, flags, data) == -1) {
 		if (flags & MS_REMOUNT)
 			die_errno("cannot remount %s", where);
 		if (!source && !type)
@@ -140,8 +151,7 @@ static void mount_at(const char *source, int fd, const char *where, const char *
  * the container and /proc may not be mounted (--no-proc). */
 static void mount_path(const char *source, const char *target, const char *type, unsigned long flags)
 {
-	if (trace(mount(source, target, type, flags, NULL), "mount(%s, %s, %s, %s, NULL)", quote(source),
-		  quote(target), type ? quote(type) : "NULL", mount_flags_str(flags)) == -1) {
+	if (mount_traced(source, target, type, flags, NULL) == -1) {
 		if (flags & MS_REMOUNT)
 			die_errno("cannot remount %s", target);
 		die_errno("cannot mount %s on %s", source, target);
@@ -247,29 +257,43 @@ static void remount_readonly(int fd, const char *where)
 	mount_at(NULL, fd, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(fd), NULL);
 }
 
+/* mount_at on the directory PATH inside the root, opened (and made if
+ * missing) for this one call. */
+static void mount_in_root(int rootfd, const char *path, const char *source, const char *type,
+			  unsigned long flags, const char *data)
+{
+	int fd = dir_in_root(rootfd, path);
+
+	mount_at(source, fd, path, type, flags, data);
+	close(fd);
+}
+
 /* A device node, or, where mknod is not allowed (a user namespace), an
  * empty file with the host's node bind-mounted on it, as rootless runc. */
 static void make_device(int devfd, const char *name, unsigned int major, unsigned int minor)
 {
+	char path[64]; /* the same on the host and inside */
 	int r = mknodat(devfd, name, S_IFCHR | 0666, makedev(major, minor));
 
-	trace(r, "mknodat(%d, %s, S_IFCHR|0666, makedev(%u, %u))", devfd, quote(name), major, minor);
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	trace(r, "mknodat(%d, %s, S_IFCHR|0666, makedev(%#x, %#x))", devfd, quote(name), major, minor);
 	if (r == 0) {
-		if (fchmodat(devfd, name, 0666, 0) == -1) /* past the umask */
-			die_errno("chmod /dev/%s", name);
+		if (trace(fchmodat(devfd, name, 0666, 0), "fchmodat(%d, %s, 0666)", devfd, quote(name)) == -1)
+			die_errno("chmod %s", path); /* past the umask */
 		return;
 	}
 	if (errno != EPERM)
-		die_errno("cannot make /dev/%s", name);
-	int fd = openat(devfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd == -1)
-		die_errno("cannot make /dev/%s", name);
+		die_errno("cannot make %s", path);
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	int fd = openat(devfd, name, flags, 0666);
+	if (trace(fd, "openat(%d, %s, %s, 0666)", devfd, quote(name), open_flags_str(flags)) == -1)
+		die_errno("cannot make %s", path);
 	close(fd);
-	char host[64], where[64];
-	snprintf(host, sizeof(host), "/dev/%s", name);
-	snprintf(where, sizeof(where), "/dev/%s", name);
-	int target = openat(devfd, name, O_PATH | O_CLOEXEC);
-	mount_at(host, target, where, NULL, MS_BIND, NULL);
+	flags = O_PATH | O_CLOEXEC;
+	int target = openat(devfd, name, flags);
+	if (trace(target, "openat(%d, %s, %s)", devfd, quote(name), open_flags_str(flags)) == -1)
+		die_errno("cannot open %s", path);
+	mount_at(path, target, path, NULL, MS_BIND, NULL);
 	close(target);
 }
 
@@ -277,10 +301,8 @@ static void mount_proc(int rootfd)
 {
 	int proc = dir_in_root(rootfd, "/proc");
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	int r = mount("proc", at(proc), "proc", flags, NULL);
 
-	trace(r, "mount(\"proc\", \"%s\", \"proc\", %s, NULL) /* /proc */", fd_path, mount_flags_str(flags));
-	if (r == -1)
+	if (mount_traced("proc", at(proc), "proc", flags, NULL) == -1)
 		die_errno_hint(errno == EPERM ? "a user namespace may mount proc only for a pid namespace "
 						"of its own: add -p -f to nsunshare, or --no-proc"
 					      : NULL,
@@ -304,24 +326,18 @@ static void make_dev(int rootfd)
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 	};
 
-	int dev = dir_in_root(rootfd, "/dev");
-	mount_at("tmpfs", dev, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
-	close(dev);
+	mount_in_root(rootfd, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
 	/* Open it again: the fd from before the mount sees what is under it. */
-	dev = open_in_root(rootfd, "/dev", O_RDONLY | O_DIRECTORY);
+	int dev = open_in_root(rootfd, "/dev", O_RDONLY | O_DIRECTORY);
 	if (dev == -1)
 		die_errno("cannot open the new /dev");
 	for (size_t i = 0; i < LEN(nodes); i++)
 		make_device(dev, nodes[i].name, nodes[i].major, nodes[i].minor);
 
 	/* A devpts of its own: the container's ptys are not the host's. */
-	int pts = dir_in_root(rootfd, "/dev/pts");
-	mount_at("devpts", pts, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		 "newinstance,ptmxmode=0666,mode=0620");
-	close(pts);
-	int shm = dir_in_root(rootfd, "/dev/shm");
-	mount_at("shm", shm, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
-	close(shm);
+	mount_in_root(rootfd, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+		      "newinstance,ptmxmode=0666,mode=0620");
+	mount_in_root(rootfd, "/dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
 	for (size_t i = 0; i < LEN(links); i++)
 		if (trace(symlinkat(links[i].target, dev, links[i].name), "symlinkat(%s, %d, %s)",
 			  quote(links[i].target), dev, quote(links[i].name)) == -1)
@@ -333,10 +349,8 @@ static void mount_sys(int rootfd)
 {
 	int sys = dir_in_root(rootfd, "/sys");
 	unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	int r = mount("sysfs", at(sys), "sysfs", flags, NULL);
 
-	trace(r, "mount(\"sysfs\", \"%s\", \"sysfs\", %s, NULL) /* /sys */", fd_path, mount_flags_str(flags));
-	if (r == -1) {
+	if (mount_traced("sysfs", at(sys), "sysfs", flags, NULL) == -1) {
 		/* A user namespace without its own network namespace may not
 		 * mount sysfs: show the host's, read-only, instead. */
 		if (errno != EPERM)
@@ -423,9 +437,7 @@ static void mount_hierarchy(int rootfd, const struct mount_spec *m, const char *
 	if (strcmp(path, "/..") == 0 || strncmp(path, "/../", 4) == 0)
 		die("cgroup hierarchy %s: this process's group %s is outside its cgroup namespace", name, path);
 	int fd = dir_in_root(rootfd, where);
-	int r = mount(type, at(fd), type, m->flags, data);
-	trace(r, "mount(%s, \"%s\", %s, %s, %s) /* %s */", quote(type), fd_path, quote(type),
-	      mount_flags_str(m->flags), data ? quote(data) : "NULL", where);
+	int r = mount_traced(type, at(fd), type, m->flags, data);
 	if (r == -1 && errno != EPERM)
 		die_errno("cannot mount cgroup hierarchy %s on %s", name, where);
 	int fresh = r == 0;
@@ -438,8 +450,7 @@ static void mount_hierarchy(int rootfd, const struct mount_spec *m, const char *
 		snprintf(source, sizeof(source), "%s%s", at(fd), path);
 	else
 		snprintf(source, sizeof(source), "%s%s", host, own ? path : "");
-	r = mount(source, at(fd), NULL, bind, NULL);
-	trace(r, "mount(%s, \"%s\", NULL, %s, NULL) /* %s */", quote(source), fd_path, mount_flags_str(bind), where);
+	r = mount_traced(source, at(fd), NULL, bind, NULL);
 	if (r == -1 && fresh)
 		die_errno("cannot bind %s of cgroup hierarchy %s on %s", path, name, where);
 	if (r == -1)
@@ -487,9 +498,7 @@ static void mount_cgroup(int rootfd, const struct mount_spec *m)
 	if (!v1)
 		mount_hierarchy(rootfd, m, m->dest, "cgroup2", NULL, lines[0].path, "/sys/fs/cgroup", "cgroup2");
 	else {
-		int fd = dir_in_root(rootfd, m->dest);
-		mount_at("tmpfs", fd, m->dest, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
-		close(fd);
+		mount_in_root(rootfd, m->dest, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
 		int tmpfs = dir_in_root(rootfd, m->dest);
 		for (size_t i = 0; i < n; i++) {
 			const char *controllers = lines[i].controllers;
@@ -514,11 +523,8 @@ static void mount_cgroup(int rootfd, const struct mount_spec *m)
 			remount_readonly(tmpfs, m->dest);
 		close(tmpfs);
 	}
-	if (m->propagation) {
-		int fd = dir_in_root(rootfd, m->dest);
-		mount_at(NULL, fd, m->dest, NULL, m->propagation, NULL);
-		close(fd);
-	}
+	if (m->propagation)
+		mount_in_root(rootfd, m->dest, NULL, NULL, m->propagation, NULL);
 }
 
 /* One --mount or --volume. A bind mount takes no flags but MS_BIND and
@@ -553,29 +559,33 @@ static void mount_one(int rootfd, const struct mount_spec *m)
 	close(fd);
 }
 
-/* Does path exist (inside the container, after pivot_root)? Where a path
- * of linux.maskedPaths or readonlyPaths does not, runc goes on. */
-static int exists(const char *path, struct stat *st)
+/* An O_PATH fd on path (inside the container, after pivot_root), or -1
+ * if there is nothing there: where a path of linux.maskedPaths or
+ * readonlyPaths does not exist, runc goes on. O_PATH opens neither for
+ * reading nor writing: any file will do, as for stat(2). */
+static int open_existing(const char *path)
 {
-	int r = stat(path, st);
+	int flags = O_PATH | O_CLOEXEC;
+	int fd = open(path, flags);
 
-	if (trace(r, "stat(%s, {st_mode=%#o, ...})", quote(path), r == 0 ? st->st_mode : 0) == 0)
-		return 1;
+	if (trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags)) >= 0)
+		return fd;
 	if (errno != ENOENT && errno != ENOTDIR)
-		die_errno("stat %s", path);
-	return 0;
+		die_errno("cannot open %s", path);
+	return -1;
 }
 
 /* linux.readonlyPaths: PATH bound on itself, then that bind read-only. */
 static void make_readonly(const char *path)
 {
-	struct stat st = { 0 };
+	int fd = open_existing(path);
 
-	if (!exists(path, &st))
+	if (fd == -1)
 		return;
+	close(fd);
 	mount_path(path, path, NULL, MS_BIND | MS_REC);
-	int fd = open(path, O_PATH | O_CLOEXEC);
-	if (trace(fd, "openat(AT_FDCWD, %s, O_PATH|O_CLOEXEC)", quote(path)) == -1)
+	fd = open_existing(path); /* the bind, now on top */
+	if (fd == -1)
 		die_errno("cannot open %s", path);
 	mount_path(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(fd));
 	close(fd);
@@ -585,10 +595,14 @@ static void make_readonly(const char *path)
  * empty read-only tmpfs, anything else the container's /dev/null. */
 static void mask(const char *path)
 {
-	struct stat st = { 0 };
+	struct stat st;
+	int fd = open_existing(path);
 
-	if (!exists(path, &st))
+	if (fd == -1)
 		return;
+	if (fstat(fd, &st) == -1)
+		die_errno("fstat %s", path);
+	close(fd);
 	if (S_ISDIR(st.st_mode))
 		mount_path("tmpfs", path, "tmpfs", MS_RDONLY);
 	else
@@ -617,9 +631,10 @@ static void set_sysctl(const char *setting)
 static int hold_exec_fifo(const char *path)
 {
 	struct stat st;
-	int fd = open(path, O_PATH | O_CLOEXEC);
+	int flags = O_PATH | O_CLOEXEC;
+	int fd = open(path, flags);
 
-	if (trace(fd, "openat(AT_FDCWD, %s, O_PATH|O_CLOEXEC)", quote(path)) == -1)
+	if (trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags)) == -1)
 		die_errno("--exec-fifo %s", path);
 	if (fstat(fd, &st) == -1)
 		die_errno("--exec-fifo %s", path);
@@ -637,13 +652,15 @@ static int hold_exec_fifo(const char *path)
  * the host, out of the new root. */
 static void wait_for_start(int fifo)
 {
+	static const char byte[] = "0";
 	char path[64];
+	int flags = O_WRONLY | O_CLOEXEC;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (trace(fd, "openat(AT_FDCWD, %s, O_WRONLY|O_CLOEXEC)", quote(path)) == -1)
+	int fd = open(path, flags);
+	if (trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags)) == -1)
 		die_errno("cannot open the exec fifo");
-	if (trace(write(fd, "0", 1), "write(%d, \"0\", 1)", fd) == -1)
+	if (trace(write(fd, byte, 1), "write(%d, %s, 1)", fd, quote_mem(byte, 1)) == -1)
 		die_errno("cannot write to the exec fifo");
 	trace(close(fifo), "close(%d)", fifo);
 }
@@ -671,17 +688,20 @@ static char **read_command(int fd)
 	char buf[4096];
 	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, f);
+	do {
+		n = read(fd, buf, sizeof(buf));
+		trace(n, "read(%d, %s, %zu)", fd, quote_mem(buf, n > 0 ? (size_t)n : 0), sizeof(buf));
+		if (n > 0)
+			fwrite(buf, 1, (size_t)n, f);
+	} while (n > 0);
 	if (n == -1)
 		die_errno("cannot read the command from fd %d", fd);
 	fputc('\0', f);
 	fclose(f);
-	trace((long)size - 1, "read(%d, ...) until EOF, in all", fd);
 	trace(close(fd), "close(%d)", fd);
 
 	size_t argc = 0;
-	char **argv = calloc(size + 1, sizeof(*argv));
+	char **argv = erealloc(NULL, (size + 1) * sizeof(*argv));
 	for (size_t i = 0; i + 1 < size; i += strlen(data + i) + 1)
 		argv[argc++] = data + i;
 	if (!argc || !*argv[0])
@@ -721,10 +741,8 @@ static int clean_target(char *path)
  * already has. */
 static void parse_volume(const char *spec, struct mount_spec *v, const struct mount_spec *earlier, size_t n)
 {
-	char *host = strdup(spec), *target, *mode;
+	char *host = estrdup(spec), *target, *mode;
 
-	if (!host)
-		die("out of memory");
 	target = strchr(host, ':');
 	if (!target || target == host || !target[1])
 		die_usage("--volume: '%s' is not HOST:CTR[:ro]", spec);
@@ -816,10 +834,8 @@ static void add_mount_word(struct mount_spec *m, const char *word)
  * paths may not. */
 static void parse_mount(const char *spec, struct mount_spec *m)
 {
-	char *type = strdup(spec), *source, *dest, *options, *word, *save;
+	char *type = estrdup(spec), *source, *dest, *options, *word, *save;
 
-	if (!type)
-		die("out of memory");
 	*m = (struct mount_spec){ .spec = spec, .type = type };
 	if (!(source = strchr(type, ':')) || !(dest = strchr(source + 1, ':')))
 		die_usage("--mount: '%s' is not TYPE:SOURCE:DEST[:OPTIONS]", spec);
@@ -837,9 +853,8 @@ static void parse_mount(const char *spec, struct mount_spec *m)
 		die_usage("--mount: '%s': DEST cannot be / itself (use the rootfs for that)", spec);
 	m->source = source;
 	m->dest = dest;
-	m->data = calloc(1, options ? strlen(options) + 1 : 1);
-	if (!m->data)
-		die("out of memory");
+	m->data = erealloc(NULL, options ? strlen(options) + 1 : 1);
+	*m->data = '\0';
 	if (options)
 		for (word = strtok_r(options, ",", &save); word; word = strtok_r(NULL, ",", &save))
 			add_mount_word(m, word);
@@ -916,13 +931,12 @@ static int parse_options(int argc, char *argv[], struct options *o)
 	int c;
 
 	*o = (struct options){ .cmd_fd = -1 };
-	o->volumes = calloc(n, sizeof(*o->volumes));
-	o->mounts = calloc(n, sizeof(*o->mounts));
-	o->masks = calloc(n, sizeof(*o->masks));
-	o->readonly_paths = calloc(n, sizeof(*o->readonly_paths));
-	o->sysctls = calloc(n, sizeof(*o->sysctls));
-	if (!o->volumes || !o->mounts || !o->masks || !o->readonly_paths || !o->sysctls)
-		die("out of memory");
+	/* each entry is filled in as it is counted */
+	o->volumes = erealloc(NULL, n * sizeof(*o->volumes));
+	o->mounts = erealloc(NULL, n * sizeof(*o->mounts));
+	o->masks = erealloc(NULL, n * sizeof(*o->masks));
+	o->readonly_paths = erealloc(NULL, n * sizeof(*o->readonly_paths));
+	o->sysctls = erealloc(NULL, n * sizeof(*o->sysctls));
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -1015,16 +1029,15 @@ int main(int argc, char *argv[])
 	int console = o.console_socket ? console_connect(o.console_socket) : -1;
 
 	/* 1. Nothing we mount may propagate back to the host. */
-	if (trace(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
-		  "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)") == -1)
+	if (mount_traced(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		die_errno("cannot make / private");
 
 	/* 2. pivot_root needs new_root to be a mount point. */
-	if (trace(mount(real, real, NULL, MS_BIND | MS_REC, NULL), "mount(%s, %s, NULL, MS_BIND|MS_REC, NULL)",
-		  quote(real), quote(real)) == -1)
+	if (mount_traced(real, real, NULL, MS_BIND | MS_REC, NULL) == -1)
 		die_errno("cannot bind-mount %s on itself", real);
-	int rootfd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd == -1)
+	int root_flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	int rootfd = open(real, root_flags);
+	if (trace(rootfd, "openat(AT_FDCWD, %s, %s)", quote(real), open_flags_str(root_flags)) == -1)
 		die_errno("%s", real);
 
 	/* 3. The kernel's file systems, the config's mounts, the volumes. */
@@ -1043,7 +1056,7 @@ int main(int argc, char *argv[])
 
 	/* 4. The swap. pivot_root(".", ".") puts the old root on top of
 	 * the new one, at "/"; detaching it leaves the new root alone. */
-	if (trace(fchdir(rootfd), "fchdir(%d) /* %s */", rootfd, real) == -1)
+	if (trace(fchdir(rootfd), "fchdir(%d)", rootfd) == -1)
 		die_errno("fchdir");
 	if (trace(pivot_root(".", "."), "pivot_root(\".\", \".\")") == -1)
 		die_errno("pivot_root(%s)", quote(real));
