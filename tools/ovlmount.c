@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,21 @@ static int is_overlay_xattr(const char *name)
 	return strncmp(name, "trusted.overlay.", 16) == 0 || strncmp(name, "user.overlay.", 13) == 0;
 }
 
+/* A string made as printf(3) makes it, malloc'd; dies if out of memory. */
+__attribute__((format(printf, 1, 2))) static char *string_of(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = erealloc(NULL, (size_t)len + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
 /* Every path below UPPER, relative and sorted, so that a directory
  * comes before what it holds. Whiteouts are not descended into. */
 static char **paths;
@@ -102,12 +118,9 @@ static void collect(const char *upper, const char *rel)
 			continue;
 		if (npaths == cap_paths) {
 			cap_paths = cap_paths ? cap_paths * 2 : 256;
-			if (!(paths = realloc(paths, cap_paths * sizeof(*paths))))
-				die("out of memory");
+			paths = erealloc(paths, cap_paths * sizeof(*paths));
 		}
-		char *child;
-		if (asprintf(&child, "%s%s%s", rel, *rel ? "/" : "", d->d_name) < 0)
-			die("out of memory");
+		char *child = string_of("%s%s%s", rel, *rel ? "/" : "", d->d_name);
 		paths[npaths++] = child;
 		if (d->d_type == DT_DIR)
 			collect(upper, child);
@@ -140,13 +153,13 @@ static char *lower_list; /* the names in lowers point into it */
 
 static void split_lowers(const char *list)
 {
-	char *copy = lower_list = strdup(list), *save = NULL;
+	char *copy = lower_list = estrdup(list), *save = NULL;
 
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		struct stat st;
 		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
 			die("lower directory %s: %s", dir, errno ? strerror(errno) : "not a directory");
-		lowers = realloc(lowers, (nlowers + 1) * sizeof(*lowers));
+		lowers = erealloc(lowers, (nlowers + 1) * sizeof(*lowers));
 		lowers[nlowers++] = dir;
 	}
 	if (!nlowers)
@@ -226,10 +239,8 @@ static size_t nchanges;
 
 static void add_change(char kind, const char *rel, const char *child)
 {
-	changes = realloc(changes, (nchanges + 1) * sizeof(*changes));
-	if (!changes || asprintf(&changes[nchanges++], "/%s%s%s %c", rel, child ? "/" : "",
-				 child ? child : "", kind) < 0)
-		die("out of memory");
+	changes = erealloc(changes, (nchanges + 1) * sizeof(*changes));
+	changes[nchanges++] = string_of("/%s%s%s %c", rel, child ? "/" : "", child ? child : "", kind);
 }
 
 static void print_changes(void)
@@ -369,7 +380,7 @@ static void commit(const char *upper)
 					linked = 1;
 				}
 			if (!linked) {
-				links = realloc(links, (nlinks + 1) * sizeof(*links));
+				links = erealloc(links, (nlinks + 1) * sizeof(*links));
 				links[nlinks].dev = st.st_dev;
 				links[nlinks].ino = st.st_ino;
 				links[nlinks++].name = paths[i];
@@ -449,7 +460,7 @@ static char *absolute_dir(const char *path, int create)
 	if (!(real = realpath(path, NULL)))
 		die_errno("%s", path);
 	if (r == 0)
-		made[nmade++] = strdup(real);
+		made[nmade++] = estrdup(real);
 	if (strchr(real, ',') || (!create && strchr(real, ':')))
 		die("%s: overlay options cannot hold a path with ',' or ':'", real);
 	check_stop(); /* a stop signal now: what was made goes again */
@@ -486,7 +497,7 @@ static void mount_overlay(const char *lower_list, const char *upper, const char 
 {
 	char options[PATH_MAX * 8] = "lowerdir=", type[64];
 	static char mounted[PATH_MAX * 8];
-	char *copy = strdup(lower_list), *save = NULL;
+	char *copy = estrdup(lower_list), *save = NULL;
 	int first = 1;
 
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
