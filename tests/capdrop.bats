@@ -365,6 +365,27 @@ need_static_capdrop() {
 	assert_success
 }
 
+@test "-v: every call it prints is one strace -f sees: --docker, --drop with --ambient, --user and --groups, --show" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	strace_v docker capdrop -v --docker -- true
+	[ "$v_status" -eq 0 ]
+	strace_v drop capdrop -v --drop=cap_net_raw,sys_admin --ambient=cap_kill --no-new-privs -- true
+	[ "$v_status" -eq 0 ]
+	strace_v user capdrop -v --user=nobody --groups=10,20 --keep=cap_kill,cap_setuid -- true
+	[ "$v_status" -eq 0 ]
+	strace_v show capdrop -v --show=$$
+	[ "$v_status" -eq 0 ]
+	local run
+	for run in docker drop user show; do
+		run not_seen capdrop "$run"
+		assert_output ""
+	done
+	grep -q '^capdrop: setgroups(2, \[10, 20\]) = 0$' "$SCRATCH/user.v"
+	grep -q '^capdrop: prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0) = 0$' "$SCRATCH/drop.v"
+	grep -q '^capdrop: openat(AT_FDCWD, "/proc/'"$$"'/status", O_RDONLY|O_CLOEXEC) = [0-9]*$' "$SCRATCH/show.v"
+}
+
 # ---- rootless ----
 
 @test "rootless: nobody's root in a user namespace gets Docker's set from capdrop" {

@@ -238,10 +238,8 @@ static gid_t group_id(const char *opt, const char *s)
 static gid_t *add_groups(const char *list, gid_t *groups, int *n)
 {
 	long max = sysconf(_SC_NGROUPS_MAX);
-	char *copy = strdup(list), *rest = copy, *name;
+	char *copy = estrdup(list), *rest = copy, *name;
 
-	if (!copy)
-		die_errno("strdup");
 	if (max <= 0)
 		max = NGROUPS_MAX;
 	while (*list && (name = strsep(&rest, ","))) {
@@ -249,8 +247,8 @@ static gid_t *add_groups(const char *list, gid_t *groups, int *n)
 			die_usage("--groups: '%s' has an empty name", list);
 		if (*n >= max)
 			die_usage("--groups: more than %ld groups (the kernel's NGROUPS_MAX)", max);
-		if (!groups && !(groups = calloc((size_t)max, sizeof(*groups)))) /* room for all */
-			die_errno("calloc");
+		if (!groups) /* room for all */
+			groups = erealloc(NULL, (size_t)max * sizeof(*groups));
 		groups[(*n)++] = group_id("--groups", name);
 	}
 	free(copy);
@@ -271,6 +269,48 @@ static const char *groups_str(const gid_t *groups, int n)
 		len += snprintf(buf + len, sizeof(buf) - len, "%s%u", i ? ", " : "", (unsigned)groups[i]);
 	snprintf(buf + len, sizeof(buf) - len, "%s]", n > 32 ? ", ..." : "");
 	return buf;
+}
+
+/* --ambient against the sets: each capability must be kept (else the
+ * option that drops it is named: --drop, or kept_by) and in permitted.
+ * "all" (all_ambient) means all that are kept and held: the others are
+ * taken off ambient instead. Dies before any change. */
+static void check_ambient(cap_t caps, const bool keep[CAP_SLOTS], bool ambient[CAP_SLOTS], bool all_ambient,
+			  const bool dropped[CAP_SLOTS], const char *kept_by)
+{
+	for (int cap = 0; cap < ncaps; cap++) {
+		cap_flag_value_t permitted;
+
+		if (!ambient[cap])
+			continue;
+		cap_get_flag(caps, cap, CAP_PERMITTED, &permitted);
+		if (all_ambient && (!keep[cap] || permitted != CAP_SET)) {
+			ambient[cap] = false;
+			continue;
+		}
+		if (!keep[cap])
+			die_usage("--ambient: %s is dropped by --%s", cap_name(cap), dropped[cap] ? "drop" : kept_by);
+		if (permitted != CAP_SET)
+			die("--ambient: %s is not in this process's permitted set: there is nothing to pass on",
+			    cap_name(cap));
+	}
+}
+
+/* What step 3 will set, into caps: the sets as they are, less what is
+ * not kept; inheritable also holds the ambient ones, as it must. */
+static void plan_sets(cap_t caps, const bool keep[CAP_SLOTS], const bool ambient[CAP_SLOTS])
+{
+	for (int cap = 0; cap < ncaps; cap++) {
+		cap_value_t one[1] = { cap };
+
+		if (!keep[cap]) {
+			cap_set_flag(caps, CAP_EFFECTIVE, 1, one, CAP_CLEAR);
+			cap_set_flag(caps, CAP_PERMITTED, 1, one, CAP_CLEAR);
+			cap_set_flag(caps, CAP_INHERITABLE, 1, one, CAP_CLEAR);
+		}
+		if (ambient[cap])
+			cap_set_flag(caps, CAP_INHERITABLE, 1, one, CAP_SET);
+	}
 }
 
 /* 1. The bounding set: what no execve can give back. */
@@ -392,8 +432,8 @@ static void show_ids_self(void)
 	printf("%-12s %u %u %u\n", "Gid:", (unsigned)rgid, (unsigned)egid, (unsigned)sgid);
 
 	int n = getgroups(0, NULL);
-	gid_t *groups = calloc(n > 0 ? (size_t)n : 1, sizeof(*groups));
-	if (!groups || (n = getgroups(n, groups)) == -1)
+	gid_t *groups = erealloc(NULL, (n > 0 ? (size_t)n : 1) * sizeof(*groups));
+	if ((n = getgroups(n, groups)) == -1)
 		die_errno("getgroups");
 	printf("%-12s", "Groups:");
 	for (int i = 0; i < n; i++)
@@ -538,37 +578,8 @@ int main(int argc, char *argv[])
 	cap_t caps = cap_get_proc();
 	if (!caps)
 		die_errno("cannot read this process's capabilities (capget)");
-	for (int cap = 0; cap < ncaps; cap++) {
-		cap_flag_value_t permitted;
-
-		if (!ambient[cap])
-			continue;
-		cap_get_flag(caps, cap, CAP_PERMITTED, &permitted);
-		if (all_ambient && (!keep[cap] || permitted != CAP_SET)) {
-			ambient[cap] = false; /* "all" means all that are kept and held */
-			continue;
-		}
-		if (!keep[cap])
-			die_usage("--ambient: %s is dropped by --%s", cap_name(cap),
-				  dropped[cap] ? "drop" : docker ? "docker" : "keep");
-		if (permitted != CAP_SET)
-			die("--ambient: %s is not in this process's permitted set: there is nothing to pass on",
-			    cap_name(cap));
-	}
-
-	/* What step 3 will set: the sets as they are, less what is not
-	 * kept; inheritable also holds the ambient ones, as it must. */
-	for (int cap = 0; cap < ncaps; cap++) {
-		cap_value_t one[1] = { cap };
-
-		if (!keep[cap]) {
-			cap_set_flag(caps, CAP_EFFECTIVE, 1, one, CAP_CLEAR);
-			cap_set_flag(caps, CAP_PERMITTED, 1, one, CAP_CLEAR);
-			cap_set_flag(caps, CAP_INHERITABLE, 1, one, CAP_CLEAR);
-		}
-		if (ambient[cap])
-			cap_set_flag(caps, CAP_INHERITABLE, 1, one, CAP_SET);
-	}
+	check_ambient(caps, keep, ambient, all_ambient, dropped, docker ? "docker" : "keep");
+	plan_sets(caps, keep, ambient);
 
 	/* 1 to 5, in the order the comment at the top explains. */
 	drop_bounding(keep);
