@@ -312,3 +312,48 @@ container: "
 	# SIGKILL cannot be caught: it did leave parts behind
 	[ "$parts_left" -ge 5 ]
 }
+
+@test "-v: every call it prints is one strace -f sees (add by pid and by a pinned file, list, del)" {
+	command -v strace >/dev/null || skip "no strace"
+	lab_container c1
+	make_pin_dir
+	nsunshare --net="$PINS/net" true
+	# Lines that are notes, not calls, left aside:
+	# - each netlink message in a readable form, "RTM_NEWLINK(...) {...} = 0".
+	#   strace shows it inside a sendto(2), and the kernel's answer inside
+	#   a recvmsg(2), decoded as strace's own namespace sees them: an index
+	#   as if_nametoindex("ctr0") where strace finds that name, a socket
+	#   made in the container as raw bytes (strace cannot tell its
+	#   protocol). vethpair cannot know that form.
+	# - del's "NAME: no such link, nothing to remove" and "BR still has N
+	#   ports: kept", plain words.
+	notes=('^RTM_[A-Z]+\(' ': no such link, nothing to remove$' ' still has [0-9]+ ports?: kept$')
+	strace_v add "$TOP/scripts/lab" exec vethpair -v add veth-c1 --netns "$c1" --bridge ctr0 \
+		--bridge-addr 192.168.0.1/24 --addr 192.168.0.2/24
+	[ "$v_status" -eq 0 ]
+	run not_seen vethpair add "${notes[@]}"
+	assert_output ""
+	# the way back is a setns(2) like the first, on the fd opened before
+	grep -E -x 'vethpair: openat\(AT_FDCWD, "/proc/self/ns/net", O_RDONLY\|O_CLOEXEC\) = [0-9]+' "$SCRATCH/add.v"
+	[ "$(grep -c -E '^vethpair: setns\([0-9]+, CLONE_NEWNET\) = 0$' "$SCRATCH/add.v")" -eq 2 ]
+	strace_v file "$TOP/scripts/lab" exec vethpair -v add veth-p --netns "$PINS/net" --mtu 1400 \
+		--bridge ctr0 --addr 192.168.0.3/24 --gateway 192.168.0.1
+	[ "$v_status" -eq 0 ]
+	run not_seen vethpair file "${notes[@]}"
+	assert_output ""
+	grep -E -x "vethpair: statfs\(\"$PINS/net\", \{f_type=NSFS_MAGIC, .*\}\) = 0" "$SCRATCH/file.v"
+	strace_v list "$TOP/scripts/lab" exec vethpair -v list
+	[ "$v_status" -eq 0 ]
+	run not_seen vethpair list "${notes[@]}"
+	assert_output ""
+	strace_v del "$TOP/scripts/lab" exec vethpair -v del veth-c1 --bridge ctr0
+	[ "$v_status" -eq 0 ]
+	run not_seen vethpair del "${notes[@]}"
+	assert_output ""
+	strace_v again "$TOP/scripts/lab" exec vethpair -v del veth-c1 --bridge ctr0
+	[ "$v_status" -eq 0 ]
+	run not_seen vethpair again "${notes[@]}"
+	assert_output ""
+	lab vethpair del veth-p --bridge ctr0
+	umount "$PINS/net"
+}

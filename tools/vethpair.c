@@ -11,7 +11,10 @@
  * vethpair, itself, with libmnl: RTM_NEWLINK makes the bridge and the pair
  * (the peer is made straight in the container's namespace with
  * IFLA_NET_NS_FD), RTM_NEWADDR adds addresses, RTM_NEWROUTE the route.
- * -v prints each message in a readable form as it is sent.
+ * -v prints each message in a readable form as it is sent: a note, not
+ * a system call (strace shows the message inside the sendto(2) that
+ * sends it, decoded as strace's own namespace sees it, which a program
+ * cannot know), beside the calls it prints as strace does.
  *
  * add makes several things in turn; if a step fails, or SIGINT, SIGTERM
  * or SIGHUP comes, what was made is removed again, in reverse order.
@@ -225,8 +228,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct links *ls = data;
 
-	if (!(ls->all = realloc(ls->all, (ls->n + 1) * sizeof(*ls->all))))
-		die("out of memory");
+	ls->all = erealloc(ls->all, (ls->n + 1) * sizeof(*ls->all));
 	parse_link(nlh, &ls->all[ls->n++]);
 	return MNL_CB_OK;
 }
@@ -304,13 +306,57 @@ static int open_pid(pid_t pid)
 	return pidfd;
 }
 
+/* The struct statfs as strace shows it: every field, the filesystem's
+ * magic and the ST_* flags by name. A magic strace names that is not in
+ * this short list comes out as a number here (it is only a path that is
+ * refused, not a namespace file). */
+static const char *statfs_str(int r, const struct statfs *fs)
+{
+	static const struct { long magic; const char *name; } magics[] = {
+		{ NSFS_MAGIC, "NSFS_MAGIC" }, { TMPFS_MAGIC, "TMPFS_MAGIC" },
+		{ PROC_SUPER_MAGIC, "PROC_SUPER_MAGIC" }, { SYSFS_MAGIC, "SYSFS_MAGIC" },
+	};
+	static const char *const st_flags[] = {
+		"ST_RDONLY", "ST_NOSUID", "ST_NODEV", "ST_NOEXEC", "ST_SYNCHRONOUS", "ST_VALID", "ST_MANDLOCK",
+		NULL, NULL, NULL, "ST_NOATIME", "ST_NODIRATIME", "ST_RELATIME", "ST_NOSYMFOLLOW",
+	};
+	static char buf[512];
+	char type[32], flags[160] = "";
+	unsigned long rest = (unsigned long)fs->f_flags;
+
+	if (r == -1) {
+		snprintf(buf, sizeof(buf), "%p", (const void *)fs);
+		return buf;
+	}
+	snprintf(type, sizeof(type), "%#lx", (unsigned long)fs->f_type);
+	for (size_t i = 0; i < LEN(magics); i++)
+		if (fs->f_type == magics[i].magic)
+			snprintf(type, sizeof(type), "%s", magics[i].name);
+	for (size_t i = 0; i < LEN(st_flags); i++)
+		if (st_flags[i] && rest & (1UL << i)) {
+			snprintf(flags + strlen(flags), sizeof(flags) - strlen(flags), "%s%s", *flags ? "|" : "", st_flags[i]);
+			rest &= ~(1UL << i);
+		}
+	if (rest || !*flags)
+		snprintf(flags + strlen(flags), sizeof(flags) - strlen(flags), "%s%#lx", *flags ? "|" : "", rest);
+	snprintf(buf, sizeof(buf),
+		 "{f_type=%s, f_bsize=%ld, f_blocks=%llu, f_bfree=%llu, f_bavail=%llu, f_files=%llu, f_ffree=%llu, "
+		 "f_fsid={val=[%#x, %#x]}, f_namelen=%ld, f_frsize=%ld, f_flags=%s}",
+		 type, (long)fs->f_bsize, (unsigned long long)fs->f_blocks, (unsigned long long)fs->f_bfree,
+		 (unsigned long long)fs->f_bavail, (unsigned long long)fs->f_files, (unsigned long long)fs->f_ffree,
+		 (unsigned)fs->f_fsid.__val[0], (unsigned)fs->f_fsid.__val[1], (long)fs->f_namelen, (long)fs->f_frsize,
+		 flags);
+	return buf;
+}
+
 /* An fd on the container's network namespace: /proc/PID/ns/net, or a
  * file that nsunshare --net=FILE pinned it on. A number is always a
  * pid: a file of that name in this directory is ./NAME. */
 static int open_netns(const char *spec)
 {
-	char path[64];
+	char path[NS_PATH_SIZE];
 	const char *file = spec;
+	const int flags = O_RDONLY | O_CLOEXEC;
 	pid_t pid = 0;
 	int pidfd = -1;
 
@@ -322,22 +368,21 @@ static int open_netns(const char *spec)
 			die_usage("--netns '%s': not a pid (a pid is 1 or more; a file of that name is ./%s)", spec, spec);
 		pid = (pid_t)n;
 		pidfd = open_pid(pid);
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-		file = path;
+		file = ns_path(path, pid, "net");
 	} else {
 		/* Look before opening: open(2) on a FIFO waits for a writer
 		 * (for ever), on a device it may do what the device does. A
 		 * namespace file, pinned or in /proc, is on nsfs. */
 		struct statfs fs;
 		int r = statfs(file, &fs);
-		trace(r, "statfs(%s, {f_type=%s})", quote(file), r == -1 ? "?" : fs.f_type == NSFS_MAGIC ? "NSFS_MAGIC" : "not NSFS_MAGIC");
+		trace(r, "statfs(%s, %s)", quote(file), statfs_str(r, &fs));
 		if (r == -1)
 			die_errno("--netns %s", file);
 		if (fs.f_type != NSFS_MAGIC)
 			die("--netns %s: not a namespace file (give a pid, or a file nsunshare --net=FILE pinned)", file);
 	}
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(file));
+	int fd = open(file, flags);
+	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(file), open_flags_str(flags));
 	/* A process that has ended (a zombie too) has no namespaces left. */
 	if (fd == -1 && pid && errno == ENOENT)
 		die("--netns %d: process %d has ended", (int)pid, (int)pid);
@@ -495,16 +540,21 @@ static void add(const char *name, const struct options *o)
 	struct req r;
 	struct link l;
 
-	/* Both sockets first: one here, one made inside the container. */
+	/* Both sockets first: one here, one made inside the container. To
+	 * come back after, an fd on our own namespace: the second setns()
+	 * is the way back. */
 	int ctrfd = open_netns(o->netns);
-	int selffd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	const char *self = "/proc/self/ns/net";
+	const int flags = O_RDONLY | O_CLOEXEC;
+	int selffd = open(self, flags);
+	trace(selffd, "openat(AT_FDCWD, %s, %s)", quote(self), open_flags_str(flags));
 	if (selffd == -1)
-		die_errno("cannot open /proc/self/ns/net");
+		die_errno("cannot open %s", self);
 	open_nl(&host, "");
 	if (trace(setns(ctrfd, CLONE_NEWNET), "setns(%d, CLONE_NEWNET)", ctrfd) == -1)
 		die_errno("cannot enter the container's network namespace");
 	open_nl(&ctr, " /* in the container */");
-	if (trace(setns(selffd, CLONE_NEWNET), "setns(%d, CLONE_NEWNET) /* back */", selffd) == -1)
+	if (trace(setns(selffd, CLONE_NEWNET), "setns(%d, CLONE_NEWNET)", selffd) == -1)
 		die_errno("cannot come back to our network namespace");
 	close(selffd);
 
@@ -624,13 +674,20 @@ static void del(const char *name, const char *bridge)
 	mnl_socket_close(host.sock);
 }
 
+/* The columns, as wide as they always were: an interface name is at
+ * most 15 characters, an MTU at most 5 digits. */
+static const struct table_column list_columns[] = {
+	{ "NAME", 0, 15 }, { "BRIDGE", 0, 15 }, { "STATE", 0, 5 }, { "MTU", 0, 5 }, { "PEER", 0, 0 },
+};
+
 static void list(void)
 {
 	struct nl host;
+	struct table t;
 
 	open_nl(&host, "");
 	struct links ls = dump_links(&host);
-	printf("%-15s %-15s %-5s %-5s %s\n", "NAME", "BRIDGE", "STATE", "MTU", "PEER");
+	table_init(&t, list_columns, LEN(list_columns));
 	for (size_t i = 0; i < ls.n; i++) {
 		const struct link *l = &ls.all[i];
 		const char *master = "-";
@@ -639,13 +696,16 @@ static void list(void)
 		for (size_t j = 0; j < ls.n; j++)
 			if (l->master && ls.all[j].index == l->master)
 				master = ls.all[j].name;
-		char peer[64];
+		char mtu[16], peer[64];
+		snprintf(mtu, sizeof(mtu), "%d", l->mtu);
 		if (l->netnsid >= 0)
 			snprintf(peer, sizeof(peer), "if%d in netnsid %d", l->peer_index, l->netnsid);
 		else
 			snprintf(peer, sizeof(peer), "if%d here", l->peer_index);
-		printf("%-15s %-15s %-5s %-5d %s\n", l->name, master, l->up ? "up" : "down", l->mtu, peer);
+		const char *row[] = { l->name, master, l->up ? "up" : "down", mtu, peer };
+		table_add_row(&t, row);
 	}
+	table_print(&t, 1, 0);
 	free(ls.all);
 	mnl_socket_close(host.sock);
 }
