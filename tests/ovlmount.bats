@@ -143,8 +143,37 @@ change_things() {
 	mkdir image
 	run --separate-stderr ovlmount -v image upper work merged
 	assert_success
-	[[ $stderr == *"ovlmount: mount(\"overlay\", \"$SCRATCH/merged\", \"overlay\", 0, \"lowerdir=$SCRATCH/image,upperdir=$SCRATCH/upper,workdir=$SCRATCH/work\") = 0"* ]]
+	# the call as strace shows it, its options cut at 32 bytes, and
+	# before it a note with the options whole
+	options="lowerdir=$SCRATCH/image,upperdir=$SCRATCH/upper,workdir=$SCRATCH/work"
+	[[ $stderr == *"ovlmount: overlay options in full: $options"* ]]
+	[[ $stderr == *"ovlmount: mount(\"overlay\", \"$SCRATCH/merged\", \"overlay\", 0, \"${options:0:32}\"...) = 0"* ]]
 	ovlmount -u merged
+}
+
+# -v lines that name no call: the mount's options whole (strace cuts
+# them at 32 bytes, as the mount's own line does), where --diff found LOWER, and what
+# --commit writes for a whiteout and for an opaque directory.
+ovlmount_notes=('^overlay options in full: ' '^lowerdir=.*, from the overlay mounted on this upper$'
+	'^whiteout [^ ]+ -> [^ ]+$' '^opaque [^ ]+ -> [^ ]+$')
+
+@test "-v: every call it prints is one strace -f sees, in a mount, --diff, --commit and -u" {
+	command -v strace >/dev/null || skip "no strace"
+	need_root
+	busybox_rootfs image
+	strace_v mount ovlmount -v image upper work merged
+	[ "$v_status" -eq 0 ]
+	change_things
+	strace_v diff ovlmount -v --diff upper
+	[ "$v_status" -eq 0 ]
+	strace_v commit ovlmount -v --commit upper
+	[ "$v_status" -eq 0 ]
+	strace_v unmount ovlmount -v -u merged
+	[ "$v_status" -eq 0 ]
+	for name in mount diff commit unmount; do
+		run not_seen ovlmount "$name" "${ovlmount_notes[@]}"
+		assert_output ""
+	done
 }
 
 @test "bad input: one line each, and no directory made for a refused mount" {

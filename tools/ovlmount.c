@@ -453,10 +453,11 @@ static size_t nmade;
 static char *absolute_dir(const char *path, int create)
 {
 	char *real;
-	int r = create ? mkdir(path, 0755) : -1;
+	mode_t mode = 0755;
+	int r = create ? mkdir(path, mode) : -1;
 
 	if (r == 0)
-		trace(0, "mkdir(%s, 0755)", quote(path));
+		trace(0, "mkdir(%s, %#o)", quote(path), mode);
 	if (!(real = realpath(path, NULL)))
 		die_errno("%s", path);
 	if (r == 0)
@@ -533,16 +534,23 @@ static void mount_overlay(const char *lower_list, const char *upper, const char 
 			    "another MERGED)",
 			    m, strcmp(type, "overlay") == 0 ? "an overlay of other directories" : type);
 		trace_line("%s: this overlay is mounted there already", m);
-	} else if (trace(mount("overlay", m, "overlay", 0, options), "mount(\"overlay\", %s, \"overlay\", 0, %s)",
-			 quote(m), quote(options)) == -1) {
-		const char *hint = errno == EPERM ? "run as root, or in a user namespace: nsunshare -U -r -m"
-				 : errno == EINVAL ? "UPPER and WORK must be on the same filesystem, and none inside another; see dmesg"
-				 : NULL;
-		die_errno_hint(hint, "cannot mount the overlay on %s", m);
-	} else if (stop_signal) { /* came during the mount: take it off, then undo the rest */
-		trace(umount2(m, 0), "umount2(%s, 0)", quote(m));
-		remove_work_contents(w);
-		check_stop();
+	} else {
+		/* The trace shows the options as strace does, cut at 32 bytes:
+		 * the note before it shows them whole. */
+		unsigned long flags = 0;
+		trace_line("overlay options in full: %s", options);
+		if (trace(mount("overlay", m, "overlay", flags, options), "mount(\"overlay\", %s, \"overlay\", %s, %s)",
+			  quote(m), mount_flags_str(flags), quote_mem(options, strlen(options))) == -1) {
+			const char *hint = errno == EPERM ? "run as root, or in a user namespace: nsunshare -U -r -m"
+					 : errno == EINVAL ? "UPPER and WORK must be on the same filesystem, and none inside another; see dmesg"
+					 : NULL;
+			die_errno_hint(hint, "cannot mount the overlay on %s", m);
+		}
+		if (stop_signal) { /* came during the mount: take it off, then undo the rest */
+			trace(umount2(m, 0), "umount2(%s, 0)", quote(m));
+			remove_work_contents(w);
+			check_stop();
+		}
 	}
 	for (size_t i = 0; i < nmade; i++)
 		free(made[i]);
