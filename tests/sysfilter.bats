@@ -54,18 +54,42 @@ profile() {
 
 # ---- what -v and --show print ----
 
-@test "-v prints prctl, seccomp and execve as strace -f sees them in the same run" {
-	strace -f -qq -o "$SCRATCH/trace" sysfilter -v --deny=mkdir -- true 2>"$SCRATCH/v"
-	mapfile -t v <"$SCRATCH/v"
+# Lines of -v that name no call: a rule left out, and why. And the
+# seccomp call: the program is in libseccomp's memory, whose address
+# sysfilter never sees, so "0x..." stands for it (checked apart).
+sysfilter_notes=(': "[a-z0-9_]+" is not a system call on this architecture: skipped$'
+	': libseccomp knows no system call "[^"]*": skipped, as runc does$'
+	': "[a-z0-9_]+": the default action already: no rule needed$'
+	'^seccomp\(SECCOMP_SET_MODE_FILTER, [A-Z_|0]+, \{len=[0-9]+, filter=0x\.\.\.\}\) = 0$')
+
+@test "-v: every call it prints is one strace -f sees: --deny, --profile=docker with --log, --profile=FILE" {
+	command -v strace >/dev/null || skip "no strace"
+	strace_v deny sysfilter -v --deny=mkdir -- true
+	[ "$v_status" -eq 0 ]
+	mapfile -t v <"$SCRATCH/deny.v"
 	[ "${#v[@]}" -eq 3 ]
 	[[ ${v[1]} == 'sysfilter: seccomp(SECCOMP_SET_MODE_FILTER, 0, {len='[1-9]*', filter=0x...}) = 0' ]]
-	# strace starts each line with the pid, and prints the program's address
-	want_prctl=$(sed -n 's/^[0-9]* *\(prctl(PR_SET_NO_NEW_PRIVS,.*\)/\1/p' "$SCRATCH/trace")
-	want_seccomp=$(sed -n 's/^[0-9]* *\(seccomp(SECCOMP_SET_MODE_FILTER, .*{len=.*\)filter=0x[0-9a-f]*}/\1filter=0x...}/p' "$SCRATCH/trace")
-	want_execve=$(sed -n 's/^[0-9]* *\(execve("\/usr\/bin\/true".*\)/\1/p' "$SCRATCH/trace")
-	assert_equal "${v[0]}" "sysfilter: $want_prctl"
-	assert_equal "${v[1]}" "sysfilter: $want_seccomp"
-	assert_equal "${v[2]} = 0" "sysfilter: $want_execve"
+	strace_v docker sysfilter -v --profile=docker --log -- true
+	[ "$v_status" -eq 0 ]
+	cat >"$SCRATCH/profile.json" <<-'EOF'
+		{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+		 "syscalls": [{"names": ["mkdir", "nosuchcall"], "action": "SCMP_ACT_ERRNO"},
+			      {"names": ["getpid"], "action": "SCMP_ACT_ALLOW"}]}
+	EOF
+	strace_v file sysfilter -v --profile="$SCRATCH/profile.json" -- true
+	[ "$v_status" -eq 0 ]
+	local run want
+	for run in deny docker file; do
+		run not_seen sysfilter "$run" "${sysfilter_notes[@]}"
+		assert_output ""
+		# the seccomp call as strace shows it, the program's address aside
+		want=$(sed -n 's/^\(seccomp(SECCOMP_SET_MODE_FILTER, .*{len=.*\)filter=0x[0-9a-f]*}/\1filter=0x...}/p' \
+			"$SCRATCH/$run.seen")
+		run grep '^sysfilter: seccomp(' "$SCRATCH/$run.v"
+		assert_output "sysfilter: $want"
+	done
+	grep -q '^sysfilter: seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, {len=' "$SCRATCH/docker.v"
+	grep -q '^sysfilter: openat(AT_FDCWD, "'"$SCRATCH"'/profile.json", O_RDONLY|O_CLOEXEC) = [0-9]*$' "$SCRATCH/file.v"
 }
 
 @test "--log: the seccomp call carries SECCOMP_FILTER_FLAG_LOG, and the kernel logs the denied call" {

@@ -360,10 +360,7 @@ static void add_file_rule(scmp_filter_ctx ctx, json_object *s, const char *where
 static json_object *read_json(const char *path)
 {
 	size_t size = 1 << 20;
-	char *text = malloc(size);
-
-	if (!text)
-		die("out of memory");
+	char *text = erealloc(NULL, size);
 	ssize_t len = read_file(path, text, size);
 	if (len == -1)
 		die_errno("cannot read the profile %s", path);
@@ -528,10 +525,8 @@ static int parse_errno(const char *s)
 /* Checks each name of a --deny list now, before anything is done. */
 static void check_deny_list(const char *list)
 {
-	char *copy = strdup(list), *save = NULL;
+	char *copy = estrdup(list), *save = NULL;
 
-	if (!copy)
-		die("out of memory");
 	if (!*list || list[strlen(list) - 1] == ',' || *list == ',' || strstr(list, ",,"))
 		die_usage("--deny: '%s' is not a list of system call names", list);
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save))
@@ -542,10 +537,8 @@ static void check_deny_list(const char *list)
 
 static void add_deny_list(scmp_filter_ctx ctx, const char *list, uint32_t deny, uint32_t default_action)
 {
-	char *copy = strdup(list), *save = NULL;
+	char *copy = estrdup(list), *save = NULL;
 
-	if (!copy)
-		die("out of memory");
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save))
 		add_rule(ctx, "--deny", name, deny, default_action, 0, NULL);
 	free(copy);
@@ -564,7 +557,7 @@ int main(int argc, char *argv[])
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char **deny_lists = calloc((size_t)argc, sizeof(*deny_lists));
+	const char **deny_lists = erealloc(NULL, (size_t)argc * sizeof(*deny_lists)); /* filled as counted */
 	int ndeny = 0, deny_errno = EPERM, log = 0, show = 0, c;
 	const char *profile = NULL;
 
