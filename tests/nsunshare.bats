@@ -232,6 +232,40 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 	assert_success
 }
 
+@test "-v: every call it prints is one strace -f sees, in each mode (maps, pins, helpers, --detach --init)" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	make_pin_dir
+	# The namespaces, --propagation (then --mount-proc makes /proc private).
+	strace_v ns nsunshare -v -m -u -i -n -p -f --mount-proc --propagation=slave --hostname=box true
+	[ "$v_status" -eq 0 ]
+	# A user namespace mapped from inside, with the time and --kill-child.
+	strace_v userns nsunshare -v -U -r -m -p -f --mount-proc -T --boottime=86400 --kill-child true
+	[ "$v_status" -eq 0 ]
+	# Maps of other ids, written by the helper outside.
+	strace_v maps nsunshare -v -U --map-users=100000,0,65536 --map-groups=100000,0,65536 -S 0 -G 0 true
+	[ "$v_status" -eq 0 ]
+	# Pins made by nsunshare itself, and lo brought up.
+	strace_v pins nsunshare -v --net="$PINS/net" --uts="$PINS/uts" --loopback true
+	[ "$v_status" -eq 0 ]
+	# Pins made by the helper (after -U we have no right to mount outside).
+	strace_v userpins nsunshare -v -U -r --user="$PINS/user" --ipc="$PINS/ipc" -f --pid="$PINS/pid" true
+	[ "$v_status" -eq 0 ]
+	# A container's life: the launcher, the pid file, init (stdio kept, so -v is on stderr).
+	strace_v detach nsunshare -v --detach --keep-stdio --pidfile="$SCRATCH/c.pid" -p --mount-proc --init true
+	[ "$v_status" -eq 0 ]
+	for name in ns userns maps pins userpins detach; do
+		run not_seen nsunshare "$name"
+		assert_output ""
+	done
+	grep -E -x 'nsunshare: mount\("none", "/proc", NULL, MS_REC\|MS_PRIVATE, NULL\) = 0' "$SCRATCH/ns.v"
+	grep -E -x 'nsunshare: write\([0-9]+, "0 100000 65536\\n", 15\) = 15' "$SCRATCH/maps.v"
+	grep -E -x "nsunshare: mount\(\"/proc/[0-9]+/ns/pid_for_children\", \"$PINS/pid\", NULL, MS_BIND, NULL\) = 0" \
+		"$SCRATCH/userpins.v"
+	grep -E -x 'nsunshare: wait4\(-1, \[\{WIFEXITED\(s\) && WEXITSTATUS\(s\) == 0\}\], WNOHANG, NULL\) = 2' \
+		"$SCRATCH/detach.v"
+}
+
 # ---- output and status as util-linux unshare ----
 
 @test "output and exit status match util-linux unshare for the same flags" {

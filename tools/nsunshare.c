@@ -285,10 +285,9 @@ static int pin_namespaces(pid_t pid)
 {
 	for (size_t i = 0; i < npins; i++) {
 		const struct nstype *type = pins[i].type;
-		char src[64];
+		char src[NS_PATH_SIZE];
 
-		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int)pid,
-			 type->children ? type->children : type->name);
+		ns_path(src, pid, type->children ? type->children : type->name);
 		if (trace(mount(src, pins[i].path, NULL, MS_BIND, NULL),
 			  "mount(%s, %s, NULL, MS_BIND, NULL)", quote(src), quote(pins[i].path)) == 0)
 			continue;
@@ -305,9 +304,7 @@ static int pin_namespaces(pid_t pid)
 			      quote(pins[j].path));
 		remove_created_pin_files();
 		errno = err;
-		fprintf(stderr, "%s: cannot pin %s namespace on %s: %s%s%s%s\n", progname,
-			type->name, pins[i].path, strerror(err), hint ? " (" : "", hint ? hint : "",
-			hint ? ")" : "");
+		warn_errno_hint(hint, "cannot pin %s namespace on %s", type->name, pins[i].path);
 		return -1;
 	}
 	return 0;
@@ -420,8 +417,8 @@ static int map_ids(pid_t pid)
 			int err = errno;
 			const char *hint = writes[i].is_map ? map_hint(err) : NULL;
 
-			fprintf(stderr, "%s: cannot write %s: %s%s%s%s\n", progname, path, strerror(err),
-				hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+			errno = err;
+			warn_errno_hint(hint, "cannot write %s", path);
 			return -1;
 		}
 	}
@@ -606,7 +603,8 @@ static noreturn void run_init(const char *path, char *const argv[], int set_gid,
 		sigaddset(&waited, passed_on[i]);
 	sigaddset(&waited, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &waited, &old_mask);
-	if (getpid() != 1 && trace(prctl(PR_SET_CHILD_SUBREAPER, 1), "prctl(PR_SET_CHILD_SUBREAPER, 1)") == -1)
+	if (getpid() != 1 &&
+	    trace(prctl(PR_SET_CHILD_SUBREAPER, 1), "prctl(PR_SET_CHILD_SUBREAPER, 1)") == -1)
 		die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
 	redirect_stdio(stdio_to_null);
 	fflush(NULL);
@@ -667,7 +665,75 @@ static noreturn void launcher(pid_t child, int ready[2], const char *pidfile, in
 	exit_like(status);
 }
 
-int main(int argc, char *argv[])
+/* ---- The command line ------------------------------------------- */
+
+/* What the command line asks for, filled in by parse_options(). */
+struct options {
+	int flags;                  /* the CLONE_NEW* bits for unshare(2) */
+	int forkit, kill_signal;
+	int detach, keep_stdio, init, loopback;
+	int stdio_to_null;          /* a detached command, unless its caller keeps our stdio */
+	const char *pidfile, *log_path, *proc_dir, *hostname;
+	unsigned long propagation;  /* of "/" in the new mount namespace; 0: unchanged */
+	long long monotonic, boottime;
+	int set_monotonic, set_boottime;
+	uid_t euid, map_user, uid;  /* map_user, map_group: (uid_t)-1 unless asked */
+	gid_t egid, map_group, gid;
+	int set_uid, set_gid;
+	int map_ranges;             /* --map-users or --map-groups: written from outside */
+	char map_user_given[64], map_group_given[64]; /* to name a map line */
+};
+
+/* -r, -c, --map-user, --map-group, --map-users, --map-groups: each
+ * implies a new user namespace. */
+static void parse_map_option(int c, const char *arg, struct options *o)
+{
+	o->flags |= CLONE_NEWUSER;
+	switch (c) {
+	case 'r':
+	case 'c':
+		o->map_user = c == 'r' ? 0 : o->euid;
+		o->map_group = c == 'r' ? 0 : o->egid;
+		strcpy(o->map_user_given, c == 'r' ? "-r" : "-c");
+		strcpy(o->map_group_given, o->map_user_given);
+		break;
+	case OPT_MAP_USER:
+		o->map_user = parse_uid("--map-user", arg);
+		snprintf(o->map_user_given, sizeof(o->map_user_given), "--map-user=%.40s", arg);
+		break;
+	case OPT_MAP_GROUP:
+		o->map_group = parse_gid("--map-group", arg);
+		snprintf(o->map_group_given, sizeof(o->map_group_given), "--map-group=%.40s", arg);
+		break;
+	default: { /* OPT_MAP_USERS, OPT_MAP_GROUPS */
+		const char *opt = c == OPT_MAP_USERS ? "--map-users" : "--map-groups";
+		struct idmap range;
+		char given[64];
+
+		if (parse_idmap(arg, &range) == -1)
+			die_usage("%s: bad map '%s' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)", opt,
+				  arg);
+		o->map_ranges = 1;
+		snprintf(given, sizeof(given), "%s=%.40s", opt, arg);
+		add_map_line(c == OPT_MAP_USERS ? &uid_map : &gid_map, range, given);
+	}
+	}
+}
+
+static unsigned long parse_propagation(const char *s)
+{
+	if (strcmp(s, "private") == 0)
+		return MS_REC | MS_PRIVATE;
+	if (strcmp(s, "shared") == 0)
+		return MS_REC | MS_SHARED;
+	if (strcmp(s, "slave") == 0)
+		return MS_REC | MS_SLAVE;
+	if (strcmp(s, "unchanged") == 0)
+		return 0;
+	die_usage("--propagation: '%s' is not private, shared, slave or unchanged", s);
+}
+
+static void parse_options(int argc, char *argv[], struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "mount", optional_argument, NULL, 'm' },
@@ -705,146 +771,97 @@ int main(int argc, char *argv[])
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	int flags = 0, forkit = 0, kill_signal = 0, c;
-	uid_t map_user = (uid_t)-1, euid = geteuid(), uid = 0;
-	gid_t map_group = (gid_t)-1, egid = getegid(), gid = 0;
-	int set_uid = 0, set_gid = 0;
-	const char *proc_dir = NULL, *hostname = NULL;
-	int map_ranges = 0; /* --map-users or --map-groups: written from outside */
-	unsigned long propagation = MS_REC | MS_PRIVATE;
-	long long monotonic = 0, boottime = 0;
-	int set_monotonic = 0, set_boottime = 0;
-	struct idmap range;
-	int detach = 0, keep_stdio = 0, init = 0, loopback = 0;
-	const char *pidfile = NULL, *log_path = NULL;
-	char given[64], map_user_given[64] = "", map_group_given[64] = ""; /* to name a map line */
+	static const char short_types[] = "muinpUCT";
+	static const int flag_of[] = { CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET,
+				       CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWTIME };
 
-	progname = "nsunshare";
+	*o = (struct options){
+		.propagation = MS_REC | MS_PRIVATE,
+		.euid = geteuid(),
+		.egid = getegid(),
+		.map_user = (uid_t)-1,
+		.map_group = (gid_t)-1,
+	};
 	opterr = 0;
 	for (;;) {
 		/* The word getopt reads now: "-n=FILE" is refused by its text. */
 		const char *word = optind < argc ? argv[optind] : "";
-		const char *short_types = "muinpUCT";
+		int c = getopt_long(argc, argv, "+:muinpUCTfrcS:G:vh", longopts, NULL);
 
-		c = getopt_long(argc, argv, "+:muinpUCTfrcS:G:vh", longopts, NULL);
 		if (c == -1)
 			break;
 		const char *letter = c < 128 ? strchr(short_types, c) : NULL;
 
 		if (letter) {
-			static const int flag_of[] = { CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC,
-						       CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER,
-						       CLONE_NEWCGROUP, CLONE_NEWTIME };
 			int flag = flag_of[letter - short_types];
 
-			flags |= flag;
+			o->flags |= flag;
 			if (optarg)
 				add_pin(flag, optarg);
 			continue;
 		}
 		switch (c) {
-		case 'f': forkit = 1; break;
+		case 'f': o->forkit = 1; break;
 		case OPT_KILL_CHILD:
-			forkit = 1;
-			kill_signal = optarg ? parse_signal(optarg) : SIGKILL;
-			if (kill_signal == -1)
+			o->forkit = 1;
+			o->kill_signal = optarg ? parse_signal(optarg) : SIGKILL;
+			if (o->kill_signal == -1)
 				die_usage("--kill-child: unknown signal '%s'", optarg);
 			break;
 		case OPT_MOUNT_PROC:
-			flags |= CLONE_NEWNS;
-			proc_dir = optarg ? optarg : "/proc";
+			o->flags |= CLONE_NEWNS;
+			o->proc_dir = optarg ? optarg : "/proc";
 			break;
 		case 'r':
-			flags |= CLONE_NEWUSER;
-			map_user = 0;
-			map_group = 0;
-			strcpy(map_user_given, "-r");
-			strcpy(map_group_given, "-r");
-			break;
 		case 'c':
-			flags |= CLONE_NEWUSER;
-			map_user = euid;
-			map_group = egid;
-			strcpy(map_user_given, "-c");
-			strcpy(map_group_given, "-c");
-			break;
 		case OPT_MAP_USER:
-			flags |= CLONE_NEWUSER;
-			map_user = parse_uid("--map-user", optarg);
-			snprintf(map_user_given, sizeof(map_user_given), "--map-user=%.40s", optarg);
-			break;
 		case OPT_MAP_GROUP:
-			flags |= CLONE_NEWUSER;
-			map_group = parse_gid("--map-group", optarg);
-			snprintf(map_group_given, sizeof(map_group_given), "--map-group=%.40s", optarg);
-			break;
 		case OPT_MAP_USERS:
-		case OPT_MAP_GROUPS: {
-			const char *opt = c == OPT_MAP_USERS ? "--map-users" : "--map-groups";
-
-			flags |= CLONE_NEWUSER;
-			if (parse_idmap(optarg, &range) == -1)
-				die_usage("%s: bad map '%s' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)",
-					  opt, optarg);
-			map_ranges = 1;
-			snprintf(given, sizeof(given), "%s=%.40s", opt, optarg);
-			add_map_line(c == OPT_MAP_USERS ? &uid_map : &gid_map, range, given);
+		case OPT_MAP_GROUPS:
+			parse_map_option(c, optarg, o);
 			break;
-		}
 		case OPT_SETGROUPS:
 			if (strcmp(optarg, "allow") != 0 && strcmp(optarg, "deny") != 0)
 				die_usage("--setgroups: '%s' is neither allow nor deny", optarg);
 			setgroups_mode = optarg;
 			break;
 		case 'S':
-			uid = parse_uid("--setuid", optarg);
-			set_uid = 1;
+			o->uid = parse_uid("--setuid", optarg);
+			o->set_uid = 1;
 			break;
 		case 'G':
-			gid = parse_gid("--setgid", optarg);
-			set_gid = 1;
+			o->gid = parse_gid("--setgid", optarg);
+			o->set_gid = 1;
 			break;
-		case OPT_PROPAGATION:
-			if (strcmp(optarg, "private") == 0)
-				propagation = MS_REC | MS_PRIVATE;
-			else if (strcmp(optarg, "shared") == 0)
-				propagation = MS_REC | MS_SHARED;
-			else if (strcmp(optarg, "slave") == 0)
-				propagation = MS_REC | MS_SLAVE;
-			else if (strcmp(optarg, "unchanged") == 0)
-				propagation = 0;
-			else
-				die_usage("--propagation: '%s' is not private, shared, slave or unchanged",
-					  optarg);
-			break;
+		case OPT_PROPAGATION: o->propagation = parse_propagation(optarg); break;
 		case OPT_HOSTNAME:
 			if (!*optarg || strlen(optarg) > HOST_NAME_MAX)
 				die_usage("--hostname: a name of 1 to %d characters", HOST_NAME_MAX);
-			flags |= CLONE_NEWUTS;
-			hostname = optarg;
+			o->flags |= CLONE_NEWUTS;
+			o->hostname = optarg;
 			break;
 		case OPT_MONOTONIC:
-			monotonic = parse_offset("--monotonic", optarg);
-			set_monotonic = 1;
+			o->monotonic = parse_offset("--monotonic", optarg);
+			o->set_monotonic = 1;
 			break;
 		case OPT_BOOTTIME:
-			boottime = parse_offset("--boottime", optarg);
-			set_boottime = 1;
+			o->boottime = parse_offset("--boottime", optarg);
+			o->set_boottime = 1;
 			break;
-		case OPT_DETACH: forkit = detach = 1; break;
-		case OPT_KEEP_STDIO: keep_stdio = 1; break;
+		case OPT_DETACH: o->forkit = o->detach = 1; break;
+		case OPT_KEEP_STDIO: o->keep_stdio = 1; break;
 		case OPT_PIDFILE:
 			if (!*optarg)
 				die_usage("--pidfile: an empty file name");
-			pidfile = optarg;
+			o->pidfile = optarg;
 			break;
 		case OPT_LOG:
 			if (!*optarg)
 				die_usage("--log: an empty file name");
-			log_path = optarg;
+			o->log_path = optarg;
 			break;
-		case OPT_INIT: forkit = init = 1; break;
-		case OPT_LOOPBACK: loopback = 1; break;
+		case OPT_INIT: o->forkit = o->init = 1; break;
+		case OPT_LOOPBACK: o->loopback = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
 		case OPT_VERSION: print_version();
@@ -854,185 +871,251 @@ int main(int argc, char *argv[])
 			bad_option(argv, c);
 		}
 	}
+}
 
-	/* 1. Check everything before the kernel is asked for anything. */
-	if ((set_monotonic || set_boottime) && !(flags & CLONE_NEWTIME))
+/* Step 1: options that need others, or exclude them; the id maps made
+ * complete (our own ids) and checked. Dies with a usage line. */
+static void check_options(struct options *o)
+{
+	if ((o->set_monotonic || o->set_boottime) && !(o->flags & CLONE_NEWTIME))
 		die_usage("--monotonic and --boottime need a new time namespace (-T)");
 	for (size_t i = 0; i < npins; i++)
-		if (pins[i].type->clone_flag == CLONE_NEWPID && !forkit)
+		if (pins[i].type->clone_flag == CLONE_NEWPID && !o->forkit)
 			die_usage("--pid=FILE needs --fork: a pid namespace exists once its first "
 				  "process does");
-	if (map_user != (uid_t)-1)
-		add_map_line(&uid_map, (struct idmap){ map_user, euid, 1 }, map_user_given);
-	if (map_group != (gid_t)-1) {
+	if (o->map_user != (uid_t)-1)
+		add_map_line(&uid_map, (struct idmap){ o->map_user, o->euid, 1 }, o->map_user_given);
+	if (o->map_group != (gid_t)-1) {
 		/* Mapping one's own group needs setgroups denied (see map_ids). */
 		if (setgroups_mode && strcmp(setgroups_mode, "allow") == 0)
 			die_usage("--setgroups=allow and --map-group (or -r, -c) exclude each other");
 		setgroups_mode = "deny";
-		add_map_line(&gid_map, (struct idmap){ map_group, egid, 1 }, map_group_given);
+		add_map_line(&gid_map, (struct idmap){ o->map_group, o->egid, 1 }, o->map_group_given);
 	}
 	check_map_overlaps(&uid_map);
 	check_map_overlaps(&gid_map);
-	if (setgroups_mode && !(flags & CLONE_NEWUSER))
+	if (setgroups_mode && !(o->flags & CLONE_NEWUSER))
 		die_usage("--setgroups needs a new user namespace (-U)");
-	if (loopback && !(flags & CLONE_NEWNET))
+	if (o->loopback && !(o->flags & CLONE_NEWNET))
 		die_usage("--loopback needs a new network namespace (-n or --net)");
-	if (detach && kill_signal)
+	if (o->detach && o->kill_signal)
 		die_usage("--detach and --kill-child exclude each other: a detached command outlives "
 			  "nsunshare");
-	if (keep_stdio && !detach)
+	if (o->keep_stdio && !o->detach)
 		die_usage("--keep-stdio needs --detach: without it the command keeps our stdio anyway");
-	if (keep_stdio && log_path)
+	if (o->keep_stdio && o->log_path)
 		die_usage("--keep-stdio and --log exclude each other: the command's stdout and stderr "
 			  "go to ours, or to the log");
-	if (pidfile) {
-		forkit = 1; /* the pid in the file is the child's */
-		check_pidfile(pidfile, 1);
+	if (o->pidfile)
+		o->forkit = 1; /* the pid in the file is the child's */
+	o->stdio_to_null = o->detach && !o->keep_stdio;
+}
+
+static void check_proc_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == -1)
+		die_errno("--mount-proc: %s", dir);
+	if (!S_ISDIR(st.st_mode))
+		die("--mount-proc: %s is not a directory", dir);
+}
+
+/* ---- The steps of main() ----------------------------------------- */
+
+/* Step 3: the new namespaces are set up while we are their only process. */
+static void set_up_namespaces(const struct options *o, struct helper *map_helper)
+{
+	if (map_helper->pid ? finish_helper(map_helper) == -1 : map_ids(0) == -1)
+		exit(EXIT_FAILURE);
+	if (o->loopback)
+		bring_lo_up();
+	if (o->set_boottime)
+		set_time_offset(CLOCK_BOOTTIME, "boottime", o->boottime);
+	if (o->set_monotonic)
+		set_time_offset(CLOCK_MONOTONIC, "monotonic", o->monotonic);
+	/* The new mount table is a copy, and a copy of a shared mount stays
+	 * in the same peer group: mounts made here would appear outside.
+	 * Making every mount private (recursively) cuts that link. */
+	if ((o->flags & CLONE_NEWNS) && o->propagation) {
+		const char *source = "none", *target = "/";
+
+		if (trace(mount(source, target, NULL, o->propagation, NULL), "mount(%s, %s, NULL, %s, NULL)",
+			  quote(source), quote(target), mount_flags_str(o->propagation)) == -1)
+			die_errno("cannot change the propagation of /");
 	}
-	/* stdio on /dev/null: a detached command, unless its caller keeps it. */
-	int stdio_to_null = detach && !keep_stdio;
-	if (stdio_to_null || log_path)
-		open_stdio_files(log_path);
-	if (proc_dir) {
-		struct stat st;
+	if (o->hostname && trace(sethostname(o->hostname, strlen(o->hostname)), "sethostname(%s, %zu)",
+				 quote(o->hostname), strlen(o->hostname)) == -1)
+		die_errno("sethostname(%s)", quote(o->hostname));
+}
 
-		if (stat(proc_dir, &st) == -1)
-			die_errno("--mount-proc: %s", proc_dir);
-		if (!S_ISDIR(st.st_mode))
-			die("--mount-proc: %s is not a directory", proc_dir);
+/* Step 4, in the child: wait until the parent has pinned the namespaces
+ * (a byte on the go pipe; EOF if it failed), then become the command's
+ * process. */
+static void wait_for_pins(const struct options *o, int go[2], int ready[2])
+{
+	char byte;
+
+	close(go[1]);
+	/* Set before waiting: if the parent is already gone, the
+	 * read below sees EOF instead. */
+	if (o->kill_signal && trace(prctl(PR_SET_PDEATHSIG, o->kill_signal),
+				    "prctl(PR_SET_PDEATHSIG, SIG%s)", sigabbrev_np(o->kill_signal)) == -1)
+		die_errno("prctl(PR_SET_PDEATHSIG)");
+	if (read(go[0], &byte, 1) != 1)
+		_exit(EXIT_FAILURE);
+	close(go[0]);
+	if (ready[1] != -1)
+		runs_pipe_child(ready);
+	/* A session of its own: the terminal's hangup, and the
+	 * shell's job control, no longer reach the container. */
+	if (o->detach && trace(setsid(), "setsid()") == -1)
+		die_errno("setsid");
+}
+
+/* Step 4: the fork. The child waits on the go pipe until the parent has
+ * pinned the namespaces, so that it never runs the command if that
+ * fails; with --detach or --pidfile, the ready pipe tells the parent
+ * that the command runs. Returns the child's pid in the parent, and 0
+ * in the child, once it may go on. */
+static pid_t fork_command_process(const struct options *o, int go[2], int ready[2])
+{
+	sigset_t blocked, old_mask;
+
+	if (pipe2(go, O_CLOEXEC) == -1)
+		die_errno("pipe2");
+	if (o->detach || o->pidfile) {
+		int r = pipe2(ready, O_CLOEXEC);
+
+		if (trace(r, "pipe2([%d, %d], O_CLOEXEC)", ready[0], ready[1]) == -1)
+			die_errno("pipe2");
 	}
+	/* The parent ignores ^C and TERM while it waits, as util-linux
+	 * unshare does: they are for the command, not for us. */
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGTERM);
+	sigprocmask(SIG_BLOCK, &blocked, &old_mask);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == -1)
+		die_errno("fork");
+	if (child > 0) {
+		trace(child, "fork()");
+		close(go[0]);
+		return child;
+	}
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	wait_for_pins(o, go, ready);
+	return 0;
+}
 
-	char *cmd_path;
-	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
+/* Step 5, outside the command's process: pin, here or through the
+ * helper (see start_helper). If that fails, the child (if any) reads
+ * EOF and leaves, and so do we. */
+static void pin_or_exit(struct helper *pin_helper, pid_t child, int go_fd)
+{
+	int pinned = 0;
 
-	create_pin_files();
+	if (pin_helper->pid)
+		pinned = finish_helper(pin_helper);
+	else if (npins)
+		pinned = pin_namespaces(getpid());
+	if (pinned == -1) {
+		if (child > 0) {
+			close(go_fd); /* the child reads EOF and leaves */
+			wait_child(child);
+		}
+		exit(EXIT_FAILURE);
+	}
+	pins_done = 1;
+}
+
+/* Step 5, the parent's end: the pins are in place, the child may go on;
+ * then we wait for it and end the way it ends (or, detached, return
+ * once it runs: see launcher). */
+static noreturn void let_child_go(pid_t child, int go_fd, int ready[2], const struct options *o)
+{
+	if (write(go_fd, "g", 1) != 1)
+		die_errno("write to the child");
+	close(go_fd);
+	if (ready[0] != -1)
+		launcher(child, ready, o->pidfile, o->detach, o->log_path);
+	exit_like(wait_child(child));
+}
+
+/* Step 6: a proc filesystem on dir, for the pid namespace we are in. */
+static void mount_proc(const char *dir, unsigned long propagation)
+{
+	const unsigned long private = MS_REC | MS_PRIVATE, flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	const char *none = "none", *proc = "proc";
+
+	if (propagation != private) {
+		int r = mount(none, dir, NULL, private, NULL);
+
+		trace(r, "mount(%s, %s, NULL, %s, NULL)", quote(none), quote(dir), mount_flags_str(private));
+		if (r == -1 && errno != EINVAL) /* EINVAL: nothing mounted there yet */
+			die_errno("cannot make %s private", dir);
+	}
+	if (trace(mount(proc, dir, proc, flags, NULL), "mount(%s, %s, %s, %s, NULL)", quote(proc),
+		  quote(dir), quote(proc), mount_flags_str(flags)) == -1)
+		die_errno("mount(\"proc\", %s)", quote(dir));
+}
+
+int main(int argc, char *argv[])
+{
+	struct options o;
 	struct helper pin_helper = { 0, -1 }, map_helper = { 0, -1 };
-	if (npins && (flags & (CLONE_NEWNS | CLONE_NEWUSER)))
+	int go[2] = { -1, -1 }, ready[2] = { -1, -1 };
+	pid_t child = 0;
+	char *cmd_path;
+
+	progname = "nsunshare";
+	parse_options(argc, argv, &o);
+
+	/* 1. Check everything before the kernel is asked for anything. */
+	check_options(&o);
+	if (o.pidfile)
+		check_pidfile(o.pidfile, 1);
+	if (o.stdio_to_null || o.log_path)
+		open_stdio_files(o.log_path);
+	if (o.proc_dir)
+		check_proc_dir(o.proc_dir);
+	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
+	create_pin_files();
+	if (npins && (o.flags & (CLONE_NEWNS | CLONE_NEWUSER)))
 		pin_helper = start_helper(pin_namespaces);
-	if (map_ranges)
+	if (o.map_ranges)
 		map_helper = start_helper(map_ids);
 
 	/* 2. The call itself. Every namespace in flags is new from here on,
 	 * for this process, except pid and time: those are for its children. */
-	if (trace(unshare(flags), "unshare(%s)", clone_flags_str(flags)) == -1)
-		die_errno_hint(unshare_hint(flags, errno), "unshare(%s)", clone_flags_str(flags));
+	if (trace(unshare(o.flags), "unshare(%s)", clone_flags_str(o.flags)) == -1)
+		die_errno_hint(unshare_hint(o.flags, errno), "unshare(%s)", clone_flags_str(o.flags));
 
 	/* 3. Set the new namespaces up, while we are their only process. */
-	if (map_helper.pid ? finish_helper(&map_helper) == -1 : map_ids(0) == -1)
-		exit(EXIT_FAILURE);
-	if (loopback)
-		bring_lo_up();
-	if (set_boottime)
-		set_time_offset(CLOCK_BOOTTIME, "boottime", boottime);
-	if (set_monotonic)
-		set_time_offset(CLOCK_MONOTONIC, "monotonic", monotonic);
-	/* The new mount table is a copy, and a copy of a shared mount stays
-	 * in the same peer group: mounts made here would appear outside.
-	 * Making every mount private (recursively) cuts that link. */
-	if ((flags & CLONE_NEWNS) && propagation &&
-	    trace(mount("none", "/", NULL, propagation, NULL), "mount(\"none\", \"/\", NULL, %s, NULL)",
-		  mount_flags_str(propagation)) == -1)
-		die_errno("cannot change the propagation of /");
-	if (hostname && trace(sethostname(hostname, strlen(hostname)), "sethostname(%s, %zu)",
-			      quote(hostname), strlen(hostname)) == -1)
-		die_errno("sethostname(%s)", quote(hostname));
+	set_up_namespaces(&o, &map_helper);
 
-	/* 4. Fork. The child waits on a pipe until the parent has pinned
-	 * the namespaces, so that it never runs the command if that fails. */
-	pid_t child = 0;
-	int go[2] = { -1, -1 }, ready[2] = { -1, -1 };
-	sigset_t blocked, old_mask;
-	if (forkit) {
-		if (pipe2(go, O_CLOEXEC) == -1)
-			die_errno("pipe2");
-		if (detach || pidfile) {
-			int r = pipe2(ready, O_CLOEXEC);
+	/* 4. Fork: only children enter a new pid namespace. */
+	if (o.forkit)
+		child = fork_command_process(&o, go, ready);
 
-			if (trace(r, "pipe2([%d, %d], O_CLOEXEC)", ready[0], ready[1]) == -1)
-				die_errno("pipe2");
-		}
-		/* The parent ignores ^C and TERM while it waits, as util-linux
-		 * unshare does: they are for the command, not for us. */
-		sigemptyset(&blocked);
-		sigaddset(&blocked, SIGINT);
-		sigaddset(&blocked, SIGTERM);
-		sigprocmask(SIG_BLOCK, &blocked, &old_mask);
-		fflush(NULL);
-		child = fork();
-		if (child == -1)
-			die_errno("fork");
-		if (child == 0) {
-			char byte;
-
-			sigprocmask(SIG_SETMASK, &old_mask, NULL);
-			close(go[1]);
-			/* Set before waiting: if the parent is already gone, the
-			 * read below sees EOF instead. */
-			if (kill_signal && trace(prctl(PR_SET_PDEATHSIG, kill_signal),
-						 "prctl(PR_SET_PDEATHSIG, SIG%s)",
-						 sigabbrev_np(kill_signal)) == -1)
-				die_errno("prctl(PR_SET_PDEATHSIG)");
-			if (read(go[0], &byte, 1) != 1)
-				_exit(EXIT_FAILURE);
-			close(go[0]);
-			if (ready[1] != -1)
-				runs_pipe_child(ready);
-			/* A session of its own: the terminal's hangup, and the
-			 * shell's job control, no longer reach the container. */
-			if (detach && trace(setsid(), "setsid()") == -1)
-				die_errno("setsid");
-		} else {
-			trace(child, "fork()");
-			close(go[0]);
-		}
-	}
-
-	/* 5. Pin, in the parent (or through a helper, see start_helper). */
-	if (child != 0 || !forkit) {
-		int pinned = 0;
-
-		if (pin_helper.pid) {
-			pinned = finish_helper(&pin_helper);
-		} else if (npins) {
-			pinned = pin_namespaces(getpid());
-		}
-		if (pinned == -1) {
-			if (child > 0) {
-				close(go[1]); /* the child reads EOF and leaves */
-				wait_child(child);
-			}
-			exit(EXIT_FAILURE);
-		}
-		pins_done = 1;
-		if (child > 0) {
-			if (write(go[1], "g", 1) != 1)
-				die_errno("write to the child");
-			close(go[1]);
-			if (ready[0] != -1)
-				launcher(child, ready, pidfile, detach, log_path);
-			exit_like(wait_child(child));
-		}
-	}
+	/* 5. Pin, in the parent (or without -f in our only process); the
+	 * child waits for it, and the parent then waits for the child. */
+	if (child > 0 || !o.forkit)
+		pin_or_exit(&pin_helper, child, go[1]);
+	if (child > 0)
+		let_child_go(child, go[1], ready, &o);
 
 	/* 6. Here we are the command's process: pid 1 of a new pid
 	 * namespace after -p -f. A proc filesystem shows the pid namespace
 	 * of the process that mounts it, which is why this happens here. */
-	if (proc_dir) {
-		if (propagation != (MS_REC | MS_PRIVATE)) {
-			int r = mount("none", proc_dir, NULL, MS_REC | MS_PRIVATE, NULL);
-			trace(r, "mount(\"none\", %s, NULL, MS_REC|MS_PRIVATE, NULL)", quote(proc_dir));
-			if (r == -1 && errno != EINVAL) /* EINVAL: nothing mounted there yet */
-				die_errno("cannot make %s private", proc_dir);
-		}
-		if (trace(mount("proc", proc_dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
-			  "mount(\"proc\", %s, \"proc\", %s, NULL)", quote(proc_dir),
-			  mount_flags_str(MS_NOSUID | MS_NODEV | MS_NOEXEC)) == -1)
-			die_errno("mount(\"proc\", %s)", quote(proc_dir));
-	}
-	if (init)
-		run_init(cmd_path, cmd_argv, set_gid, gid, set_uid, uid, stdio_to_null);
+	if (o.proc_dir)
+		mount_proc(o.proc_dir, o.propagation);
+	if (o.init)
+		run_init(cmd_path, cmd_argv, o.set_gid, o.gid, o.set_uid, o.uid, o.stdio_to_null);
 	/* Last, as util-linux does: the steps above may need our privilege. */
-	set_ids(set_gid, gid, set_uid, uid);
-	redirect_stdio(stdio_to_null);
+	set_ids(o.set_gid, o.gid, o.set_uid, o.uid);
+	redirect_stdio(o.stdio_to_null);
 	exec_command(cmd_path, cmd_argv);
 }
