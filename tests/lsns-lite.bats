@@ -121,6 +121,17 @@ same_as_lsns() {
 	assert_output ""
 }
 
+@test "-T with NS: a nested namespace alone is listed, as the root of its tree" {
+	need_root
+	start_container -U -r -p -f
+	ns=$(ns_of "$CTR" pid)
+	# Its parent, the host's pid namespace, is not listed: it hangs under
+	# nothing (lsns-lite printed nothing here, and exited 1).
+	run lsns-lite -T -n -o NS,PID -t pid "$ns"
+	assert_success
+	assert_output --regexp "^$ns +$CTR$"
+}
+
 @test "bad input: unknown type, unknown column, bad tree, bad pid" {
 	cases=(
 		"2|-t bogus|unknown namespace type 'bogus' (mnt net ipc user pid uts cgroup time) (see lsns-lite --help)"
@@ -139,7 +150,7 @@ proc_fd() {
 	sed -n 's/^lsns-lite: openat(AT_FDCWD, "\/proc", O_RDONLY|O_CLOEXEC|O_DIRECTORY) = \([0-9]\+\)$/\1/p' "$SCRATCH/$1.v" | grep .
 }
 
-@test "-v prints each call as strace -f sees it: the fd /proc is open on, the flags, the stat" {
+@test "-v: every call it prints is one strace -f sees: the fd /proc is open on, the flags, the stat" {
 	need_root
 	command -v strace >/dev/null || skip "no strace"
 	make_pin_dir
@@ -155,6 +166,12 @@ proc_fd() {
 	grep -F -x "lsns-lite: newfstatat($fd, \"$CTR/ns/pid\", {st_mode=S_IFREG|0444, st_size=0, ...}, 0) = 0" "$SCRATCH/all.v"
 	grep -E -x 'lsns-lite: ioctl\([0-9]+, NS_GET_PARENT\) = [0-9]+' "$SCRATCH/all.v"
 	grep -E -x "lsns-lite: openat\(AT_FDCWD, \"$PINS/net\", O_RDONLY\|O_CLOEXEC\) = [0-9]+" "$SCRATCH/all.v"
+	# -T and -J: the relations of every namespace, the cells as each is listed.
+	strace_v tree lsns-lite -v -T -J
+	[ "$v_status" -eq 0 ]
+	run not_seen lsns-lite tree
+	assert_output ""
+	jq -e '[.namespaces[] | select(.type == "pid") | .children[]?] | length > 0' "$SCRATCH/tree.out"
 	# -p: every process's links are stat'ed too, to count the members.
 	strace_v one lsns-lite -v -p "$CTR" -o "$cols"
 	[ "$v_status" -eq 0 ]

@@ -13,9 +13,9 @@
  */
 #include <ctype.h>
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <linux/nsfs.h>
 #include <pwd.h>
 #include <sched.h>
@@ -55,14 +55,22 @@ static const char help[] =
 
 enum column { NS, TYPE, PATH, NPROCS, PID, PPID, COMMAND, UID, USER, NSFS, PNS, ONS };
 
-static const struct {
-	const char *name;
-	int number; /* right-aligned, and a JSON number */
-} columns[] = {
-	[NS] = { "NS", 1 },         [TYPE] = { "TYPE", 0 },   [PATH] = { "PATH", 0 },
-	[NPROCS] = { "NPROCS", 1 }, [PID] = { "PID", 1 },     [PPID] = { "PPID", 1 },
-	[COMMAND] = { "COMMAND", 0 }, [UID] = { "UID", 1 },   [USER] = { "USER", 0 },
-	[NSFS] = { "NSFS", 0 },     [PNS] = { "PNS", 1 },     [ONS] = { "ONS", 1 },
+/* The numbers are right-aligned, and JSON numbers. */
+static const struct table_column columns[] = {
+	[NS] = { "NS", 1, 0 },           [TYPE] = { "TYPE", 0, 0 }, [PATH] = { "PATH", 0, 0 },
+	[NPROCS] = { "NPROCS", 1, 0 },   [PID] = { "PID", 1, 0 },   [PPID] = { "PPID", 1, 0 },
+	[COMMAND] = { "COMMAND", 0, 0 }, [UID] = { "UID", 1, 0 },   [USER] = { "USER", 0, 0 },
+	[NSFS] = { "NSFS", 0, 0 },       [PNS] = { "PNS", 1, 0 },   [ONS] = { "ONS", 1, 0 },
+};
+
+struct options {
+	int wanted[LEN(nstypes)];           /* -t: the kinds to list (all without it) */
+	pid_t only_pid;                     /* -p */
+	ino_t only_ns;                      /* the NS argument */
+	int outcols[LEN(columns) * 2];      /* -o */
+	int noutcols;
+	int want[LEN(columns)];             /* is this column in outcols? */
+	int headings, raw, json, tree, by_owner;
 };
 
 struct ns {
@@ -73,65 +81,57 @@ struct ns {
 	char *nsfs;       /* where it is bind-mounted, comma-separated */
 	ino_t parent;     /* NS_GET_PARENT: the enclosing pid or user namespace */
 	ino_t owner;      /* NS_GET_USERNS: the user namespace that owns it */
-	int depth;        /* in the tree */
-	char *cells[LEN(columns)];
 };
 
+/* The namespaces, sorted by inode (once merge_namespaces() has run). */
 static struct ns *nss;
 static size_t nns, cap;
-/* An open-addressing table from inode to index in nss. */
-static size_t *slots;
-static size_t nslots;
 
+static int by_inode(const void *a, const void *b)
+{
+	ino_t x = ((const struct ns *)a)->ino, y = ((const struct ns *)b)->ino;
+
+	return x < y ? -1 : x > y;
+}
+
+/* (An empty list is no array at all: bsearch wants one.) */
 static struct ns *find_ns(ino_t ino)
 {
-	for (size_t i = ino % nslots; slots[i] != (size_t)-1; i = (i + 1) % nslots)
-		if (nss[slots[i]].ino == ino)
-			return &nss[slots[i]];
-	return NULL;
+	struct ns key = { .ino = ino };
+
+	return nns ? bsearch(&key, nss, nns, sizeof(*nss), by_inode) : NULL;
 }
 
-static void grow_slots(void)
+/* Appends a namespace seen in process pid (0: on a pin file) to nss. */
+static struct ns *add_ns(ino_t ino, const struct nstype *type, pid_t pid)
 {
-	free(slots);
-	nslots = nslots ? nslots * 2 : 1024;
-	slots = malloc(nslots * sizeof(*slots));
-	if (!slots)
-		die("out of memory");
-	memset(slots, 0xff, nslots * sizeof(*slots));
-	for (size_t n = 0; n < nns; n++) {
-		size_t i = nss[n].ino % nslots;
-
-		while (slots[i] != (size_t)-1)
-			i = (i + 1) % nslots;
-		slots[i] = n;
-	}
-}
-
-static struct ns *add_ns(ino_t ino, const struct nstype *type)
-{
-	struct ns *ns = find_ns(ino);
-
-	if (ns)
-		return ns;
 	if (nns == cap) {
 		cap = cap ? cap * 2 : 256;
-		nss = realloc(nss, cap * sizeof(*nss));
-		if (!nss)
-			die("out of memory");
+		nss = erealloc(nss, cap * sizeof(*nss));
 	}
-	nss[nns] = (struct ns){ .ino = ino, .type = type };
-	nns++;
-	if (nns * 2 > nslots)
-		grow_slots();
-	else {
-		size_t i = ino % nslots;
+	nss[nns] = (struct ns){ .ino = ino, .type = type, .nprocs = pid != 0, .pid = pid };
+	return &nss[nns++];
+}
 
-		while (slots[i] != (size_t)-1)
-			i = (i + 1) % nslots;
-		slots[i] = nns - 1;
+/* Each link the walk over /proc stats is an entry of its own: sorting by
+ * inode brings those of one namespace together, and they become one. */
+static void merge_namespaces(void)
+{
+	size_t n = 0;
+
+	if (!nns)
+		return;
+	qsort(nss, nns, sizeof(*nss), by_inode);
+	for (size_t i = 1; i < nns; i++) {
+		if (nss[i].ino != nss[n].ino) {
+			nss[++n] = nss[i];
+			continue;
+		}
+		nss[n].nprocs += nss[i].nprocs;
+		if (nss[i].pid < nss[n].pid)
+			nss[n].pid = nss[i].pid;
 	}
-	return &nss[nns - 1];
+	nns = n + 1;
 }
 
 /* What a stat call filled in, as strace shows it (abbreviated), or the
@@ -150,33 +150,59 @@ static const char *stat_str(int r, const struct stat *st)
 	return buf;
 }
 
-/* Counts one process in each of its namespaces of the wanted kinds. A
+/* The link /proc/PID/ns/TYPE, through the fd on /proc: its inode names
+ * the namespace. */
+static int stat_ns_link(int proc_fd, pid_t pid, const struct nstype *type, struct stat *st)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%d/ns/%s", (int)pid, type->name);
+	int r = fstatat(proc_fd, path, st, 0);
+	trace(r, "newfstatat(%d, %s, %s, 0)", proc_fd, quote(path), stat_str(r, st));
+	return r;
+}
+
+/* Counts each process in each of its namespaces of the wanted kinds. A
  * link we may not read (EACCES) or that is gone (ENOENT: the process
  * exited, or is a zombie whose namespaces are released) is skipped,
  * as util-linux lsns does. */
-static void read_process(int proc_fd, pid_t pid, const int wanted[])
+static void read_processes(int proc_fd, const int wanted[])
 {
-	char path[64];
+	DIR *dir = fdopendir(dup(proc_fd));
+	struct dirent *d;
 	struct stat st;
 
-	for (size_t t = 0; t < LEN(nstypes); t++) {
-		if (!wanted[t])
-			continue;
-		snprintf(path, sizeof(path), "%d/ns/%s", (int)pid, nstypes[t].name);
-		int r = fstatat(proc_fd, path, &st, 0);
-		trace(r, "newfstatat(%d, %s, %s, 0)", proc_fd, quote(path), stat_str(r, &st));
-		if (r == -1)
-			continue;
-		struct ns *ns = add_ns(st.st_ino, &nstypes[t]);
-		ns->nprocs++;
-		if (!ns->pid || pid < ns->pid)
-			ns->pid = pid;
+	if (!dir)
+		die_errno("cannot read /proc");
+	while ((d = readdir(dir))) {
+		long long pid = parse_number(d->d_name);
+
+		for (size_t t = 0; pid > 0 && t < LEN(nstypes); t++)
+			if (wanted[t] && stat_ns_link(proc_fd, (pid_t)pid, &nstypes[t], &st) == 0)
+				add_ns(st.st_ino, &nstypes[t], (pid_t)pid);
 	}
+	closedir(dir);
+	merge_namespaces();
+}
+
+/* Adds path to the namespace's NSFS list, once: the same file can be
+ * mounted twice (a pin seen through a bind mount of its directory, say). */
+static void add_nsfs(struct ns *ns, const char *path)
+{
+	size_t len = ns->nsfs ? strlen(ns->nsfs) : 0, plen = strlen(path);
+
+	for (const char *p = ns->nsfs; p; p = strchr(p, ',')) {
+		p += *p == ',';
+		if (strncmp(p, path, plen) == 0 && (p[plen] == ',' || !p[plen]))
+			return;
+	}
+	ns->nsfs = erealloc(ns->nsfs, len + plen + 2);
+	sprintf(ns->nsfs + len, "%s%s", len ? "," : "", path);
 }
 
 /* Each nsfs mount in our mount table pins a namespace: its root field
  * is "TYPE:[INODE]" and its mount point is the pin file. */
-static void read_pins(const int wanted[], pid_t only_pid)
+static void read_pins(const int wanted[])
 {
 	struct mount_entry m = { 0 };
 	FILE *f = mountinfo_open(0);
@@ -184,55 +210,57 @@ static void read_pins(const int wanted[], pid_t only_pid)
 	if (!f)
 		die_errno("cannot open /proc/self/mountinfo");
 	while (mountinfo_next(f, &m)) {
-		const char *target = m.mount_point;
+		char *colon = strchr(m.root, ':');
 		unsigned long ino;
 
-		if (strcmp(m.fstype, "nsfs") != 0)
+		if (strcmp(m.fstype, "nsfs") != 0 || !colon || sscanf(colon, ":[%lu]", &ino) != 1)
 			continue;
-		char *bracket = strchr(m.root, ':');
-		if (!bracket || sscanf(bracket, ":[%lu]", &ino) != 1)
+		*colon = '\0';
+		const struct nstype *type = nstype_by_name(m.root);
+		if (!type || !wanted[type - nstypes])
 			continue;
-		*bracket = '\0';
-		const struct nstype *nstype = nstype_by_name(m.root);
-		if (!nstype || !wanted[nstype - nstypes])
-			continue;
-
-		struct ns *ns = only_pid ? find_ns(ino) : add_ns(ino, nstype);
-		if (!ns)
-			continue;
-		size_t len = ns->nsfs ? strlen(ns->nsfs) : 0;
-		/* The same file can be mounted twice (a pin seen through a bind
-		 * mount of its directory, say); list each path once. */
-		if (ns->nsfs) {
-			int seen = 0;
-			for (char *p = ns->nsfs; p && !seen; p = strchr(p, ',')) {
-				p += *p == ',';
-				seen = strncmp(p, target, strlen(target)) == 0 &&
-				       (p[strlen(target)] == ',' || !p[strlen(target)]);
-			}
-			if (seen)
-				continue;
+		struct ns *ns = find_ns(ino);
+		if (!ns) {
+			/* Pins are few: one more sort for each costs little. */
+			add_ns(ino, type, 0);
+			qsort(nss, nns, sizeof(*nss), by_inode);
+			ns = find_ns(ino);
 		}
-		ns->nsfs = realloc(ns->nsfs, len + strlen(target) + 2);
-		if (!ns->nsfs)
-			die("out of memory");
-		sprintf(ns->nsfs + len, "%s%s", len ? "," : "", target);
+		add_nsfs(ns, m.mount_point);
 	}
 	fclose(f);
+}
+
+/* Drops the namespaces not asked for: NS keeps one; -p keeps those of
+ * one process, each with all its members counted by the walk. */
+static void keep_asked(int proc_fd, const struct options *o)
+{
+	ino_t of_task[LEN(nstypes)] = { 0 };
+	struct stat st;
+	size_t n = 0;
+
+	for (size_t t = 0; o->only_pid && t < LEN(nstypes); t++)
+		if (o->wanted[t] && stat_ns_link(proc_fd, o->only_pid, &nstypes[t], &st) == 0)
+			of_task[t] = st.st_ino;
+	for (size_t i = 0; i < nns; i++) {
+		if ((o->only_pid && of_task[nss[i].type - nstypes] != nss[i].ino) ||
+		    (o->only_ns && nss[i].ino != o->only_ns))
+			free(nss[i].nsfs);
+		else
+			nss[n++] = nss[i];
+	}
+	nns = n;
 }
 
 /* An fd on the namespace: the lowest pid's link, or the pin file. */
 static int open_ns(const struct ns *ns)
 {
-	char path[64];
-	const char *name = path;
-
-	if (ns->pid)
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)ns->pid, ns->type->name);
-	else
-		name = strtok(strdupa(ns->nsfs), ",");
+	char path[NS_PATH_SIZE];
+	const char *name = ns->pid ? ns_path(path, ns->pid, ns->type->name)
+				   : strndupa(ns->nsfs, strcspn(ns->nsfs, ","));
 	int flags = O_RDONLY | O_CLOEXEC;
 	int fd = open(name, flags);
+
 	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(name), open_flags_str(flags));
 	return fd;
 }
@@ -282,7 +310,7 @@ static char *command_of(pid_t pid)
 		if (len <= 0)
 			return NULL;
 		buf[strcspn(buf, "\n")] = '\0';
-		return strdup(buf);
+		return estrdup(buf);
 	}
 	while (len > 0 && buf[len - 1] == '\0')
 		len--;
@@ -290,7 +318,7 @@ static char *command_of(pid_t pid)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
 	buf[len] = '\0';
-	return strdup(buf);
+	return estrdup(buf);
 }
 
 static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -306,66 +334,51 @@ static char *format(const char *fmt, ...)
 	return s;
 }
 
-static void fill_cells(struct ns *ns, const int want[])
+/* The cells of a namespace's row (NULL: empty). User, command and
+ * parent are those of its lowest pid, read only if a column shows them. */
+static void fill_cells(const struct ns *ns, const int want[], char *cells[])
 {
-	char path[64];
+	char path[NS_PATH_SIZE], stat_line[1024], *p;
 	struct stat st;
-	int have_st = 0;
+	int r = -1, ppid;
 
 	if (ns->pid && (want[UID] || want[USER])) {
 		snprintf(path, sizeof(path), "/proc/%d", (int)ns->pid);
-		int r = fstatat(AT_FDCWD, path, &st, 0);
+		r = fstatat(AT_FDCWD, path, &st, 0);
 		trace(r, "newfstatat(AT_FDCWD, %s, %s, 0)", quote(path), stat_str(r, &st));
-		have_st = r == 0;
 	}
-	ns->cells[NS] = format("%lu", (unsigned long)ns->ino);
-	ns->cells[TYPE] = strdup(ns->type->name);
+	cells[NS] = format("%lu", (unsigned long)ns->ino);
+	cells[TYPE] = estrdup(ns->type->name);
 	if (ns->pid) {
-		ns->cells[PATH] = format("/proc/%d/ns/%s", (int)ns->pid, ns->type->name);
-		ns->cells[PID] = format("%d", (int)ns->pid);
+		cells[PATH] = estrdup(ns_path(path, ns->pid, ns->type->name));
+		cells[PID] = format("%d", (int)ns->pid);
 	} else if (ns->nsfs) {
-		ns->cells[PATH] = strndup(ns->nsfs, strcspn(ns->nsfs, ","));
+		cells[PATH] = format("%.*s", (int)strcspn(ns->nsfs, ","), ns->nsfs);
 	}
-	ns->cells[NPROCS] = format("%d", ns->nprocs);
+	cells[NPROCS] = format("%d", ns->nprocs);
 	if (ns->pid && want[PPID]) {
-		char stat_line[1024], *p;
-		int ppid;
-
 		snprintf(path, sizeof(path), "/proc/%d/stat", (int)ns->pid);
 		if (read_file(path, stat_line, sizeof(stat_line)) > 0 && (p = strrchr(stat_line, ')')) &&
 		    sscanf(p, ") %*c %d", &ppid) == 1)
-			ns->cells[PPID] = format("%d", ppid);
+			cells[PPID] = format("%d", ppid);
 	}
 	if (ns->pid && want[COMMAND])
-		ns->cells[COMMAND] = command_of(ns->pid);
-	if (have_st) {
+		cells[COMMAND] = command_of(ns->pid);
+	if (r == 0) {
 		struct passwd *pw = want[USER] ? getpwuid(st.st_uid) : NULL;
 
-		ns->cells[UID] = format("%u", (unsigned)st.st_uid);
-		ns->cells[USER] = pw ? strdup(pw->pw_name) : format("%u", (unsigned)st.st_uid);
+		cells[UID] = format("%u", (unsigned)st.st_uid);
+		cells[USER] = pw ? estrdup(pw->pw_name) : format("%u", (unsigned)st.st_uid);
 	}
 	if (ns->nsfs)
-		ns->cells[NSFS] = strdup(ns->nsfs);
+		cells[NSFS] = estrdup(ns->nsfs);
 	if (ns->parent)
-		ns->cells[PNS] = format("%lu", (unsigned long)ns->parent);
+		cells[PNS] = format("%lu", (unsigned long)ns->parent);
 	if (ns->owner)
-		ns->cells[ONS] = format("%lu", (unsigned long)ns->owner);
-}
-
-static int by_inode(const void *a, const void *b)
-{
-	ino_t x = ((const struct ns *)a)->ino, y = ((const struct ns *)b)->ino;
-
-	return x < y ? -1 : x > y;
+		cells[ONS] = format("%lu", (unsigned long)ns->owner);
 }
 
 /* ---- output ---- */
-
-static int outcols[LEN(columns) * 2];
-static size_t noutcols;
-static size_t *order;      /* rows in print order (tree: depth-first) */
-static char **prefixes;    /* tree drawing before the first column */
-static size_t norder;
 
 /* The tree key: who a namespace hangs under, 0 for a root. */
 static ino_t up_of(const struct ns *ns, int by_owner)
@@ -375,155 +388,109 @@ static ino_t up_of(const struct ns *ns, int by_owner)
 	return up && up != ns->ino && find_ns(up) ? up : 0;
 }
 
-static void add_subtree(size_t n, int by_owner, const char *indent, int last, int root)
+/* One namespace as JSON: the column names in lower case are the keys,
+ * numbers are numbers, an empty cell is null. */
+static json_object *json_row(const struct options *o, char *const cells[])
 {
-	order[norder] = n;
-	prefixes[norder] = root ? strdup("") : format("%s%s", indent, last ? "└─" : "├─");
-	norder++;
+	json_object *obj = json_object_new_object();
 
-	char *child_indent = root ? strdup("") : format("%s%s", indent, last ? "  " : "│ ");
-	size_t kids = 0, seen = 0;
-	for (size_t i = 0; i < nns; i++)
-		if (i != n && up_of(&nss[i], by_owner) == nss[n].ino)
-			kids++;
-	for (size_t i = 0; i < nns; i++)
-		if (i != n && up_of(&nss[i], by_owner) == nss[n].ino) {
-			nss[i].depth = nss[n].depth + 1;
-			add_subtree(i, by_owner, child_indent, ++seen == kids, 0);
-		}
-	free(child_indent);
-}
-
-/* Characters, not bytes: the tree lines are UTF-8. */
-static size_t width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
-static void print_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-static void print_json_row(size_t row, int tree, int indent);
-
-static void print_json_children(size_t row, int indent)
-{
-	int first = 1;
-
-	for (size_t r = row + 1; r < norder && nss[order[r]].depth > nss[order[row]].depth; r++) {
-		if (nss[order[r]].depth != nss[order[row]].depth + 1)
-			continue;
-		printf("%s\n", first ? "" : ",");
-		print_json_row(r, 1, indent);
-		first = 0;
-	}
-}
-
-static void print_json_row(size_t row, int tree, int indent)
-{
-	struct ns *ns = &nss[order[row]];
-	int has_children = tree && row + 1 < norder && nss[order[row + 1]].depth > ns->depth;
-
-	printf("%*s{\n", indent, "");
-	for (size_t c = 0; c < noutcols; c++) {
-		const char *cell = ns->cells[outcols[c]];
+	for (int c = 0; c < o->noutcols; c++) {
+		const struct table_column *col = &columns[o->outcols[c]];
+		const char *cell = cells[o->outcols[c]];
 		char key[16];
 
-		for (size_t i = 0; i <= strlen(columns[outcols[c]].name); i++)
-			key[i] = (char)tolower(columns[outcols[c]].name[i]);
-		printf("%*s\"%s\": ", indent + 3, "", key);
-		if (!cell)
-			printf("null");
-		else if (columns[outcols[c]].number)
-			printf("%s", cell);
+		for (size_t i = 0; i <= strlen(col->name); i++)
+			key[i] = (char)tolower(col->name[i]);
+		json_object_object_add(obj, key, !cell ? NULL
+					: col->right ? json_object_new_uint64(strtoull(cell, NULL, 10))
+					: json_object_new_string(cell));
+	}
+	return obj;
+}
+
+/* Adds a namespace to the listing: an object to the JSON array, or a row
+ * to the table, its first cell after the tree's lines (indent, then
+ * branch). Under -T the namespaces under it follow, one level deeper. */
+static void add_row(const struct options *o, struct table *t, json_object *array,
+		    const struct ns *ns, const char *indent, const char *branch)
+{
+	char *cells[LEN(columns)] = { 0 }, *first;
+	const char *row[LEN(o->outcols)];
+	json_object *obj = NULL, *children = NULL;
+
+	fill_cells(ns, o->want, cells);
+	if (o->json) {
+		json_object_array_add(array, obj = json_row(o, cells));
+	} else {
+		for (int c = 0; c < o->noutcols; c++)
+			row[c] = cells[o->outcols[c]];
+		row[0] = first = format("%s%s%s", indent, branch, row[0] ? row[0] : "");
+		table_add_row(t, row);
+		free(first);
+	}
+	for (size_t c = 0; c < LEN(cells); c++)
+		free(cells[c]);
+	if (!o->tree)
+		return;
+
+	size_t kids = 0, seen = 0;
+	for (size_t i = 0; i < nns; i++)
+		kids += up_of(&nss[i], o->by_owner) == ns->ino;
+	if (o->json && kids)
+		json_object_object_add(obj, "children", children = json_object_new_array());
+	/* Below a last branch, blank; below any other, the line goes on. */
+	char *below = format("%s%s", indent, !*branch ? "" : strcmp(branch, "└─") == 0 ? "  " : "│ ");
+	for (size_t i = 0; i < nns; i++)
+		if (up_of(&nss[i], o->by_owner) == ns->ino)
+			add_row(o, t, children, &nss[i], below, ++seen == kids ? "└─" : "├─");
+	free(below);
+}
+
+/* util-linux's lsns -J indents by three spaces; json-c by two or by a tab:
+ * each tab becomes three spaces (a tab within a string is written "\t"). */
+static void print_json(json_object *root)
+{
+	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | JSON_C_TO_STRING_SPACED |
+		    JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	for (const char *s = json_object_to_json_string_ext(root, flags); *s; s++)
+		if (*s == '\t')
+			fputs("   ", stdout);
 		else
-			print_json_string(cell);
-		printf("%s\n", c + 1 < noutcols || has_children ? "," : "");
-	}
-	if (has_children) {
-		printf("%*s\"children\": [", indent + 3, "");
-		print_json_children(row, indent + 6);
-		printf("\n%*s]\n", indent + 3, "");
-	}
-	printf("%*s}", indent, "");
+			putchar(*s);
+	putchar('\n');
 }
 
-static void print_json(int tree)
+/* The table (or JSON): every namespace, or under -T the roots, each
+ * followed by those under it. */
+static void print_namespaces(const struct options *o)
 {
-	int first = 1;
+	struct table_column cols[LEN(o->outcols)];
+	json_object *root = json_object_new_object(), *array = json_object_new_array();
+	struct table t;
 
-	printf("{\n   \"namespaces\": [");
-	for (size_t r = 0; r < norder; r++) {
-		if (tree && nss[order[r]].depth)
-			continue;
-		printf("%s\n", first ? "" : ",");
-		print_json_row(r, tree, 6);
-		first = 0;
-	}
-	printf("\n   ]\n}\n");
+	for (int c = 0; c < o->noutcols; c++)
+		cols[c] = columns[o->outcols[c]];
+	/* In a tree the first column carries the branches: on the left. */
+	cols[0].right &= !o->tree;
+	table_init(&t, cols, (size_t)o->noutcols);
+	json_object_object_add(root, "namespaces", array);
+	for (size_t i = 0; i < nns; i++)
+		if (!o->tree || !up_of(&nss[i], o->by_owner))
+			add_row(o, &t, array, &nss[i], "", "");
+	if (o->json)
+		print_json(root);
+	else if (nns)
+		table_print(&t, o->headings, o->raw);
+	json_object_put(root);
 }
 
-static void print_table(int headings, int raw, int tree)
-{
-	size_t widths[LEN(outcols)] = { 0 };
-
-	for (size_t c = 0; c < noutcols; c++) {
-		widths[c] = headings ? strlen(columns[outcols[c]].name) : 0;
-		for (size_t r = 0; r < norder; r++) {
-			const char *cell = nss[order[r]].cells[outcols[c]];
-			size_t w = (cell ? width(cell) : 0) + (c == 0 ? width(prefixes[r]) : 0);
-
-			if (w > widths[c])
-				widths[c] = w;
-		}
-	}
-	for (size_t r = headings ? 0 : 1; r <= norder; r++) {
-		for (size_t c = 0; c < noutcols; c++) {
-			int col = outcols[c];
-			const char *cell = r == 0 ? columns[col].name : nss[order[r - 1]].cells[col];
-			const char *prefix = r > 0 && c == 0 ? prefixes[r - 1] : "";
-			size_t w = width(prefix) + (cell ? width(cell) : 0);
-			size_t pad = widths[c] > w ? widths[c] - w : 0;
-			int last = c + 1 == noutcols;
-
-			if (c)
-				putchar(' ');
-			if (raw) {
-				printf("%s%s", prefix, cell ? cell : "");
-				continue;
-			}
-			/* Numbers line up on the right, except in a tree, where the
-			 * first column carries the branches. */
-			if (columns[col].number && !(c == 0 && tree))
-				printf("%*s%s%s", (int)pad, "", prefix, cell ? cell : "");
-			else
-				printf("%s%s%*s", prefix, cell ? cell : "", last ? 0 : (int)pad, "");
-		}
-		putchar('\n');
-	}
-}
-
-static void parse_columns(const char *list)
+static void parse_columns(struct options *o, const char *list)
 {
 	char *copy = strdupa(list), *save = NULL;
 
-	noutcols = 0;
+	o->noutcols = 0;
+	memset(o->want, 0, sizeof(o->want));
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		size_t c;
 
@@ -532,15 +499,16 @@ static void parse_columns(const char *list)
 				break;
 		if (c == LEN(columns))
 			die_usage("unknown column '%s'", name);
-		if (noutcols == LEN(outcols))
+		if (o->noutcols == LEN(o->outcols))
 			die_usage("too many columns");
-		outcols[noutcols++] = (int)c;
+		o->outcols[o->noutcols++] = (int)c;
+		o->want[c] = 1;
 	}
-	if (!noutcols)
+	if (!o->noutcols)
 		die_usage("no columns in '%s'", list);
 }
 
-int main(int argc, char *argv[])
+static void parse_options(int argc, char *argv[], struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 't' },
@@ -555,14 +523,10 @@ int main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int wanted[LEN(nstypes)] = { 0 }, any_type = 0;
-	int headings = 1, raw = 0, json = 0, tree = 0, by_owner = 0, c;
-	pid_t only_pid = 0;
-	unsigned long only_ns = 0;
 	const struct nstype *type;
+	int any_type = 0, c;
 
-	progname = "lsns-lite";
-	parse_columns("NS,TYPE,NPROCS,PID,USER,NSFS,COMMAND");
+	parse_columns(o, "NS,TYPE,NPROCS,PID,USER,NSFS,COMMAND");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:t:p:o:nrJT::vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -570,18 +534,18 @@ int main(int argc, char *argv[])
 			if (!(type = nstype_by_name(optarg)))
 				die_usage("unknown namespace type '%s' (mnt net ipc user pid uts cgroup time)",
 					  optarg);
-			wanted[type - nstypes] = 1;
+			o->wanted[type - nstypes] = 1;
 			any_type = 1;
 			break;
-		case 'p': only_pid = parse_pid(optarg); break;
-		case 'o': parse_columns(optarg); break;
-		case 'n': headings = 0; break;
-		case 'r': raw = 1; break;
-		case 'J': json = 1; break;
+		case 'p': o->only_pid = parse_pid(optarg); break;
+		case 'o': parse_columns(o, optarg); break;
+		case 'n': o->headings = 0; break;
+		case 'r': o->raw = 1; break;
+		case 'J': o->json = 1; break;
 		case 'T':
-			tree = 1;
+			o->tree = 1;
 			if (optarg && strcmp(optarg, "owner") == 0)
-				by_owner = 1;
+				o->by_owner = 1;
 			else if (optarg && strcmp(optarg, "parent") != 0)
 				die_usage("--tree: '%s' is neither parent nor owner", optarg);
 			break;
@@ -595,105 +559,39 @@ int main(int argc, char *argv[])
 		long long n = parse_number(argv[optind]);
 		if (n <= 0 || argc - optind > 1)
 			die_usage("'%s' is not a namespace inode number", argv[optind]);
-		only_ns = (unsigned long)n;
+		o->only_ns = (ino_t)n;
 	}
 	for (size_t t = 0; t < LEN(nstypes); t++)
-		wanted[t] |= !any_type;
+		o->wanted[t] |= !any_type;
+}
 
-	/* Count processes in namespaces. */
-	grow_slots();
+int main(int argc, char *argv[])
+{
+	struct options o = { .headings = 1 };
+
+	progname = "lsns-lite";
+	parse_options(argc, argv, &o);
+
+	/* Count processes in namespaces, then find the pinned ones. */
+	const char *proc = "/proc";
 	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	int proc_fd = open("/proc", flags);
-	trace(proc_fd, "openat(AT_FDCWD, \"/proc\", %s)", open_flags_str(flags));
+	int proc_fd = open(proc, flags);
+	trace(proc_fd, "openat(AT_FDCWD, %s, %s)", quote(proc), open_flags_str(flags));
 	if (proc_fd == -1)
 		die_errno("cannot open /proc");
-	if (only_pid) {
-		read_process(proc_fd, only_pid, wanted);
-		/* -p: the namespaces of one process, with all their members. */
-		DIR *dir = opendir("/proc");
-		struct dirent *d;
-		size_t mine = nns;
-		for (size_t i = 0; i < mine; i++)
-			nss[i].nprocs = 0;
-		while (dir && (d = readdir(dir))) {
-			long long pid = parse_number(d->d_name);
-			struct stat st;
-			char path[64];
-
-			for (size_t i = 0; pid > 0 && i < mine; i++) {
-				snprintf(path, sizeof(path), "%lld/ns/%s", pid, nss[i].type->name);
-				int r = fstatat(proc_fd, path, &st, 0);
-				trace(r, "newfstatat(%d, %s, %s, 0)", proc_fd, quote(path), stat_str(r, &st));
-				if (r == 0 && st.st_ino == nss[i].ino) {
-					nss[i].nprocs++;
-					if (pid < nss[i].pid)
-						nss[i].pid = (pid_t)pid;
-				}
-			}
-		}
-		if (dir)
-			closedir(dir);
-	} else {
-		DIR *dir = fdopendir(dup(proc_fd));
-		struct dirent *d;
-
-		if (!dir)
-			die_errno("cannot read /proc");
-		while ((d = readdir(dir))) {
-			long long pid = parse_number(d->d_name);
-
-			if (pid > 0)
-				read_process(proc_fd, (pid_t)pid, wanted);
-		}
-		closedir(dir);
-	}
+	read_processes(proc_fd, o.wanted);
+	read_pins(o.wanted);
+	keep_asked(proc_fd, &o);
 	close(proc_fd);
-	read_pins(wanted, only_pid);
 
-	/* Only now, per namespace: its relations, user, command. */
-	int want[LEN(columns)] = { 0 };
-	for (size_t i = 0; i < noutcols; i++)
-		want[outcols[i]] = 1;
-	qsort(nss, nns, sizeof(*nss), by_inode);
-	grow_slots(); /* the sort moved them */
-	order = calloc(nns + 1, sizeof(*order));
-	prefixes = calloc(nns + 1, sizeof(*prefixes));
-	if (!order || !prefixes)
-		die("out of memory");
-	for (size_t i = 0; i < nns; i++) {
-		if (only_ns && nss[i].ino != only_ns)
-			continue;
-		if (tree || want[PNS] || want[ONS])
-			read_relations(&nss[i]);
-		fill_cells(&nss[i], want);
-	}
-	if (tree) {
-		for (size_t i = 0; i < nns; i++)
-			if ((!only_ns || nss[i].ino == only_ns) && !up_of(&nss[i], by_owner))
-				add_subtree(i, by_owner, "", 1, 1);
-	} else {
-		for (size_t i = 0; i < nns; i++)
-			if (!only_ns || nss[i].ino == only_ns) {
-				prefixes[norder] = strdup("");
-				order[norder++] = i;
-			}
-	}
+	/* Only now, per namespace: its relations, then its cells as its row
+	 * is printed. */
+	for (size_t i = 0; i < nns && (o.tree || o.want[PNS] || o.want[ONS]); i++)
+		read_relations(&nss[i]);
+	print_namespaces(&o);
 
-	if (json)
-		print_json(tree);
-	else if (norder)
-		print_table(headings, raw, tree);
-
-	for (size_t i = 0; i < nns; i++) {
-		for (size_t c2 = 0; c2 < LEN(columns); c2++)
-			free(nss[i].cells[c2]);
+	for (size_t i = 0; i < nns; i++)
 		free(nss[i].nsfs);
-	}
-	for (size_t r = 0; r < norder; r++)
-		free(prefixes[r]);
-	free(prefixes);
-	free(order);
 	free(nss);
-	free(slots);
-	return only_ns && !norder ? 1 : 0;
+	return o.only_ns && !nns ? 1 : 0;
 }
