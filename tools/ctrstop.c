@@ -68,8 +68,34 @@ static int is_container_init(pid_t pid, char *nspid, size_t size)
 	return last && strcmp(last + 1, "1") == 0;
 }
 
+/* "POLLIN|POLLHUP" for poll(2) events, lowest bit first as strace
+ * prints them; one of two static buffers in turn. */
+static const char *poll_events_str(short events)
+{
+	static const struct {
+		short bit;
+		const char *name;
+	} names[] = {
+		{ POLLIN, "POLLIN" },         { POLLPRI, "POLLPRI" },       { POLLOUT, "POLLOUT" },
+		{ POLLERR, "POLLERR" },       { POLLHUP, "POLLHUP" },       { POLLNVAL, "POLLNVAL" },
+		{ POLLRDNORM, "POLLRDNORM" }, { POLLRDBAND, "POLLRDBAND" },
+	};
+	static char bufs[2][128];
+	static int turn;
+	char *buf = bufs[turn ^= 1];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < LEN(names); i++)
+		if (events & names[i].bit)
+			len += (size_t)snprintf(buf + len, sizeof(bufs[0]) - len, "%s%s", len ? "|" : "", names[i].name);
+	return len ? buf : "0";
+}
+
 /* Waits up to ms milliseconds (-1: for ever) for the process behind
- * pidfd to end; 1 if it has, 0 on timeout. */
+ * pidfd to end; 1 if it has, 0 on timeout. The pidfd turns readable
+ * (POLLIN) when the process ends, and hangs up too (POLLHUP) once its
+ * parent has reaped it. */
 static int wait_for_exit(int pidfd, int ms)
 {
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
@@ -81,10 +107,10 @@ static int wait_for_exit(int pidfd, int ms)
 	if (r == -1)
 		die_errno("poll");
 	if (r == 0)
-		trace_line("poll([{fd=%d, events=POLLIN}], 1, %d) = 0 (Timeout)", pidfd, ms);
+		trace_line("poll([{fd=%d, events=%s}], 1, %d) = 0 (Timeout)", p.fd, poll_events_str(p.events), ms);
 	else
-		trace_line("poll([{fd=%d, events=POLLIN}], 1, %d) = 1 ([{fd=%d, revents=POLLIN}])",
-			   pidfd, ms, pidfd);
+		trace_line("poll([{fd=%d, events=%s}], 1, %d) = 1 ([{fd=%d, revents=%s}])", p.fd,
+			   poll_events_str(p.events), ms, p.fd, poll_events_str(p.revents));
 	return r;
 }
 
@@ -105,7 +131,7 @@ static int alive_in_namespace(dev_t dev, ino_t ino)
 
 		if (d->d_name[0] < '1' || d->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/pid", d->d_name);
+		ns_path(path, (pid_t)strtol(d->d_name, NULL, 10), "pid");
 		if (stat(path, &st) == -1 || st.st_dev != dev || st.st_ino != ino)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
@@ -228,11 +254,10 @@ int main(int argc, char *argv[])
 	if (!init)
 		die("pid %d is not the pid 1 of a pid namespace (its NSpid is \"%s\"), so not a "
 		    "container's: nothing done", (int)pid, nspid);
-	char ns_path[64];
+	char pidns[NS_PATH_SIZE];
 	struct stat ns;
-	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/pid", (int)pid);
-	if (stat(ns_path, &ns) == -1)
-		die_errno("cannot stat %s", ns_path);
+	if (stat(ns_path(pidns, pid, "pid"), &ns) == -1)
+		die_errno("cannot stat %s", pidns);
 
 	/* 3. Ask it to stop, and give it time. */
 	int sig = timeout ? first_signal : SIGKILL;
