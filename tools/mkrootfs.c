@@ -37,7 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -80,6 +79,30 @@ static int extract_flags(void)
 	if (geteuid() == 0)
 		flags |= ARCHIVE_EXTRACT_OWNER;
 	return flags;
+}
+
+/* calloc(3) that dies with "out of memory", as lib's erealloc() does:
+ * a block that must start zeroed. */
+static void *ecalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* openat(2), traced; dirfd AT_FDCWD for a path from the working
+ * directory. -1 and errno. */
+static int openat_traced(int dirfd, const char *path, int flags)
+{
+	int fd = openat(dirfd, path, flags);
+	char at[16] = "AT_FDCWD";
+
+	if (dirfd != AT_FDCWD)
+		snprintf(at, sizeof(at), "%d", dirfd);
+	trace(fd, "openat(%s, %s, %s)", at, quote(path), open_flags_str(flags));
+	return fd;
 }
 
 /* ---- progress, on a terminal only ---- */
@@ -217,11 +240,9 @@ static int close_source(struct archive *a, void *data)
  * compression and the tar format, or dies with one line. */
 static struct source *open_source(int fd, const char *what, const struct blob *blob)
 {
-	struct source *src = calloc(1, sizeof(*src));
+	struct source *src = ecalloc(1, sizeof(*src));
 	struct archive_entry *entry;
 
-	if (!src)
-		die("out of memory");
 	src->fd = fd;
 	snprintf(src->what, sizeof(src->what), "%s", what);
 	src->blob = blob;
@@ -336,9 +357,7 @@ static int remove_tree(int dirfd, const char *name)
 		return 0;
 	if (errno != EISDIR)
 		return -1;
-	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int sub = openat(dirfd, name, flags);
-	trace(sub, "openat(%d, %s, %s)", dirfd, quote(name), open_flags_str(flags));
+	int sub = openat_traced(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *dir = sub == -1 ? NULL : fdopendir(sub);
 	struct dirent *d;
 	if (!dir)
@@ -363,12 +382,9 @@ static void remember(const char *path)
 {
 	if (nwritten == cap_written) {
 		cap_written = cap_written ? cap_written * 2 : 256;
-		written = realloc(written, cap_written * sizeof(*written));
-		if (!written)
-			die("out of memory");
+		written = erealloc(written, cap_written * sizeof(*written));
 	}
-	if (!(written[nwritten++] = strdup(path)))
-		die("out of memory");
+	written[nwritten++] = estrdup(path);
 }
 
 static void forget_written(void)
@@ -409,9 +425,7 @@ static void make_opaque(int dirfd, const char *path)
 			if (remove_tree(dirfd, d->d_name) == -1)
 				die_errno("opaque %s: cannot remove %s", quote(path), quote(child));
 		} else if (d->d_type == DT_DIR) {
-			int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-			int sub = openat(dirfd, d->d_name, flags);
-			trace(sub, "openat(%d, %s, %s)", dirfd, quote(d->d_name), open_flags_str(flags));
+			int sub = openat_traced(dirfd, d->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub != -1) {
 				make_opaque(sub, child);
 				close(sub);
@@ -713,15 +727,23 @@ static void make_dir(int rootfd, const char *path, mode_t mode)
 
 /* A new file, never one that was there: whatever had its name goes
  * first, and O_EXCL|O_NOFOLLOW refuse a symlink put there since (a
- * rootfs may hold one that points at the host's /etc/passwd). */
-static void write_new_file(int rootfd, const char *path, const char *text, mode_t mode)
+ * rootfs may hold one that points at the host's /etc/passwd). Traced;
+ * the fd, or -1 and errno. */
+static int create_new_file(int rootfd, const char *path, mode_t mode)
 {
 	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-	size_t len = strlen(text);
 
 	trace(unlinkat(rootfd, path, 0), "unlinkat(%d, %s, 0)", rootfd, quote(path));
 	int fd = openat(rootfd, path, flags, mode);
 	trace(fd, "openat(%d, %s, %s, %#o)", rootfd, quote(path), open_flags_str(flags), mode);
+	return fd;
+}
+
+static void write_new_file(int rootfd, const char *path, const char *text, mode_t mode)
+{
+	size_t len = strlen(text);
+	int fd = create_new_file(rootfd, path, mode);
+
 	if (fd == -1)
 		die_errno("cannot write %s", path);
 	ssize_t n = write(fd, text, len);
@@ -733,18 +755,13 @@ static void write_new_file(int rootfd, const char *path, const char *text, mode_
 
 static void copy_binary(const char *from, int rootfd, const char *to)
 {
-	int in_flags = O_RDONLY | O_CLOEXEC, out_flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	mode_t mode = 0755;
-	int in = open(from, in_flags);
+	int in = openat_traced(AT_FDCWD, from, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 
-	trace(in, "openat(AT_FDCWD, %s, %s)", quote(from), open_flags_str(in_flags));
 	if (in == -1 || fstat(in, &st) == -1)
 		die_errno("cannot read %s", from);
-	/* As write_new_file: a new file, never through a symlink. */
-	trace(unlinkat(rootfd, to, 0), "unlinkat(%d, %s, 0)", rootfd, quote(to));
-	int out = openat(rootfd, to, out_flags, mode);
-	trace(out, "openat(%d, %s, %s, %#o)", rootfd, quote(to), open_flags_str(out_flags), mode);
+	int out = create_new_file(rootfd, to, mode);
 	if (out == -1)
 		die_errno("cannot create %s", to);
 	/* copy_file_range(2) copies inside the kernel, but only between two
@@ -1007,8 +1024,8 @@ static long long read_at_most(int fd, long long max, char **text, struct sha256_
 		while ((n = read(fd, buf, want)) == -1 && errno == EINTR)
 			check_stop();
 		if (n > 0 && text) {
-			if ((size_t)(total + n) + 1 > cap && !(*text = realloc(*text, cap = (size_t)(total + n) * 2 + 1)))
-				die("out of memory");
+			if ((size_t)(total + n) + 1 > cap)
+				*text = erealloc(*text, cap = (size_t)(total + n) * 2 + 1);
 			memcpy(*text + total, buf, (size_t)n);
 			(*text)[total + n] = '\0';
 		}
@@ -1147,20 +1164,16 @@ static void check_schema(json_object *doc, const char *name, const char *what)
 
 static void unpack_oci(const char *spec, int rootfd)
 {
-	char *layout = strdup(spec), *tag = layout ? strrchr(layout, ':') : NULL;
+	char *layout = estrdup(spec), *tag = strrchr(layout, ':');
 	struct stat st;
 	struct blob b;
 
-	if (!layout)
-		die("out of memory");
 	/* LAYOUT:TAG, unless the colon belongs to the directory's name. */
 	if (tag && !strchr(tag, '/') && stat(layout, &st) != 0)
 		*tag++ = '\0';
 	else
 		tag = NULL;
-	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	int layoutfd = open(layout, flags);
-	trace(layoutfd, "openat(AT_FDCWD, %s, %s)", quote(layout), open_flags_str(flags));
+	int layoutfd = openat_traced(AT_FDCWD, layout, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (layoutfd == -1)
 		die_errno("--oci: %s", layout);
 	json_object *marker = read_layout_json(layoutfd, "oci-layout", layout);
@@ -1209,10 +1222,8 @@ static void unpack_oci(const char *spec, int rootfd)
 	 * opened one at a time: an image may have more layers than we may
 	 * have open files. */
 	size_t n = json_object_array_length(layers);
-	struct blob *blobs = calloc(n + 1, sizeof(*blobs));
+	struct blob *blobs = ecalloc(n + 1, sizeof(*blobs));
 	char what[64];
-	if (!blobs)
-		die("out of memory");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(what, sizeof(what), "layer %zu of %zu", i + 1, n);
 		type = check_descriptor(json_object_array_get_idx(layers, i), &blobs[i], what);
@@ -1267,9 +1278,7 @@ static void undo(void)
 	char *slash = strrchr(made_dir, '/');
 	*slash = '\0';
 	const char *above = slash == made_dir ? "/" : made_dir;
-	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	int parent = open(above, flags);
-	trace(parent, "openat(AT_FDCWD, %s, %s)", quote(above), open_flags_str(flags));
+	int parent = openat_traced(AT_FDCWD, above, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (parent == -1 || remove_tree(parent, slash + 1) == -1)
 		warnx("could not remove %s/%s again: %s", made_dir, slash + 1, strerror(errno));
 	if (parent != -1)
@@ -1350,9 +1359,7 @@ int main(int argc, char *argv[])
 		made_dir = real; /* absolute: unpacking changes our cwd */
 	else
 		free(real);
-	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	int rootfd = open(dir, flags);
-	trace(rootfd, "openat(AT_FDCWD, %s, %s)", quote(dir), open_flags_str(flags));
+	int rootfd = openat_traced(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd == -1)
 		die_errno("%s", dir);
 	if (!made)
