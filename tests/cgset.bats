@@ -632,6 +632,27 @@ calls() {
 	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "$G")" ]
 }
 
+@test "a hierarchy mounted at a path with a space: mountinfo's \\040 is read as the space, and the group made there" {
+	need_root
+	# in a mount namespace of the test's own, the pids hierarchy (on v2
+	# the one hierarchy) moves to a directory whose name has a space
+	if v2; then src=/sys/fs/cgroup; else src=/sys/fs/cgroup/pids; fi
+	dir="$SCRATCH/cg root"
+	mkdir "$dir"
+	# shellcheck disable=SC2016 # for the shell in the namespace
+	run unshare -m --propagation private sh -euc '
+		mount --bind "$1" "$2"
+		umount -l "$1"
+		cgset info
+		cgset create "$3" pids=5
+		echo "pids: $(cgset get "$3" pids)"' sh "$src" "$dir" "$G"
+	assert_success
+	assert_line --regexp "^pids +v[12] +$dir\$"
+	assert_line "pids: 5"
+	# the same hierarchy, seen from outside the namespace
+	assert_equal "$(cat "$(group_file pids pids.max)")" 5
+}
+
 # ---- mimic trees: the key mapping of each layout, on any machine ----
 
 # A pure v2 root, as the kernel lays it out, with group $G in it.
@@ -740,7 +761,7 @@ mimic_v1() {
 		memory.oom_kills 1 pids.current 3 pids.max max pids.refused 5 cpu.usage_us 1053000 \
 		cpu.throttled_us 930000 cpu.nr_throttled 19)"
 	run cgset stat -J "$G"
-	assert_output "{\"group\": \"$G\", \"memory\": {\"current\": 12288, \"peak\": 104857600, \"limit\": 104857600, \"oom_kills\": 1}, \"pids\": {\"current\": 3, \"max\": \"max\", \"refused\": 5}, \"cpu\": {\"usage_us\": 1053000, \"throttled_us\": 930000, \"nr_throttled\": 19}}"
+	assert_output "{ \"group\": \"$G\", \"memory\": { \"current\": 12288, \"peak\": 104857600, \"limit\": 104857600, \"oom_kills\": 1 }, \"pids\": { \"current\": 3, \"max\": \"max\", \"refused\": 5 }, \"cpu\": { \"usage_us\": 1053000, \"throttled_us\": 930000, \"nr_throttled\": 19 } }"
 }
 
 @test "mimic v1: info says hybrid; each key goes to its v1 file, shares converted as runc does" {
@@ -784,7 +805,7 @@ mimic_v1() {
 @test "mimic v1: stat reads usage, oom_control, cpuacct.usage and cpu.stat" {
 	mimic_v1
 	run cgset stat -J "$G"
-	assert_output "{\"group\": \"$G\", \"memory\": {\"current\": 4096, \"peak\": 8192, \"limit\": \"max\", \"oom_kills\": 2}, \"pids\": {\"current\": 1, \"max\": \"max\", \"refused\": 0}, \"cpu\": {\"usage_us\": 2500000, \"throttled_us\": 200000, \"nr_throttled\": 4}}"
+	assert_output "{ \"group\": \"$G\", \"memory\": { \"current\": 4096, \"peak\": 8192, \"limit\": \"max\", \"oom_kills\": 2 }, \"pids\": { \"current\": 1, \"max\": \"max\", \"refused\": 0 }, \"cpu\": { \"usage_us\": 2500000, \"throttled_us\": 200000, \"nr_throttled\": 4 } }"
 }
 
 @test "-v shows each file cgset opens, reads and writes, in strace's syntax" {
@@ -800,4 +821,25 @@ mimic_v1() {
 	[[ $stderr == *'read('[0-9]*', "9223372036854771712\n", 63) = 20'* ]]
 	[[ $stderr == *'read('[0-9]*', "", 43) = 0'* ]]
 	assert_output max
+}
+
+@test "-v: every call it prints is one strace -f sees: info, create, set, get, add, ps, stat, exec, delete" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	ctrkit-test-sleep &
+	pid=$!
+	CONTAINERS+=("$pid")
+	n=0
+	for cmd in "info" "create $G/a memory=64M pids=20 cpu=0.5 cpu.weight=100 cpuset=0" \
+		"set $G/a memory=32M memory.swap=0 pids=max cpu=max" "get $G/a memory" "get $G/a memory.swap" \
+		"get $G/a cpu" "get $G/a cpu.weight" "get $G/a cpuset" "add $G/a $pid" "ps $G/a" "stat $G/a" \
+		"stat -J $G/a" "exec $G/a -- true" "exec -c $G/b pids=5 -- true" "delete -k -p $G/a" "delete -p $G/b"; do
+		n=$((n + 1))
+		echo "cgset -v $cmd"
+		# shellcheck disable=SC2086 # the words of cmd
+		strace_v "run$n" cgset -v $cmd
+		[ "$v_status" -eq 0 ]
+		run not_seen cgset "run$n"
+		assert_output ""
+	done
 }

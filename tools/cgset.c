@@ -30,11 +30,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "ctrkit.h"
 
@@ -63,6 +64,7 @@ static const char help[] =
 	"  -v, --verbose   print each file cgset opens, reads and writes, on stderr\n"
 	"  -h, --help      show this help\n"
 	"      --version   show the version\n";
+
 
 enum { OPT_VERSION = 256 };
 
@@ -94,6 +96,40 @@ static int has_word(const char *list, const char *word)
 	return 0;
 }
 
+/* What statfs(2) filled in, as strace prints it: the magic numbers of
+ * the filesystems /sys/fs/cgroup can be by name (any other in hex, where
+ * strace may know a name), and f_flags's ST_* bits in strace's order. */
+static const char *statfs_str(const struct statfs *sf)
+{
+	static const struct {
+		long value;
+		const char *name;
+	} types[] = { { CGROUP2_SUPER_MAGIC, "CGROUP2_SUPER_MAGIC" }, { CGROUP_SUPER_MAGIC, "CGROUP_SUPER_MAGIC" },
+		      { TMPFS_MAGIC, "TMPFS_MAGIC" }, { SYSFS_MAGIC, "SYSFS_MAGIC" } },
+	  flags[] = { { 0x20, "ST_VALID" }, { 0x1, "ST_RDONLY" }, { 0x2, "ST_NOSUID" }, { 0x4, "ST_NODEV" },
+		      { 0x8, "ST_NOEXEC" }, { 0x10, "ST_SYNCHRONOUS" }, { 0x40, "ST_MANDLOCK" }, { 0x80, "ST_WRITE" },
+		      { 0x100, "ST_APPEND" }, { 0x200, "ST_IMMUTABLE" }, { 0x400, "ST_NOATIME" },
+		      { 0x800, "ST_NODIRATIME" }, { 0x1000, "ST_RELATIME" }, { 0x2000, "ST_NOSYMFOLLOW" } };
+	static char buf[1024];
+	char type[32], flag[256] = "";
+
+	snprintf(type, sizeof(type), "%#lx", (long)sf->f_type);
+	for (size_t i = 0; i < LEN(types); i++)
+		if (sf->f_type == types[i].value)
+			snprintf(type, sizeof(type), "%s", types[i].name);
+	for (size_t i = 0; i < LEN(flags); i++)
+		if (sf->f_flags & flags[i].value)
+			snprintf(flag + strlen(flag), sizeof(flag) - strlen(flag), "%s%s", *flag ? "|" : "", flags[i].name);
+	snprintf(buf, sizeof(buf),
+		 "{f_type=%s, f_bsize=%ld, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, f_files=%lu, f_ffree=%lu, "
+		 "f_fsid={val=[%#x, %#x]}, f_namelen=%ld, f_frsize=%ld, f_flags=%s}",
+		 type, (long)sf->f_bsize, (unsigned long)sf->f_blocks, (unsigned long)sf->f_bfree,
+		 (unsigned long)sf->f_bavail, (unsigned long)sf->f_files, (unsigned long)sf->f_ffree,
+		 (unsigned)sf->f_fsid.__val[0], (unsigned)sf->f_fsid.__val[1], (long)sf->f_namelen, (long)sf->f_frsize,
+		 *flag ? flag : "0");
+	return buf;
+}
+
 /* Is path the root of a v2 (or v1) hierarchy? statfs(2) tells by the
  * filesystem's magic number; a mimic tree by the files each kind has. */
 static int is_cgroup(const char *path, int version)
@@ -106,10 +142,10 @@ static int is_cgroup(const char *path, int version)
 		return access(file, F_OK) == 0;
 	}
 	int r = statfs(path, &sf);
-	trace(r, "statfs(%s, {f_type=%s})", quote(path),
-	      r == -1 ? "?" : sf.f_type == CGROUP2_SUPER_MAGIC ? "CGROUP2_SUPER_MAGIC"
-	      : sf.f_type == CGROUP_SUPER_MAGIC ? "CGROUP_SUPER_MAGIC"
-	      : sf.f_type == TMPFS_MAGIC ? "TMPFS_MAGIC" : "...");
+	if (r == -1)
+		trace(r, "statfs(%s, %p)", quote(path), (void *)&sf);
+	else
+		trace(r, "statfs(%s, %s)", quote(path), statfs_str(&sf));
 	return r == 0 && sf.f_type == (version == 2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC);
 }
 
@@ -130,80 +166,88 @@ static void add_hierarchy(const char *mount, int version, const char *controller
 	}
 }
 
-/* The hierarchies, as /proc/self/mountinfo lists them: the fields after
- * " - " are the filesystem type, the source and the superblock options,
- * which name a v1 hierarchy's controllers ("rw,cpu,cpuacct"). A
- * hierarchy mounted twice is taken once, under /sys/fs/cgroup if it is. */
+/* The hierarchies of a mimic tree: the root itself if it is a v2 one,
+ * else each directory in it, a v1 one named by its directory. */
+static void find_mimic_hierarchies(void)
+{
+	DIR *dir;
+	struct dirent *d;
+	char path[PATH_MAX + NAME_MAX + 2];
+
+	if (is_cgroup(cgroot, 2)) {
+		add_hierarchy(cgroot, 2, "");
+		return;
+	}
+	if (!(dir = opendir(cgroot)))
+		die_errno("CTRKIT_CGROUP_ROOT %s", cgroot);
+	while ((d = readdir(dir))) {
+		snprintf(path, sizeof(path), "%s/%s", cgroot, d->d_name);
+		if (d->d_type != DT_DIR || d->d_name[0] == '.')
+			continue;
+		if (is_cgroup(path, 2))
+			add_hierarchy(path, 2, "");
+		else if (is_cgroup(path, 1))
+			add_hierarchy(path, 1, d->d_name);
+	}
+	closedir(dir);
+}
+
+/* The names of the v1 controllers (/proc/cgroups), to tell them from
+ * the other options of a v1 mount ("rw,cpu,cpuacct"). */
+static void v1_controllers(char *known, size_t size)
+{
+	char *line = NULL, name[64];
+	size_t n = 0;
+	FILE *f = fopen("/proc/cgroups", "re");
+
+	while (f && getline(&line, &n, f) != -1)
+		if (line[0] != '#' && sscanf(line, "%63s", name) == 1 && strlen(known) + strlen(name) + 2 < size)
+			strcat(strcat(known, name), " ");
+	free(line);
+	if (f)
+		fclose(f);
+}
+
+/* The hierarchies, as /proc/self/mountinfo lists them (lib's reader
+ * decodes the "\040" a space in a mount point is written as): the type
+ * cgroup or cgroup2, and for v1 the controllers in the superblock's
+ * options. A hierarchy mounted twice is taken once, under
+ * /sys/fs/cgroup if it is: the kernel puts each v1 controller in one
+ * hierarchy only, and has one v2 hierarchy, so the type and the
+ * controllers name it. */
 static void find_hierarchies(void)
 {
-	char *line = NULL, known[1024] = "", devs[LEN(hier)][32];
-	size_t size = 0;
+	char known[1024] = "";
+	struct mount_entry m = { 0 };
 	FILE *f;
 
 	if (mimic) {
-		DIR *dir;
-		struct dirent *d;
-		if (is_cgroup(cgroot, 2)) {
-			add_hierarchy(cgroot, 2, "");
-			return;
-		}
-		if (!(dir = opendir(cgroot)))
-			die_errno("CTRKIT_CGROUP_ROOT %s", cgroot);
-		while ((d = readdir(dir))) {
-			char path[PATH_MAX + NAME_MAX + 2];
-			snprintf(path, sizeof(path), "%s/%s", cgroot, d->d_name);
-			if (d->d_type != DT_DIR || d->d_name[0] == '.')
-				continue;
-			if (is_cgroup(path, 2))
-				add_hierarchy(path, 2, "");
-			else if (is_cgroup(path, 1))
-				add_hierarchy(path, 1, d->d_name);
-		}
-		closedir(dir);
+		find_mimic_hierarchies();
 		return;
 	}
-
-	/* The names of the v1 controllers, to tell them from mount options. */
-	if ((f = fopen("/proc/cgroups", "re"))) {
-		char name[64];
-		while (getline(&line, &size, f) != -1)
-			if (line[0] != '#' && sscanf(line, "%63s", name) == 1 &&
-			    strlen(known) + strlen(name) + 2 < sizeof(known))
-				strcat(strcat(known, name), " ");
-		fclose(f);
-	}
-	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	trace(fd, "openat(AT_FDCWD, \"/proc/self/mountinfo\", O_RDONLY|O_CLOEXEC)");
-	if (fd == -1 || !(f = fdopen(fd, "r")))
+	v1_controllers(known, sizeof(known));
+	if (!(f = mountinfo_open(0)))
 		die_errno("cannot read /proc/self/mountinfo");
-	while (getline(&line, &size, f) != -1) {
-		char dev[32], mount[PATH_MAX], type[32], options[512], controllers[256] = "";
-		char *dash = strstr(line, " - ");
-		if (!dash || sscanf(line, "%*d %*d %31s %*s %4095s", dev, mount) != 2 ||
-		    sscanf(dash, " - %31s %*s %511s", type, options) != 2)
-			continue;
-		int version = strcmp(type, "cgroup2") == 0 ? 2 : strcmp(type, "cgroup") == 0 ? 1 : 0;
+	while (mountinfo_next(f, &m)) {
+		int version = strcmp(m.fstype, "cgroup2") == 0 ? 2 : strcmp(m.fstype, "cgroup") == 0 ? 1 : 0;
+		char controllers[256] = "", *save = NULL;
+		size_t i, len = strlen(cgroot);
 		if (!version)
 			continue;
-		for (char *save = NULL, *o = strtok_r(options, ",", &save); o; o = strtok_r(NULL, ",", &save))
-			if (strncmp(o, "name=", 5) == 0 || has_word(known, o))
+		for (char *o = strtok_r(m.super_options, ",", &save); o; o = strtok_r(NULL, ",", &save))
+			if (version == 1 && (strncmp(o, "name=", 5) == 0 || has_word(known, o)))
 				snprintf(controllers + strlen(controllers), sizeof(controllers) - strlen(controllers),
 					 "%s%s", *controllers ? "," : "", o);
-		size_t i;
-		for (i = 0; i < nhier && strcmp(devs[i], dev) != 0; i++)
+		for (i = 0; i < nhier && (hier[i].version != version || (version == 1 &&
+					  strcmp(hier[i].controllers, controllers) != 0)); i++)
 			;
-		int preferred = strncmp(mount, cgroot, strlen(cgroot)) == 0;
-		if (i < nhier && (!preferred || strncmp(hier[i].mount, cgroot, strlen(cgroot)) == 0))
+		int preferred = strncmp(m.mount_point, cgroot, len) == 0;
+		if (i < nhier && (!preferred || strncmp(hier[i].mount, cgroot, len) == 0))
 			continue; /* the same hierarchy, seen again */
-		if (i < nhier) { /* a better place for one we had */
+		if (i < nhier) /* a better place for one we had */
 			hier[i] = hier[--nhier];
-			memcpy(devs[i], devs[nhier], sizeof(devs[i]));
-		}
-		if (nhier < LEN(hier))
-			snprintf(devs[nhier], sizeof(devs[nhier]), "%s", dev);
-		add_hierarchy(mount, version, controllers);
+		add_hierarchy(m.mount_point, version, controllers);
 	}
-	free(line);
 	fclose(f);
 }
 
@@ -303,8 +347,10 @@ static void controller_file(char *buf, size_t size, const char *name, const char
 
 static void info(void)
 {
+	static const struct table_column cols[] = { { "CONTROLLER", 0, 14 }, { "VERSION", 0, 7 }, { "MOUNT", 0, 0 } };
 	const char *mode;
-	char unified_path[PATH_MAX + 16];
+	char unified_path[PATH_MAX + 16], own[4096];
+	struct table t;
 
 	snprintf(unified_path, sizeof(unified_path), "%s/unified", cgroot);
 	if (is_cgroup(cgroot, 2))
@@ -315,17 +361,19 @@ static void info(void)
 		mode = "v1 (one hierarchy per controller)";
 	printf("mode: %s\n\n", mode);
 
-	printf("%-14s %-7s %s\n", "CONTROLLER", "VERSION", "MOUNT");
+	table_init(&t, cols, LEN(cols));
 	for (size_t i = 0; i < nhier; i++) {
-		char list[256], *save = NULL;
+		char list[256], version[8], *save = NULL;
+		const char *sep = hier[i].version == 1 ? "," : " ";
 		snprintf(list, sizeof(list), "%s", hier[i].controllers);
-		int shown = 0;
-		for (char *c = strtok_r(list, hier[i].version == 1 ? "," : " ", &save); c;
-		     c = strtok_r(NULL, hier[i].version == 1 ? "," : " ", &save), shown++)
-			printf("%-14s v%-6d %s\n", c, hier[i].version, hier[i].mount);
-		if (!shown)
-			printf("%-14s v%-6d %s\n", "-", hier[i].version, hier[i].mount);
+		snprintf(version, sizeof(version), "v%d", hier[i].version);
+		char *c = strtok_r(list, sep, &save);
+		if (!c)
+			table_add_row(&t, (const char *[]){ "-", version, hier[i].mount });
+		for (; c; c = strtok_r(NULL, sep, &save))
+			table_add_row(&t, (const char *[]){ c, version, hier[i].mount });
 	}
+	table_print(&t, 1, 0);
 
 	const struct hierarchy *u = unified();
 	if (u)
@@ -337,11 +385,454 @@ static void info(void)
 			printf(" %s (v%d)", managed[i], h->version);
 	}
 	printf("\n\nthis process (/proc/self/cgroup):\n");
-	char own[4096];
 	if (read_file("/proc/self/cgroup", own, sizeof(own)) == -1)
 		die_errno("cannot read /proc/self/cgroup");
 	for (char *save = NULL, *l = strtok_r(own, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		printf("  %s\n", l);
+}
+
+/* ---- the keys ---- */
+
+#define V1_UNLIMITED (1LL << 62) /* v1 prints "no limit" as a huge number */
+#define CPU_PERIOD 100000        /* us: the period cgset gives quotas in */
+#define PIDS_MAX (4 * 1024 * 1024) /* PID_MAX_LIMIT of a 64-bit kernel: pids.max takes no more */
+
+static void write_value(const char *path, const char *value)
+{
+	if (write_file(path, value) == -1)
+		die_errno_hint(errno == EACCES || errno == EPERM ? "run as root"
+			       : errno == EBUSY ? "in use: a group below it, or a process in it, depends on the old value"
+						: NULL,
+			       "cannot write %s to %s", value, path);
+}
+
+static void write_number(const char *path, long long n)
+{
+	char value[32];
+
+	snprintf(value, sizeof(value), "%lld", n);
+	write_value(path, value);
+}
+
+/* A file's number, -1 for no limit ("max", or v1's huge number). */
+static long long read_number(const char *path)
+{
+	char buf[64];
+
+	if (read_file(path, buf, sizeof(buf)) == -1)
+		die_errno("cannot read %s", path);
+	if (strncmp(buf, "max", 3) == 0)
+		return -1;
+	long long n = strtoll(buf, NULL, 10);
+	return n >= V1_UNLIMITED ? -1 : n;
+}
+
+/* The file beside path, in the same group. */
+static void sibling(char *buf, size_t size, const char *path, const char *file)
+{
+	snprintf(buf, size, "%.*s/%s", (int)(strrchr(path, '/') - path), path, file);
+}
+
+/* Is s a plain decimal: digits, and a fraction after a '.' if frac?
+ * strtod and strtoll alone take more: " 1", "+1", "0x10", "1e3", "inf". */
+static int is_decimal(const char *s, int frac)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0)
+		return 0;
+	if (frac && s[n] == '.' && s[n + 1])
+		n += 1 + strspn(s + n + 1, "0123456789");
+	return s[n] == '\0';
+}
+
+/* The value checkers: each returns the number to write (-1 for max),
+ * or dies with a usage error.
+ *
+ * SIZE|max as a number of bytes. The kernel counts memory in whole
+ * pages and rounds a limit down, so a memory limit below one page is
+ * 0, which lets nothing run; no swap (memory.swap=0) is a real choice. */
+static long long size_value(const char *key, const char *value)
+{
+	long long n = strcmp(value, "max") == 0 ? -1 : parse_size(value);
+	long long min = strcmp(key, "memory") == 0 ? sysconf(_SC_PAGESIZE) : 0;
+
+	if (n == -1 && strcmp(value, "max") != 0)
+		die_usage("%s=%s: not a size (a number with K, M, G or T, or max)", key, value);
+	if (n != -1 && n < min)
+		die_usage("%s=%s: want at least one page, %lldK, or max", key, value, min / 1024);
+	return n;
+}
+
+/* pids=N|max. The kernel reads pids.max in base 0 (010 is 8 to it), so
+ * cgset writes the number as it read it, not the text. */
+static long long pids_value(const char *key, const char *value)
+{
+	long long n = strcmp(value, "max") == 0 ? -1 : is_decimal(value, 0) ? parse_number(value) : 0;
+
+	if (n != -1 && (n < 1 || n > PIDS_MAX))
+		die_usage("%s=%s: want a whole number from 1 to %d, or max", key, value, PIDS_MAX);
+	return n;
+}
+
+/* cpu=CPUS as a quota per CPU_PERIOD. At most the CPUs the machine
+ * has, as docker run --cpus allows: more could never be used. */
+static long long cpu_quota(const char *key, const char *value)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	double cores = is_decimal(value, 1) ? strtod(value, NULL) : 0;
+
+	if (strcmp(value, "max") == 0)
+		return -1;
+	/* The kernel's smallest quota is 1 ms (1000 us): 0.01 of a period. */
+	if (cores * CPU_PERIOD < 1000 || cores > (double)cpus)
+		die_usage("%s=%s: want a number of CPUs from 0.01 to %ld (this machine has %ld), or max", key, value,
+			  cpus, cpus);
+	return (long long)(cores * CPU_PERIOD + 0.5);
+}
+
+static long long weight_value(const char *key, const char *value)
+{
+	long long n = is_decimal(value, 0) ? parse_number(value) : -1;
+
+	if (n < 1 || n > 10000)
+		die_usage("%s=%s: want a whole number from 1 to 10000", key, value);
+	return n;
+}
+
+/* A list of CPUs as cpuset.cpus takes it: N or N-M, split by commas,
+ * each CPU one the machine has and each range upwards. */
+static long long cpuset_value(const char *key, const char *value)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	const char *p = value;
+	int ok = *p != '\0';
+
+	while (ok && *p) {
+		size_t n = strspn(p, "0123456789"), m = 0;
+		long first = n && n < 10 ? atol(p) : -1, last = first;
+		if (p[n] == '-') {
+			m = strspn(p + n + 1, "0123456789");
+			last = m && m < 10 ? atol(p + n + 1) : -1;
+			m++;
+		}
+		ok = first >= 0 && first <= last && last < cpus;
+		p += n + m;
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
+			ok = 0;
+	}
+	if (!ok)
+		die_usage("%s=%s: want a list of CPUs from 0 to %ld, such as 0-1 or 0,1", key, value, cpus - 1);
+	return 0;
+}
+
+/* cpu.weight (v2, 1..10000) and cpu.shares (v1, 2..262144): the
+ * conversion runc and crun use, and its inverse, rounded so that a
+ * weight written as shares reads back as the same weight. */
+static long long weight_to_shares(long long w)
+{
+	return 2 + ((w - 1) * 262142 + 9998) / 9999;
+}
+
+static long long shares_to_weight(long long s)
+{
+	return 1 + ((s - 2) * 9999) / 262142;
+}
+
+/* The writers: n is what the checker returned, value the text given;
+ * path is the key's file on this layout (v2 or not). */
+static void set_limit(const char *path, int v2, long long n, const char *value)
+{
+	(void)v2, (void)value;
+	n == -1 ? write_value(path, "max") : write_number(path, n);
+}
+
+/* The one key of two files on v1: memory.memsw.limit_in_bytes limits
+ * memory and swap together, and the kernel refuses it below the memory
+ * limit at every moment. So memory changes with the swap kept (memsw
+ * moves by as much), and the two are written in the order that keeps
+ * memsw at or above memory in between: memsw first when memory grows,
+ * memory first when it shrinks. */
+static void set_memory(const char *path, int v2, long long bytes, const char *value)
+{
+	char memsw[PATH_MAX + 32];
+
+	if (v2) {
+		set_limit(path, v2, bytes, value);
+		return;
+	}
+	sibling(memsw, sizeof(memsw), path, "memory.memsw.limit_in_bytes");
+	long long old = read_number(path), total = access(memsw, F_OK) == 0 ? read_number(memsw) : -1;
+	if (total == -1 || old == -1) {
+		write_number(path, bytes);
+		return;
+	}
+	long long sum = bytes == -1 || bytes > LLONG_MAX - (total - old) ? -1 : bytes + (total - old);
+	if (bytes == -1 || bytes > old) {
+		write_number(memsw, sum);
+		write_number(path, bytes);
+	} else {
+		write_number(path, bytes);
+		write_number(memsw, sum);
+	}
+}
+
+/* v2 limits swap alone; v1 memory+swap (see set_memory). */
+static void set_swap(const char *path, int v2, long long bytes, const char *value)
+{
+	char limit[PATH_MAX + 32];
+
+	if (access(path, F_OK) == -1)
+		die(v2 ? "this kernel has no swap control (%s is missing)"
+		       : "this kernel does not account swap (%s is missing; boot with swapaccount=1)", path);
+	if (v2) {
+		set_limit(path, v2, bytes, value);
+		return;
+	}
+	sibling(limit, sizeof(limit), path, "memory.limit_in_bytes");
+	long long memory = read_number(limit);
+	if (memory == -1 && bytes != -1)
+		die("on cgroup v1 swap is limited together with memory: set memory first (memory=SIZE)");
+	/* memory+swap past what a number holds is no limit at all. */
+	write_number(path, bytes == -1 || bytes > LLONG_MAX - memory ? -1 : memory + bytes);
+}
+
+/* v2: cpu.max "QUOTA PERIOD"; v1: the period, then the quota (-1: none). */
+static void set_cpu(const char *path, int v2, long long quota, const char *value)
+{
+	char period[PATH_MAX + 32], max[64];
+
+	(void)value;
+	if (!v2) {
+		sibling(period, sizeof(period), path, "cpu.cfs_period_us");
+		write_number(period, CPU_PERIOD);
+		write_number(path, quota);
+		return;
+	}
+	if (quota == -1)
+		snprintf(max, sizeof(max), "max %d", CPU_PERIOD);
+	else
+		snprintf(max, sizeof(max), "%lld %d", quota, CPU_PERIOD);
+	write_value(path, max);
+}
+
+static void set_weight(const char *path, int v2, long long w, const char *value)
+{
+	(void)value;
+	write_number(path, v2 ? w : weight_to_shares(w));
+}
+
+static void set_text(const char *path, int v2, long long n, const char *value)
+{
+	(void)v2, (void)n;
+	write_value(path, value);
+}
+
+/* The readers print a key in the units set takes. */
+static void print_limit(const char *path, int v2)
+{
+	long long n = read_number(path);
+
+	(void)v2;
+	n == -1 ? printf("max\n") : printf("%lld\n", n);
+}
+
+static void print_swap(const char *path, int v2)
+{
+	char limit[PATH_MAX + 32];
+
+	if (v2) {
+		print_limit(path, v2);
+		return;
+	}
+	sibling(limit, sizeof(limit), path, "memory.limit_in_bytes");
+	long long memory = read_number(limit), total = read_number(path);
+	memory == -1 || total == -1 ? printf("max\n") : printf("%lld\n", total - memory);
+}
+
+static void print_cpu(const char *path, int v2)
+{
+	char buf[4096], period_path[PATH_MAX + 32];
+	long long quota, period;
+
+	if (v2) { /* cpu.max: "QUOTA PERIOD" or "max PERIOD" */
+		if (read_file(path, buf, sizeof(buf)) == -1)
+			die_errno("cannot read %s", path);
+		quota = strncmp(buf, "max", 3) == 0 ? -1 : strtoll(buf, NULL, 10);
+		period = strtoll(buf + strcspn(buf, " "), NULL, 10);
+	} else {
+		sibling(period_path, sizeof(period_path), path, "cpu.cfs_period_us");
+		quota = read_number(path);
+		period = read_number(period_path);
+	}
+	quota == -1 || period <= 0 ? printf("max\n") : printf("%g\n", (double)quota / (double)period);
+}
+
+static void print_weight(const char *path, int v2)
+{
+	long long n = read_number(path);
+
+	printf("%lld\n", v2 ? n : shares_to_weight(n));
+}
+
+static void print_text(const char *path, int v2)
+{
+	char buf[4096];
+
+	(void)v2;
+	if (read_file(path, buf, sizeof(buf)) == -1)
+		die_errno("cannot read %s", path);
+	fputs(buf, stdout);
+}
+
+/* The portable keys, one row each: the controller whose hierarchy has
+ * the key's file, that file on v1 and on v2, and how a value is
+ * checked, written and read back. Any other key is the name of a file. */
+static const struct key {
+	const char *name, *controller, *file[2]; /* file[0] on v1, file[1] on v2 */
+	long long (*check)(const char *key, const char *value);
+	void (*set)(const char *path, int v2, long long n, const char *value);
+	void (*print)(const char *path, int v2);
+} keys[] = {
+	{ "memory", "memory", { "memory.limit_in_bytes", "memory.max" }, size_value, set_memory, print_limit },
+	{ "memory.swap", "memory", { "memory.memsw.limit_in_bytes", "memory.swap.max" }, size_value, set_swap,
+	  print_swap },
+	{ "pids", "pids", { "pids.max", "pids.max" }, pids_value, set_limit, print_limit },
+	{ "cpu", "cpu", { "cpu.cfs_quota_us", "cpu.max" }, cpu_quota, set_cpu, print_cpu },
+	{ "cpu.weight", "cpu", { "cpu.shares", "cpu.weight" }, weight_value, set_weight, print_weight },
+	{ "cpuset", "cpuset", { "cpuset.cpus", "cpuset.cpus" }, cpuset_value, set_text, print_text },
+};
+
+static const char keys_help[] = "keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group";
+
+/* The row of a portable key, NULL for any other key; dies if the
+ * machine lacks the key's controller. */
+static const struct key *portable(const char *name)
+{
+	for (size_t i = 0; i < LEN(keys); i++) {
+		if (strcmp(name, keys[i].name) != 0)
+			continue;
+		if (!home_of(keys[i].controller))
+			die("this machine has no %s controller (see cgset info)", keys[i].controller);
+		return &keys[i];
+	}
+	return NULL;
+}
+
+/* The key's file of the group, in its controller's hierarchy; returns
+ * whether that hierarchy is v2. */
+static int key_file(char *buf, size_t size, const char *name, const struct key *k)
+{
+	int v2 = home_of(k->controller)->version == 2;
+
+	controller_file(buf, size, name, k->controller, k->file[v2]);
+	return v2;
+}
+
+/* Could key be the name of a group's file? File names have a dot
+ * (memory.max); v1's "tasks" is the one that has none. */
+static int file_like(const char *key)
+{
+	return !strchr(key, '/') && key[0] != '.' && (strchr(key, '.') || strcmp(key, "tasks") == 0);
+}
+
+/* A raw key: a file of the group, in whichever hierarchy has it. */
+static int raw_file(char *buf, size_t size, const char *name, const char *key)
+{
+	if (!file_like(key))
+		return 0;
+	for (size_t i = 0; i < nhier; i++) {
+		group_path(buf, size, &hier[i], name, key);
+		if (holds_groups(&hier[i]) && access(buf, F_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The files that move a process (or a thread) into a group. Written raw
+ * they move it in one hierarchy only, and any pid goes, 1 too. */
+static int moves_processes(const char *key)
+{
+	return strcmp(key, "cgroup.procs") == 0 || strcmp(key, "cgroup.threads") == 0 || strcmp(key, "tasks") == 0;
+}
+
+/* Checks KEY=VALUE without writing anything; dies on a bad one. Until
+ * the group is made (create checks before it makes it), a raw key is
+ * only checked to look like a file name. */
+static void check_setting(const char *name, char *setting, int group_made)
+{
+	char *eq = strchr(setting, '='), path[PATH_MAX];
+
+	if (!eq || eq == setting)
+		die_usage("'%s' is not KEY=VALUE", setting);
+	*eq = '\0';
+	const char *key = setting, *value = eq + 1;
+	const struct key *k = portable(key);
+	if (k)
+		k->check(key, value);
+	else if (moves_processes(key) && !force)
+		die_usage("%s moves a process in one hierarchy only: use cgset add %s PID (or --force to write it)",
+			  key, name);
+	else if (group_made ? !raw_file(path, sizeof(path), name, key) : !file_like(key))
+		die_usage("unknown key '%s' (%s, such as %s)", key, keys_help,
+			  home_of("memory") && home_of("memory")->version == 1 ? "memory.limit_in_bytes" : "memory.max");
+	*eq = '=';
+}
+
+static void apply_setting(const char *name, char *setting)
+{
+	char *eq = strchr(setting, '='), path[PATH_MAX];
+	const char *value = eq + 1;
+
+	*eq = '\0';
+	const struct key *k = portable(setting);
+	if (k) {
+		long long n = k->check(setting, value);
+		int v2 = key_file(path, sizeof(path), name, k);
+		k->set(path, v2, n, value);
+	} else {
+		raw_file(path, sizeof(path), name, setting);
+		write_value(path, value);
+	}
+	*eq = '=';
+}
+
+/* Checks every KEY=VALUE, then writes them: a bad one changes nothing. */
+static void apply_settings(const char *name, int n, char *settings[])
+{
+	for (int i = 0; i < n; i++)
+		check_setting(name, settings[i], 1);
+	/* memory before memory.swap: on v1 the swap limit is counted from it. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++)
+			if ((strncmp(settings[i], "memory.swap=", 12) == 0) == pass)
+				apply_setting(name, settings[i]);
+}
+
+static void set(const char *name, int n, char *settings[])
+{
+	if (n == 0)
+		die_usage("give at least one KEY=VALUE");
+	need_group(name);
+	apply_settings(name, n, settings);
+}
+
+static void get(const char *name, const char *key)
+{
+	char path[PATH_MAX];
+
+	need_group(name);
+	const struct key *k = portable(key);
+	if (k) {
+		int v2 = key_file(path, sizeof(path), name, k);
+		k->print(path, v2);
+	} else if (raw_file(path, sizeof(path), name, key)) {
+		print_text(path, 0);
+	} else {
+		die_usage("unknown key '%s' (%s)", key, keys_help);
+	}
 }
 
 /* ---- create ---- */
@@ -414,9 +905,6 @@ static void enable_controllers(const struct hierarchy *u, const char *parent)
 	}
 }
 
-static void check_setting(const char *name, char *setting, int group_made);
-static void apply_settings(const char *name, int n, char *settings[]);
-
 /* Makes the group, then writes the settings as set would. */
 static void create(const char *name, int n, char *settings[])
 {
@@ -482,408 +970,6 @@ static void create(const char *name, int n, char *settings[])
 	check_stop();
 }
 
-/* ---- set, get ---- */
-
-static const char keys_help[] = "keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group";
-
-#define V1_UNLIMITED (1LL << 62) /* v1 prints "no limit" as a huge number */
-#define CPU_PERIOD 100000        /* us: the period cgset gives quotas in */
-#define PIDS_MAX (4 * 1024 * 1024) /* PID_MAX_LIMIT of a 64-bit kernel: pids.max takes no more */
-
-/* The portable keys, and the controller whose files each maps to. */
-static const struct {
-	const char *key, *controller;
-} portable[] = {
-	{ "memory", "memory" }, { "memory.swap", "memory" }, { "pids", "pids" },
-	{ "cpu", "cpu" },       { "cpu.weight", "cpu" },     { "cpuset", "cpuset" },
-};
-
-/* The hierarchy of a portable key's controller, NULL for any other key;
- * dies if the machine lacks that controller. */
-static const struct hierarchy *portable_home(const char *key)
-{
-	for (size_t i = 0; i < LEN(portable); i++) {
-		if (strcmp(key, portable[i].key) != 0)
-			continue;
-		const struct hierarchy *h = home_of(portable[i].controller);
-		if (!h)
-			die("this machine has no %s controller (see cgset info)", portable[i].controller);
-		return h;
-	}
-	return NULL;
-}
-
-/* Is s a plain decimal: digits, and a fraction after a '.' if frac?
- * strtod and strtoll alone take more: " 1", "+1", "0x10", "1e3", "inf". */
-static int is_decimal(const char *s, int frac)
-{
-	size_t n = strspn(s, "0123456789");
-
-	if (n == 0)
-		return 0;
-	if (frac && s[n] == '.' && s[n + 1])
-		n += 1 + strspn(s + n + 1, "0123456789");
-	return s[n] == '\0';
-}
-
-/* SIZE|max as a number of bytes, -1 for max; dies on anything else. The
- * kernel counts memory in whole pages and rounds a limit down, so a
- * memory limit below one page is 0, which lets nothing run; no swap
- * (memory.swap=0) is a real choice. */
-static long long size_value(const char *key, const char *value)
-{
-	long long n = strcmp(value, "max") == 0 ? -1 : parse_size(value);
-	long long min = strcmp(key, "memory") == 0 ? sysconf(_SC_PAGESIZE) : 0;
-
-	if (n == -1 && strcmp(value, "max") != 0)
-		die_usage("%s=%s: not a size (a number with K, M, G or T, or max)", key, value);
-	if (n != -1 && n < min)
-		die_usage("%s=%s: want at least one page, %lldK, or max", key, value, min / 1024);
-	return n;
-}
-
-static long long number_value(const char *key, const char *value, long long min, long long max)
-{
-	long long n = is_decimal(value, 0) ? parse_number(value) : -1;
-
-	if (n < min || n > max)
-		die_usage("%s=%s: want a whole number from %lld to %lld", key, value, min, max);
-	return n;
-}
-
-/* pids=N|max, -1 for max. The kernel reads pids.max in base 0 (010 is
- * 8 to it), so cgset writes the number as it read it, not the text. */
-static long long pids_value(const char *value)
-{
-	long long n = strcmp(value, "max") == 0 ? -1 : is_decimal(value, 0) ? parse_number(value) : 0;
-
-	if (n != -1 && (n < 1 || n > PIDS_MAX))
-		die_usage("pids=%s: want a whole number from 1 to %d, or max", value, PIDS_MAX);
-	return n;
-}
-
-/* cpu=CPUS as a quota per CPU_PERIOD, -1 for max. At most the CPUs the
- * machine has, as docker run --cpus allows: more could never be used. */
-static long long cpu_quota(const char *value)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	double cores = is_decimal(value, 1) ? strtod(value, NULL) : 0;
-
-	if (strcmp(value, "max") == 0)
-		return -1;
-	/* The kernel's smallest quota is 1 ms (1000 us): 0.01 of a period. */
-	if (cores * CPU_PERIOD < 1000 || cores > (double)cpus)
-		die_usage("cpu=%s: want a number of CPUs from 0.01 to %ld (this machine has %ld), or max", value,
-			  cpus, cpus);
-	return (long long)(cores * CPU_PERIOD + 0.5);
-}
-
-/* cpu.weight (v2, 1..10000) and cpu.shares (v1, 2..262144): the
- * conversion runc and crun use, and its inverse, rounded so that a
- * weight written as shares reads back as the same weight. */
-static long long weight_to_shares(long long w)
-{
-	return 2 + ((w - 1) * 262142 + 9998) / 9999;
-}
-
-static long long shares_to_weight(long long s)
-{
-	return 1 + ((s - 2) * 9999) / 262142;
-}
-
-/* A list of CPUs as cpuset.cpus takes it: N or N-M, split by commas,
- * each CPU one the machine has and each range upwards. */
-static void check_cpuset(const char *value)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_CONF);
-	const char *p = value;
-	int ok = *p != '\0';
-
-	while (ok && *p) {
-		size_t n = strspn(p, "0123456789"), m = 0;
-		long first = n && n < 10 ? atol(p) : -1, last = first;
-		if (p[n] == '-') {
-			m = strspn(p + n + 1, "0123456789");
-			last = m && m < 10 ? atol(p + n + 1) : -1;
-			m++;
-		}
-		ok = first >= 0 && first <= last && last < cpus;
-		p += n + m;
-		if (*p == ',' && p[1])
-			p++;
-		else if (*p)
-			ok = 0;
-	}
-	if (!ok)
-		die_usage("cpuset=%s: want a list of CPUs from 0 to %ld, such as 0-1 or 0,1", value, cpus - 1);
-}
-
-static void write_value(const char *path, const char *value)
-{
-	if (write_file(path, value) == -1)
-		die_errno_hint(errno == EACCES || errno == EPERM ? "run as root"
-			       : errno == EBUSY ? "in use: a group below it, or a process in it, depends on the old value"
-						: NULL,
-			       "cannot write %s to %s", value,
-			       path);
-}
-
-static void write_number(const char *path, long long n)
-{
-	char value[32];
-
-	snprintf(value, sizeof(value), "%lld", n);
-	write_value(path, value);
-}
-
-static long long read_number(const char *path)
-{
-	char buf[64];
-
-	if (read_file(path, buf, sizeof(buf)) == -1)
-		die_errno("cannot read %s", path);
-	if (strncmp(buf, "max", 3) == 0)
-		return -1;
-	long long n = strtoll(buf, NULL, 10);
-	return n >= V1_UNLIMITED ? -1 : n;
-}
-
-/* Could key be the name of a group's file? File names have a dot
- * (memory.max); v1's "tasks" is the one that has none. */
-static int file_like(const char *key)
-{
-	return !strchr(key, '/') && key[0] != '.' && (strchr(key, '.') || strcmp(key, "tasks") == 0);
-}
-
-/* A raw key: a file of the group, in whichever hierarchy has it. */
-static int raw_file(char *buf, size_t size, const char *name, const char *key)
-{
-	if (!file_like(key))
-		return 0;
-	for (size_t i = 0; i < nhier; i++) {
-		group_path(buf, size, &hier[i], name, key);
-		if (holds_groups(&hier[i]) && access(buf, F_OK) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* The files that move a process (or a thread) into a group. Written raw
- * they move it in one hierarchy only, and any pid goes, 1 too. */
-static int moves_processes(const char *key)
-{
-	return strcmp(key, "cgroup.procs") == 0 || strcmp(key, "cgroup.threads") == 0 || strcmp(key, "tasks") == 0;
-}
-
-/* Checks KEY=VALUE without writing anything; dies on a bad one. Until
- * the group is made (create checks before it makes it), a raw key is
- * only checked to look like a file name. */
-static void check_setting(const char *name, char *setting, int group_made)
-{
-	char *eq = strchr(setting, '='), path[PATH_MAX];
-
-	if (!eq || eq == setting)
-		die_usage("'%s' is not KEY=VALUE", setting);
-	*eq = '\0';
-	const char *key = setting, *value = eq + 1;
-	portable_home(key); /* dies if the machine lacks the key's controller */
-	if (strcmp(key, "memory") == 0 || strcmp(key, "memory.swap") == 0)
-		size_value(key, value);
-	else if (strcmp(key, "pids") == 0)
-		pids_value(value);
-	else if (strcmp(key, "cpu") == 0)
-		cpu_quota(value);
-	else if (strcmp(key, "cpu.weight") == 0)
-		number_value(key, value, 1, 10000);
-	else if (strcmp(key, "cpuset") == 0)
-		check_cpuset(value);
-	else if (moves_processes(key) && !force)
-		die_usage("%s moves a process in one hierarchy only: use cgset add %s PID (or --force to write it)",
-			  key, name);
-	else if (group_made ? !raw_file(path, sizeof(path), name, key) : !file_like(key))
-		die_usage("unknown key '%s' (%s, such as %s)", key, keys_help,
-			  home_of("memory") && home_of("memory")->version == 1 ? "memory.limit_in_bytes" : "memory.max");
-	*eq = '=';
-}
-
-static void set_memory(const char *name, long long bytes)
-{
-	char path[PATH_MAX], memsw[PATH_MAX];
-
-	if (home_of("memory")->version == 2) {
-		controller_file(path, sizeof(path), name, "memory", "memory.max");
-		bytes == -1 ? write_value(path, "max") : write_number(path, bytes);
-		return;
-	}
-	controller_file(path, sizeof(path), name, "memory", "memory.limit_in_bytes");
-	controller_file(memsw, sizeof(memsw), name, "memory", "memory.memsw.limit_in_bytes");
-	long long old = read_number(path), total = access(memsw, F_OK) == 0 ? read_number(memsw) : -1;
-	if (total == -1 || old == -1) {
-		write_number(path, bytes);
-		return;
-	}
-	/* v1 limits memory+swap together, and that sum may never be below
-	 * the memory limit: keep the same swap, and write in the order that
-	 * keeps the rule at every step. */
-	long long sum = bytes == -1 || bytes > LLONG_MAX - (total - old) ? -1 : bytes + (total - old);
-	if (bytes == -1 || bytes > old) {
-		write_number(memsw, sum);
-		write_number(path, bytes);
-	} else {
-		write_number(path, bytes);
-		write_number(memsw, sum);
-	}
-}
-
-static void set_swap(const char *name, long long bytes)
-{
-	char path[PATH_MAX], memsw[PATH_MAX];
-
-	if (home_of("memory")->version == 2) {
-		controller_file(path, sizeof(path), name, "memory", "memory.swap.max");
-		if (access(path, F_OK) == -1)
-			die("this kernel has no swap control (%s is missing)", path);
-		bytes == -1 ? write_value(path, "max") : write_number(path, bytes);
-		return;
-	}
-	controller_file(path, sizeof(path), name, "memory", "memory.limit_in_bytes");
-	controller_file(memsw, sizeof(memsw), name, "memory", "memory.memsw.limit_in_bytes");
-	if (access(memsw, F_OK) == -1)
-		die("this kernel does not account swap (%s is missing; boot with swapaccount=1)", memsw);
-	long long memory = read_number(path);
-	if (memory == -1 && bytes != -1)
-		die("on cgroup v1 swap is limited together with memory: set memory first (memory=SIZE)");
-	/* memory+swap past what a number holds is no limit at all. */
-	write_number(memsw, bytes == -1 || bytes > LLONG_MAX - memory ? -1 : memory + bytes);
-}
-
-static void apply_setting(const char *name, const char *setting)
-{
-	char key[256], path[PATH_MAX], path2[PATH_MAX], value[64];
-	const char *eq = strchr(setting, '='), *raw = eq + 1;
-
-	snprintf(key, sizeof(key), "%.*s", (int)(eq - setting), setting);
-	const struct hierarchy *home = portable_home(key);
-	int v2 = home && home->version == 2;
-	if (strcmp(key, "memory") == 0) {
-		set_memory(name, size_value(key, raw));
-	} else if (strcmp(key, "memory.swap") == 0) {
-		set_swap(name, size_value(key, raw));
-	} else if (strcmp(key, "pids") == 0) {
-		long long n = pids_value(raw);
-		controller_file(path, sizeof(path), name, "pids", "pids.max");
-		n == -1 ? write_value(path, "max") : write_number(path, n);
-	} else if (strcmp(key, "cpu") == 0) {
-		long long quota = cpu_quota(raw);
-		if (v2) {
-			controller_file(path, sizeof(path), name, "cpu", "cpu.max");
-			if (quota == -1)
-				snprintf(value, sizeof(value), "max %d", CPU_PERIOD);
-			else
-				snprintf(value, sizeof(value), "%lld %d", quota, CPU_PERIOD);
-			write_value(path, value);
-		} else {
-			controller_file(path, sizeof(path), name, "cpu", "cpu.cfs_period_us");
-			controller_file(path2, sizeof(path2), name, "cpu", "cpu.cfs_quota_us");
-			write_number(path, CPU_PERIOD);
-			write_number(path2, quota);
-		}
-	} else if (strcmp(key, "cpu.weight") == 0) {
-		long long w = parse_number(raw);
-		controller_file(path, sizeof(path), name, "cpu", v2 ? "cpu.weight" : "cpu.shares");
-		write_number(path, v2 ? w : weight_to_shares(w));
-	} else if (strcmp(key, "cpuset") == 0) {
-		controller_file(path, sizeof(path), name, "cpuset", "cpuset.cpus");
-		write_value(path, raw);
-	} else {
-		raw_file(path, sizeof(path), name, key);
-		write_value(path, raw);
-	}
-}
-
-/* Checks every KEY=VALUE, then writes them: a bad one changes nothing. */
-static void apply_settings(const char *name, int n, char *settings[])
-{
-	for (int i = 0; i < n; i++)
-		check_setting(name, settings[i], 1);
-	/* memory before memory.swap: on v1 the swap limit is counted from it. */
-	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < n; i++)
-			if ((strncmp(settings[i], "memory.swap=", 12) == 0) == pass)
-				apply_setting(name, settings[i]);
-}
-
-static void set(const char *name, int n, char *settings[])
-{
-	if (n == 0)
-		die_usage("give at least one KEY=VALUE");
-	need_group(name);
-	apply_settings(name, n, settings);
-}
-
-static void print_size(long long n)
-{
-	if (n == -1)
-		printf("max\n");
-	else
-		printf("%lld\n", n);
-}
-
-static void get(const char *name, const char *key)
-{
-	char path[PATH_MAX], buf[4096];
-
-	need_group(name);
-	const struct hierarchy *home = portable_home(key);
-	int v2 = home && home->version == 2;
-	if (strcmp(key, "memory") == 0) {
-		controller_file(path, sizeof(path), name, "memory", v2 ? "memory.max" : "memory.limit_in_bytes");
-		print_size(read_number(path));
-	} else if (strcmp(key, "memory.swap") == 0 && v2) {
-		controller_file(path, sizeof(path), name, "memory", "memory.swap.max");
-		print_size(read_number(path));
-	} else if (strcmp(key, "memory.swap") == 0) {
-		controller_file(path, sizeof(path), name, "memory", "memory.limit_in_bytes");
-		long long memory = read_number(path);
-		controller_file(path, sizeof(path), name, "memory", "memory.memsw.limit_in_bytes");
-		long long total = read_number(path);
-		print_size(memory == -1 || total == -1 ? -1 : total - memory);
-	} else if (strcmp(key, "pids") == 0) {
-		controller_file(path, sizeof(path), name, "pids", "pids.max");
-		print_size(read_number(path));
-	} else if (strcmp(key, "cpu") == 0) {
-		long long quota, period;
-		if (v2) { /* cpu.max: "QUOTA PERIOD" or "max PERIOD" */
-			controller_file(path, sizeof(path), name, "cpu", "cpu.max");
-			if (read_file(path, buf, sizeof(buf)) == -1)
-				die_errno("cannot read %s", path);
-			quota = strncmp(buf, "max", 3) == 0 ? -1 : strtoll(buf, NULL, 10);
-			period = strtoll(buf + strcspn(buf, " "), NULL, 10);
-		} else {
-			controller_file(path, sizeof(path), name, "cpu", "cpu.cfs_quota_us");
-			quota = read_number(path);
-			controller_file(path, sizeof(path), name, "cpu", "cpu.cfs_period_us");
-			period = read_number(path);
-		}
-		if (quota == -1 || period <= 0)
-			printf("max\n");
-		else
-			printf("%g\n", (double)quota / (double)period);
-	} else if (strcmp(key, "cpu.weight") == 0) {
-		controller_file(path, sizeof(path), name, "cpu", v2 ? "cpu.weight" : "cpu.shares");
-		long long n = read_number(path);
-		printf("%lld\n", v2 ? n : shares_to_weight(n));
-	} else if (strcmp(key, "cpuset") == 0 || raw_file(path, sizeof(path), name, key)) {
-		if (strcmp(key, "cpuset") == 0)
-			controller_file(path, sizeof(path), name, "cpuset", "cpuset.cpus");
-		if (read_file(path, buf, sizeof(buf)) == -1)
-			die_errno("cannot read %s", path);
-		fputs(buf, stdout);
-	} else {
-		die_usage("unknown key '%s' (%s)", key, keys_help);
-	}
-}
-
 /* ---- processes: add, exec, ps ---- */
 
 /* The pids in cgroup.procs of the group and (with deep) of every group
@@ -900,12 +986,11 @@ static void procs_below(const char *dir, int deep, pid_t **pids, size_t *n)
 	int pid;
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	trace(fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(path));
+	int flags = O_RDONLY | O_CLOEXEC, fd = open(path, flags);
+	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags));
 	if (fd != -1 && (f = fdopen(fd, "r"))) {
 		while (fscanf(f, "%d", &pid) == 1) {
-			if (!(*pids = realloc(*pids, (*n + 1) * sizeof(**pids))))
-				die("out of memory");
+			*pids = erealloc(*pids, (*n + 1) * sizeof(**pids));
 			(*pids)[(*n)++] = pid;
 		}
 		fclose(f);
@@ -1070,14 +1155,16 @@ static noreturn void exec_in_group(const char *name, int make, int n, char *sett
 
 static void ps(const char *name)
 {
+	static const struct table_column cols[] = { { "PID", 1, 7 }, { "COMMAND", 0, 0 } };
+	struct table t;
 	pid_t *pids;
 	size_t n;
 
 	need_group(name);
 	n = group_procs(name, 0, &pids);
-	printf("%7s %s\n", "PID", "COMMAND");
+	table_init(&t, cols, LEN(cols));
 	for (size_t i = 0; i < n; i++) {
-		char path[64], cmd[4096];
+		char path[64], pid[16], cmd[4096];
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pids[i]);
 		ssize_t len = read_file(path, cmd, sizeof(cmd));
 		if (len <= 0) { /* a kernel thread, or a zombie: its comm */
@@ -1090,12 +1177,42 @@ static void ps(const char *name)
 				if (!cmd[j])
 					cmd[j] = ' ';
 		}
-		printf("%7d %s\n", (int)pids[i], cmd);
+		snprintf(pid, sizeof(pid), "%d", (int)pids[i]);
+		table_add_row(&t, (const char *[]){ pid, cmd });
 	}
+	table_print(&t, 1, 0);
 	free(pids);
 }
 
 /* ---- stat ---- */
+
+/* Where stat finds a value: the controller whose hierarchy has the
+ * file, the file, and either the file's one number (field NULL) or the
+ * number after "FIELD " on one of its lines; divided by per. */
+struct source {
+	const char *controller, *file, *field;
+	int per;
+};
+
+/* What stat shows, one row each, from its file on v1 and on v2; the
+ * layout is that of the hierarchy of the v2 source's controller. */
+static const struct stat_row {
+	const char *name;
+	struct source on[2]; /* on[0] v1, on[1] v2 */
+} stat_rows[] = {
+	{ "memory.current", { { "memory", "memory.usage_in_bytes", NULL, 1 }, { "memory", "memory.current", NULL, 1 } } },
+	{ "memory.peak", { { "memory", "memory.max_usage_in_bytes", NULL, 1 }, { "memory", "memory.peak", NULL, 1 } } },
+	{ "memory.limit", { { "memory", "memory.limit_in_bytes", NULL, 1 }, { "memory", "memory.max", NULL, 1 } } },
+	{ "memory.oom_kills",
+	  { { "memory", "memory.oom_control", "oom_kill", 1 }, { "memory", "memory.events", "oom_kill", 1 } } },
+	{ "pids.current", { { "pids", "pids.current", NULL, 1 }, { "pids", "pids.current", NULL, 1 } } },
+	{ "pids.max", { { "pids", "pids.max", NULL, 1 }, { "pids", "pids.max", NULL, 1 } } },
+	{ "pids.refused", { { "pids", "pids.events", "max", 1 }, { "pids", "pids.events", "max", 1 } } },
+	{ "cpu.usage_us", { { "cpuacct", "cpuacct.usage", NULL, 1000 }, { "cpu", "cpu.stat", "usage_usec", 1 } } },
+	{ "cpu.throttled_us",
+	  { { "cpu", "cpu.stat", "throttled_time", 1000 }, { "cpu", "cpu.stat", "throttled_usec", 1 } } },
+	{ "cpu.nr_throttled", { { "cpu", "cpu.stat", "nr_throttled", 1 }, { "cpu", "cpu.stat", "nr_throttled", 1 } } },
+};
 
 /* The number after "key " in a file of "key value" lines; -2 if none. */
 static long long field(const char *path, const char *key)
@@ -1111,95 +1228,63 @@ static long long field(const char *path, const char *key)
 	return -2;
 }
 
-/* A file's number; -1 for no limit, -2 if the file is not there. */
-static long long value_of(const char *name, const char *controller, const char *file)
+/* A row's value: -1 for no limit, -2 if the machine does not have it. */
+static long long stat_value(const char *name, const struct stat_row *row)
 {
-	const struct hierarchy *h = home_of(controller);
+	const struct hierarchy *h = home_of(row->on[1].controller);
+	const struct source *s = &row->on[h && h->version == 2];
 	char path[PATH_MAX];
 
-	if (!h)
+	if (!(h = home_of(s->controller)))
 		return -2;
-	group_path(path, sizeof(path), h, name, file);
-	return access(path, F_OK) == 0 ? read_number(path) : -2;
+	group_path(path, sizeof(path), h, name, s->file);
+	long long n = s->field ? field(path, s->field) : access(path, F_OK) == 0 ? read_number(path) : -2;
+	return n < 0 ? n : n / s->per;
 }
 
-static long long field_of(const char *name, const char *controller, const char *file, const char *key)
+/* -J: { "group": NAME, "memory": { "current": N, ... }, ... }, from the
+ * rows' names; no limit is "max", a value the machine lacks null. */
+static void print_stat_json(const char *name, const long long values[])
 {
-	const struct hierarchy *h = home_of(controller);
-	char path[PATH_MAX];
+	struct json_object *top = json_object_new_object(), *group;
+	char prefix[32];
 
-	if (!h)
-		return -2;
-	group_path(path, sizeof(path), h, name, file);
-	return field(path, key);
-}
-
-static long long scaled(long long n, long long by)
-{
-	return n < 0 ? n : n / by;
+	json_object_object_add(top, "group", json_object_new_string(name));
+	for (size_t i = 0; i < LEN(stat_rows); i++) {
+		const char *row = stat_rows[i].name, *dot = strchr(row, '.');
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(dot - row), row);
+		if (!(group = json_object_object_get(top, prefix)))
+			json_object_object_add(top, prefix, group = json_object_new_object());
+		json_object_object_add(group, dot + 1,
+				       values[i] == -2 ? NULL
+				       : values[i] == -1 ? json_object_new_string("max")
+							 : json_object_new_int64(values[i]));
+	}
+	puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
 }
 
 static void stat_group(const char *name, int json)
 {
-	const struct hierarchy *mem = home_of("memory"), *cpu = home_of("cpu");
-	int v2mem = mem && mem->version == 2, v2cpu = cpu && cpu->version == 2;
+	static const struct table_column cols[] = { { "KEY", 0, 18 }, { "VALUE", 0, 0 } };
+	long long values[LEN(stat_rows)];
+	struct table t;
 
 	need_group(name);
-	struct {
-		const char *group, *key;
-		long long value; /* -1: max; -2: not on this machine */
-	} rows[] = {
-		{ "memory", "current", value_of(name, "memory", v2mem ? "memory.current" : "memory.usage_in_bytes") },
-		{ "memory", "peak", value_of(name, "memory", v2mem ? "memory.peak" : "memory.max_usage_in_bytes") },
-		{ "memory", "limit", value_of(name, "memory", v2mem ? "memory.max" : "memory.limit_in_bytes") },
-		{ "memory", "oom_kills", field_of(name, "memory", v2mem ? "memory.events" : "memory.oom_control", "oom_kill") },
-		{ "pids", "current", value_of(name, "pids", "pids.current") },
-		{ "pids", "max", value_of(name, "pids", "pids.max") },
-		{ "pids", "refused", field_of(name, "pids", "pids.events", "max") },
-		{ "cpu", "usage_us", v2cpu ? field_of(name, "cpu", "cpu.stat", "usage_usec")
-				     : scaled(value_of(name, "cpuacct", "cpuacct.usage"), 1000) },
-		{ "cpu", "throttled_us", v2cpu ? field_of(name, "cpu", "cpu.stat", "throttled_usec")
-					 : scaled(field_of(name, "cpu", "cpu.stat", "throttled_time"), 1000) },
-		{ "cpu", "nr_throttled", field_of(name, "cpu", "cpu.stat", "nr_throttled") },
-	};
-
-	if (!json) {
-		for (size_t i = 0; i < LEN(rows); i++) {
-			char key[64];
-			snprintf(key, sizeof(key), "%s.%s", rows[i].group, rows[i].key);
-			if (rows[i].value == -2)
-				printf("%-18s -\n", key);
-			else if (rows[i].value == -1)
-				printf("%-18s max\n", key);
-			else
-				printf("%-18s %lld\n", key, rows[i].value);
-		}
+	for (size_t i = 0; i < LEN(stat_rows); i++)
+		values[i] = stat_value(name, &stat_rows[i]);
+	if (json) {
+		print_stat_json(name, values);
 		return;
 	}
-	printf("{\"group\": \"");
-	for (const char *p = name; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if ((unsigned char)*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
+	table_init(&t, cols, LEN(cols));
+	for (size_t i = 0; i < LEN(stat_rows); i++) {
+		char value[32];
+		snprintf(value, sizeof(value), "%lld", values[i]);
+		table_add_row(&t, (const char *[]){ stat_rows[i].name,
+						    values[i] == -2 ? "-" : values[i] == -1 ? "max" : value });
 	}
-	printf("\"");
-	for (size_t i = 0; i < LEN(rows); i++) {
-		if (i == 0 || strcmp(rows[i].group, rows[i - 1].group) != 0)
-			printf("%s, \"%s\": {", i ? "}" : "", rows[i].group);
-		else
-			printf(", ");
-		printf("\"%s\": ", rows[i].key);
-		if (rows[i].value == -2)
-			printf("null");
-		else if (rows[i].value == -1)
-			printf("\"max\"");
-		else
-			printf("%lld", rows[i].value);
-	}
-	printf("}}\n");
+	table_print(&t, 0, 0);
 }
 
 /* ---- delete ---- */
@@ -1218,9 +1303,8 @@ static void subtree(const char *dir, char ***dirs, size_t *n)
 		}
 	if (d)
 		closedir(d);
-	if (!(*dirs = realloc(*dirs, (*n + 1) * sizeof(**dirs))))
-		die("out of memory");
-	(*dirs)[(*n)++] = strdup(dir);
+	*dirs = erealloc(*dirs, (*n + 1) * sizeof(**dirs));
+	(*dirs)[(*n)++] = estrdup(dir);
 }
 
 static void sleep_ms(long ms)
