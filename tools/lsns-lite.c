@@ -103,14 +103,13 @@ static struct ns *find_ns(ino_t ino)
 }
 
 /* Appends a namespace seen in process pid (0: on a pin file) to nss. */
-static struct ns *add_ns(ino_t ino, const struct nstype *type, pid_t pid)
+static void add_ns(ino_t ino, const struct nstype *type, pid_t pid)
 {
 	if (nns == cap) {
 		cap = cap ? cap * 2 : 256;
 		nss = erealloc(nss, cap * sizeof(*nss));
 	}
-	nss[nns] = (struct ns){ .ino = ino, .type = type, .nprocs = pid != 0, .pid = pid };
-	return &nss[nns++];
+	nss[nns++] = (struct ns){ .ino = ino, .type = type, .nprocs = pid != 0, .pid = pid };
 }
 
 /* Each link the walk over /proc stats is an entry of its own: sorting by
@@ -303,21 +302,18 @@ static char *command_of(pid_t pid)
 	ssize_t len;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	len = read_file(path, buf, sizeof(buf));
-	if (len <= 0) {
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-		len = read_file(path, buf, sizeof(buf));
-		if (len <= 0)
-			return NULL;
-		buf[strcspn(buf, "\n")] = '\0';
+	if ((len = read_file(path, buf, sizeof(buf))) > 0) {
+		/* Each argument ends in a NUL: a space between two, none at the end. */
+		while (len > 0 && buf[len - 1] == '\0')
+			len--;
+		for (ssize_t i = 0; i < len; i++)
+			buf[i] = buf[i] ? buf[i] : ' ';
 		return estrdup(buf);
 	}
-	while (len > 0 && buf[len - 1] == '\0')
-		len--;
-	for (ssize_t i = 0; i < len; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	buf[len] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
 	return estrdup(buf);
 }
 
@@ -338,9 +334,9 @@ static char *format(const char *fmt, ...)
  * parent are those of its lowest pid, read only if a column shows them. */
 static void fill_cells(const struct ns *ns, const int want[], char *cells[])
 {
-	char path[NS_PATH_SIZE], stat_line[1024], *p;
+	char path[NS_PATH_SIZE], ppid[32];
 	struct stat st;
-	int r = -1, ppid;
+	int r = -1;
 
 	if (ns->pid && (want[UID] || want[USER])) {
 		snprintf(path, sizeof(path), "/proc/%d", (int)ns->pid);
@@ -356,12 +352,8 @@ static void fill_cells(const struct ns *ns, const int want[], char *cells[])
 		cells[PATH] = format("%.*s", (int)strcspn(ns->nsfs, ","), ns->nsfs);
 	}
 	cells[NPROCS] = format("%d", ns->nprocs);
-	if (ns->pid && want[PPID]) {
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)ns->pid);
-		if (read_file(path, stat_line, sizeof(stat_line)) > 0 && (p = strrchr(stat_line, ')')) &&
-		    sscanf(p, ") %*c %d", &ppid) == 1)
-			cells[PPID] = format("%d", ppid);
-	}
+	if (ns->pid && want[PPID] && proc_status_field(ns->pid, "PPid", ppid, sizeof(ppid)) == 0)
+		cells[PPID] = estrdup(ppid);
 	if (ns->pid && want[COMMAND])
 		cells[COMMAND] = command_of(ns->pid);
 	if (r == 0) {
