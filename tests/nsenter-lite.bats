@@ -75,6 +75,36 @@ teardown() {
 	[[ ${stderr_lines[3]} == 'nsenter-lite: execve("'*'/true", ["true"], '* ]]
 }
 
+@test "-v: every call it prints is one strace -f sees: -t PID, -a -r -w -c, pinned files, --detach" {
+	need_root
+	command -v strace >/dev/null || skip "no strace"
+	start_container -U --map-users=100000,0,65536 --map-groups=100000,0,65536 -m -u -i -n -p -f --mount-proc
+	make_pin_dir
+	nsunshare --net="$PINS/net" --uts="$PINS/uts" true
+	# Several namespaces of a process: one setns on its pidfd, then the fork.
+	strace_v target nsenter-lite -v -t "$CTR" -m -u -i -n -p getpid
+	[ "$v_status" -eq 0 ]
+	# All that differ (its user namespace first), its root and cwd, its cgroups.
+	strace_v all nsenter-lite -v -t "$CTR" -a -r -w -c getpid
+	[ "$v_status" -eq 0 ]
+	# Pinned files: one openat and one setns each.
+	strace_v pinned nsenter-lite -v --net="$PINS/net" --uts="$PINS/uts" true
+	[ "$v_status" -eq 0 ]
+	# runc exec --detach: the launcher joins user and pid, forks, the child the rest.
+	strace_v detach nsenter-lite -v -t "$CTR" -a --detach --keep-stdio --pidfile="$SCRATCH/e.pid" true
+	[ "$v_status" -eq 0 ]
+	for name in target all pinned detach; do
+		run not_seen nsenter-lite "$name"
+		assert_output ""
+	done
+	grep -E -x 'nsenter-lite: setns\([0-9]+, CLONE_NEWNS\|CLONE_NEWUTS\|CLONE_NEWIPC\|CLONE_NEWPID\|CLONE_NEWNET\) = 0' \
+		"$SCRATCH/target.v"
+	grep -E -x 'nsenter-lite: chroot\("\."\) = 0' "$SCRATCH/all.v"
+	grep -E -x "nsenter-lite: openat\(AT_FDCWD, \"$PINS/uts\", O_RDONLY\|O_CLOEXEC\) = [0-9]+" "$SCRATCH/pinned.v"
+	grep -E -x 'nsenter-lite: setns\([0-9]+, CLONE_NEWUSER\|CLONE_NEWPID\) = 0' "$SCRATCH/detach.v"
+	grep -E -x 'nsenter-lite: fork\(\) = [0-9]+' "$SCRATCH/detach.v"
+}
+
 @test "--net=FILE joins a pinned namespace, one setns per file" {
 	need_root
 	make_pin_dir

@@ -176,13 +176,13 @@ static int join_by_pidfd(pid_t pid, int flags)
  * first setns: once in another mount namespace, the paths may be gone. */
 static void join_by_fds(pid_t pid, int flags)
 {
-	char path[64];
+	char path[NS_PATH_SIZE];
 
 	for (size_t i = 0; i < LEN(joins); i++) {
 		if (!joins[i].wanted || !(joins[i].type->clone_flag & flags))
 			continue;
 		if (!joins[i].file)
-			snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, joins[i].type->name);
+			ns_path(path, pid, joins[i].type->name);
 		const char *name = joins[i].file ? joins[i].file : path;
 		joins[i].fd = open(name, O_RDONLY | O_CLOEXEC);
 		trace(joins[i].fd, "openat(AT_FDCWD, %s, O_RDONLY|O_CLOEXEC)", quote(name));
@@ -404,7 +404,22 @@ static void join_cgroups(pid_t target)
 	fclose(f);
 }
 
-int main(int argc, char *argv[])
+/* What the command line asks for, filled in by parse_options(); the
+ * namespaces to join are marked in joins[]. */
+struct options {
+	pid_t target;
+	int all, join_cgroup, no_fork, preserve;
+	int set_root, set_wd;          /* -r, -w: with a directory, or the target's */
+	const char *root_dir, *wd_dir;
+	uid_t uid;
+	gid_t gid;
+	int set_uid, set_gid;
+	long long preserve_fds;
+	int detach, keep_stdio;
+	const char *pidfile, *console_path;
+};
+
+static void parse_options(int argc, char *argv[], struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
@@ -434,18 +449,10 @@ int main(int argc, char *argv[])
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	pid_t target = 0;
-	int all = 0, join_cgroup = 0, no_fork = 0, preserve = 0, set_root = 0, set_wd = 0, c;
-	const char *root_dir = NULL, *wd_dir = NULL;
-	uid_t uid = 0;
-	gid_t gid = 0;
-	int set_uid = 0, set_gid = 0;
-	long long preserve_fds = 0;
-	int detach = 0, keep_stdio = 0;
-	const char *pidfile = NULL, *console_path = NULL;
 	struct join *join;
+	int c;
 
-	progname = "nsenter-lite";
+	*o = (struct options){ 0 };
 	for (size_t i = 0; i < LEN(joins); i++)
 		joins[i] = (struct join){ .type = nstype_by_name(join_order[i]), .fd = -1 };
 
@@ -458,37 +465,37 @@ int main(int argc, char *argv[])
 			continue;
 		}
 		switch (c) {
-		case 't': target = parse_pid(optarg); break;
-		case 'a': all = 1; break;
-		case 'c': join_cgroup = 1; break;
+		case 't': o->target = parse_pid(optarg); break;
+		case 'a': o->all = 1; break;
+		case 'c': o->join_cgroup = 1; break;
 		case 'S':
-			uid = parse_uid("--setuid", optarg);
-			set_uid = 1;
+			o->uid = parse_uid("--setuid", optarg);
+			o->set_uid = 1;
 			break;
 		case 'G':
-			gid = parse_gid("--setgid", optarg);
-			set_gid = 1;
+			o->gid = parse_gid("--setgid", optarg);
+			o->set_gid = 1;
 			break;
-		case OPT_PRESERVE: preserve = 1; break;
-		case 'r': set_root = 1; root_dir = optarg; break;
-		case 'w': set_wd = 1; wd_dir = optarg; break;
-		case 'F': no_fork = 1; break;
+		case OPT_PRESERVE: o->preserve = 1; break;
+		case 'r': o->set_root = 1; o->root_dir = optarg; break;
+		case 'w': o->set_wd = 1; o->wd_dir = optarg; break;
+		case 'F': o->no_fork = 1; break;
 		case OPT_PRESERVE_FDS:
-			preserve_fds = parse_number(optarg);
-			if (preserve_fds < 0 || preserve_fds > INT_MAX - 3)
+			o->preserve_fds = parse_number(optarg);
+			if (o->preserve_fds < 0 || o->preserve_fds > INT_MAX - 3)
 				die_usage("--preserve-fds: '%s' is not a number of fds", optarg);
 			break;
-		case OPT_DETACH: detach = 1; break;
-		case OPT_KEEP_STDIO: keep_stdio = 1; break;
+		case OPT_DETACH: o->detach = 1; break;
+		case OPT_KEEP_STDIO: o->keep_stdio = 1; break;
 		case OPT_PIDFILE:
 			if (!*optarg)
 				die_usage("--pidfile: an empty file name");
-			pidfile = optarg;
+			o->pidfile = optarg;
 			break;
 		case OPT_CONSOLE_SOCKET:
 			if (!*optarg)
 				die_usage("--console-socket: an empty path");
-			console_path = optarg;
+			o->console_path = optarg;
 			break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
@@ -496,112 +503,84 @@ int main(int argc, char *argv[])
 		default: bad_option(argv, c);
 		}
 	}
+}
 
-	/* Check the arguments, and decide what to join. */
-	int by_target = 0, by_file = 0, flags = 0;
-	if (all) {
-		if (!target)
-			die_usage("--all needs a target (-t PID)");
-		/* Only what differs: joining the user namespace we are already
-		 * in is an error (EINVAL), and joining anything else we share
-		 * would change nothing. */
-		for (size_t i = 0; i < LEN(joins); i++) {
-			ino_t ours, theirs;
+/* --all: marks every namespace of target that is not ours (and not
+ * given as a file). Only what differs: joining the user namespace we
+ * are already in is an error (EINVAL), and joining anything else we
+ * share would change nothing. */
+static void want_all_that_differ(pid_t target)
+{
+	if (!target)
+		die_usage("--all needs a target (-t PID)");
+	for (size_t i = 0; i < LEN(joins); i++) {
+		char path[NS_PATH_SIZE];
+		ino_t ours, theirs;
 
-			if (joins[i].file)
-				continue;
-			if (ns_inode(target, joins[i].type->name, &theirs) == -1)
-				die_errno_hint(errno == EACCES ? "you may not inspect that process: run as root"
-							       : NULL,
-					       "cannot read /proc/%d/ns/%s", (int)target,
-					       joins[i].type->name);
-			if (ns_inode(0, joins[i].type->name, &ours) == -1 || ours != theirs)
-				joins[i].wanted = 1;
-		}
+		if (joins[i].file)
+			continue;
+		if (ns_inode(target, joins[i].type->name, &theirs) == -1)
+			die_errno_hint(errno == EACCES ? "you may not inspect that process: run as root" : NULL,
+				       "cannot read %s", ns_path(path, target, joins[i].type->name));
+		if (ns_inode(0, joins[i].type->name, &ours) == -1 || ours != theirs)
+			joins[i].wanted = 1;
 	}
+}
+
+/* The CLONE_NEW* flags of the wanted joins; *by_target and *by_file
+ * say whether some are the target's and some pinned files. */
+static int wanted_flags(int *by_target, int *by_file)
+{
+	int flags = 0;
+
 	for (size_t i = 0; i < LEN(joins); i++) {
 		if (!joins[i].wanted)
 			continue;
 		if (joins[i].file)
-			by_file = 1;
+			*by_file = 1;
 		else
-			by_target = 1;
+			*by_target = 1;
 		flags |= joins[i].type->clone_flag;
 	}
-	if (by_target && !target)
+	return flags;
+}
+
+/* Options that need others, or exclude them: a usage line. */
+static void check_options(const struct options *o, int by_target)
+{
+	if (by_target && !o->target)
 		die_usage("which process? give -t PID, or --TYPE=FILE for a pinned namespace");
-	if (join_cgroup && !target)
+	if (o->join_cgroup && !o->target)
 		die_usage("--join-cgroup needs a target (-t PID)");
-	if (((set_root && !root_dir) || (set_wd && !wd_dir)) && !target)
+	if (((o->set_root && !o->root_dir) || (o->set_wd && !o->wd_dir)) && !o->target)
 		die_usage("-r and -w without a directory take the target's: give -t PID");
-	if (detach && no_fork)
+	if (o->detach && o->no_fork)
 		die_usage("--detach and -F exclude each other: a detached command runs in a child");
-	if (keep_stdio && !detach)
+	if (o->keep_stdio && !o->detach)
 		die_usage("--keep-stdio needs --detach: without it the command keeps our stdio anyway");
-	if (pidfile && !detach)
+	if (o->pidfile && !o->detach)
 		die_usage("--pidfile needs --detach: it names a command that runs on its own");
-	if (console_path && !detach)
+	if (o->console_path && !o->detach)
 		die_usage("--console-socket needs --detach: the terminal is for a command that runs on "
 			  "its own");
-	if (console_path && keep_stdio)
+	if (o->console_path && o->keep_stdio)
 		die_usage("--console-socket and --keep-stdio exclude each other: the terminal becomes "
 			  "the command's stdio");
-	if (pidfile)
-		check_pidfile(pidfile, 0);
-	/* Opened here, on the host: the container's root may have no /dev/null. */
-	int null_fd = -1;
-	if (detach && !keep_stdio && !console_path) {
-		null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null_fd == -1)
-			die_errno("cannot open /dev/null");
-	}
-	/* The socket's path is on the host: connect before any join. */
-	int console_sock = -1;
-	if (console_path)
-		console_sock = console_connect(console_path);
+}
 
-	/* 0. The target's cgroups, while our mount table still shows them. */
-	if (join_cgroup)
-		join_cgroups(target);
-
-	/* 1. The root and working directory are opened now, from where we
-	 * stand: joining a mount namespace moves us to its root. */
+/* -r DIR or -w DIR, else the target's /proc/PID/root or cwd (which is
+ * "root" or "cwd"), opened as a directory. */
+static int open_target_dir(const char *dir, pid_t target, const char *which)
+{
 	char path[64];
-	int root_fd = -1, wd_fd = -1;
-	if (set_root) {
-		snprintf(path, sizeof(path), "/proc/%d/root", (int)target);
-		root_fd = open_dir(root_dir ? root_dir : path);
-	}
-	if (set_wd) {
-		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
-		wd_fd = open_dir(wd_dir ? wd_dir : path);
-	}
 
-	/* Join. A detached launcher joins only the pid namespace (and the
-	 * user namespace that gives it the right to), then forks; its child
-	 * joins the rest (see the top of the file). */
-	int joined = 0;
-	if (flags && !by_file)
-		open_pidfd(target);
-	if (detach) {
-		if (flags & CLONE_NEWPID) {
-			joined = flags & (CLONE_NEWUSER | CLONE_NEWPID);
-			join_namespaces(target, joined, by_file);
-		}
-		detach_child(pidfile);
-	}
-	join_namespaces(target, flags & ~joined, by_file);
-	if (pidfd != -1)
-		close(pidfd);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)target, which);
+	return open_dir(dir ? dir : path);
+}
 
-	/* In a user namespace we joined, become its root (or -S/-G), as
-	 * util-linux nsenter does, unless asked to keep our ids. */
-	if ((flags & CLONE_NEWUSER) && !preserve) {
-		set_uid = set_gid = 1;
-	}
-	set_ids(set_gid, gid, set_uid, uid);
-
-	/* 2. The new root, and a working directory inside it. */
+/* Step 2: the new root, and a working directory inside it. */
+static void enter_root(int root_fd, int wd_fd)
+{
 	if (root_fd != -1) {
 		if (trace(fchdir(root_fd), "fchdir(%d)", root_fd) == -1)
 			die_errno("fchdir to the new root");
@@ -618,20 +597,14 @@ int main(int argc, char *argv[])
 		 * would let the command walk out of it with "..". */
 		die_errno("chdir(\"/\") in the new root");
 	}
+}
 
-	/* A joined pid namespace holds our children, not us. */
-	if ((flags & CLONE_NEWPID) && !no_fork && !detach)
-		continue_in_child();
-
-	/* 3. The command, looked up where it will run. */
-	char *cmd_path;
-	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
-
-	/* A detached command's stdio: the terminal made in the container,
-	 * or /dev/null (so that it holds nothing of ours), or, with
-	 * --keep-stdio, ours: the pipes an engine gave us and reads. Done
-	 * last, so that a failure above is told on our stderr. dup2 clears
-	 * close-on-exec on 0, 1 and 2. */
+/* A detached command's stdio: the terminal made in the container
+ * (console_sock), or /dev/null (null_fd, so that it holds nothing of
+ * ours), or, with --keep-stdio (both -1), ours: the pipes an engine gave
+ * us and reads. dup2 clears close-on-exec on 0, 1 and 2. */
+static void detached_stdio(int console_sock, int null_fd)
+{
 	if (console_sock != -1) {
 		console_attach(console_sock);
 		stdio_redirected = 1;
@@ -642,8 +615,83 @@ int main(int argc, char *argv[])
 				die_errno("dup2(%d, %d)", null_fd, fd);
 		stdio_redirected = 1;
 	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct options o;
+	int by_target = 0, by_file = 0;
+
+	progname = "nsenter-lite";
+	parse_options(argc, argv, &o);
+
+	/* Check the arguments, and decide what to join. */
+	if (o.all)
+		want_all_that_differ(o.target);
+	int flags = wanted_flags(&by_target, &by_file);
+	check_options(&o, by_target);
+	if (o.pidfile)
+		check_pidfile(o.pidfile, 0);
+	/* Opened here, on the host: the container's root may have no /dev/null. */
+	int null_fd = -1;
+	if (o.detach && !o.keep_stdio && !o.console_path) {
+		null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null_fd == -1)
+			die_errno("cannot open /dev/null");
+	}
+	/* The socket's path is on the host: connect before any join. */
+	int console_sock = -1;
+	if (o.console_path)
+		console_sock = console_connect(o.console_path);
+
+	/* 0. The target's cgroups, while our mount table still shows them. */
+	if (o.join_cgroup)
+		join_cgroups(o.target);
+
+	/* 1. The root and working directory are opened now, from where we
+	 * stand: joining a mount namespace moves us to its root. */
+	int root_fd = o.set_root ? open_target_dir(o.root_dir, o.target, "root") : -1;
+	int wd_fd = o.set_wd ? open_target_dir(o.wd_dir, o.target, "cwd") : -1;
+
+	/* Join. A detached launcher joins only the pid namespace (and the
+	 * user namespace that gives it the right to), then forks; its child
+	 * joins the rest (see the top of the file). */
+	int joined = 0;
+	if (flags && !by_file)
+		open_pidfd(o.target);
+	if (o.detach) {
+		if (flags & CLONE_NEWPID) {
+			joined = flags & (CLONE_NEWUSER | CLONE_NEWPID);
+			join_namespaces(o.target, joined, by_file);
+		}
+		detach_child(o.pidfile);
+	}
+	join_namespaces(o.target, flags & ~joined, by_file);
+	if (pidfd != -1)
+		close(pidfd);
+
+	/* In a user namespace we joined, become its root (or -S/-G), as
+	 * util-linux nsenter does, unless asked to keep our ids. */
+	if ((flags & CLONE_NEWUSER) && !o.preserve)
+		o.set_uid = o.set_gid = 1;
+	set_ids(o.set_gid, o.gid, o.set_uid, o.uid);
+
+	/* 2. The new root, and a working directory inside it. */
+	enter_root(root_fd, wd_fd);
+
+	/* A joined pid namespace holds our children, not us. */
+	if ((flags & CLONE_NEWPID) && !o.no_fork && !o.detach)
+		continue_in_child();
+
+	/* 3. The command, looked up where it will run. */
+	char *cmd_path;
+	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
+
+	/* A detached command's stdio, done last, so that a failure above
+	 * is told on our stderr. */
+	detached_stdio(console_sock, null_fd);
 
 	/* 4. No fd of the caller's beyond 0-2 (and --preserve-fds) goes in. */
-	cloexec_fds_from(3 + (unsigned int)preserve_fds);
+	cloexec_fds_from(3 + (unsigned int)o.preserve_fds);
 	exec_command(cmd_path, cmd_argv);
 }
