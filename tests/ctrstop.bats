@@ -58,3 +58,16 @@ ctrstop_notes=('^waiting: [0-9]+ process(es)? of pid:\[[0-9]+\] still alive$')
 	[ ! -e "$SCRATCH/kill.pid" ]
 	[ ! -e "$SCRATCH/term.pid" ]
 }
+
+@test "-v: poll's revents as the kernel set them, POLLIN|POLLHUP once the container's parent has reaped it" {
+	command -v strace >/dev/null || skip "no strace"
+	# nsunshare waits for its child, the pid 1: it reaps it at once
+	start_container -p -f
+	# strace holds ctrstop 0.3 s before it polls: the reap comes first
+	strace -qq -e trace=poll -e inject=poll:delay_enter=300000 -o "$SCRATCH/trace" \
+		ctrstop -v -t 0 "$CTR" 2>"$SCRATCH/v"
+	want=$(sed -E 's/\) +=/) =/; s/ \(DELAYED\)$//' "$SCRATCH/trace") # strace's note of the delay aside
+	run grep '^ctrstop: poll(' "$SCRATCH/v"
+	assert_output "ctrstop: $want"
+	[[ $output == *'revents=POLLIN|POLLHUP}'* ]]
+}
