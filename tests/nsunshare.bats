@@ -236,8 +236,10 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 	need_root
 	command -v strace >/dev/null || skip "no strace"
 	make_pin_dir
-	# The namespaces, --propagation (then --mount-proc makes /proc private).
-	strace_v ns nsunshare -v -m -u -i -n -p -f --mount-proc --propagation=slave --hostname=box true
+	# The namespaces, --propagation (then --mount-proc makes /proc private),
+	# a hostname longer than the 32 bytes strace shows of a buffer.
+	strace_v ns nsunshare -v -m -u -i -n -p -f --mount-proc --propagation=slave \
+		--hostname=ctrkit-a-hostname-longer-than-32-bytes true
 	[ "$v_status" -eq 0 ]
 	# A user namespace mapped from inside, with the time and --kill-child.
 	strace_v userns nsunshare -v -U -r -m -p -f --mount-proc -T --boottime=86400 --kill-child true
@@ -259,6 +261,7 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 		assert_output ""
 	done
 	grep -E -x 'nsunshare: mount\("none", "/proc", NULL, MS_REC\|MS_PRIVATE, NULL\) = 0' "$SCRATCH/ns.v"
+	grep -F -x 'nsunshare: sethostname("ctrkit-a-hostname-longer-than-32"..., 38) = 0' "$SCRATCH/ns.v"
 	grep -E -x 'nsunshare: write\([0-9]+, "0 100000 65536\\n", 15\) = 15' "$SCRATCH/maps.v"
 	grep -E -x "nsunshare: mount\(\"/proc/[0-9]+/ns/pid_for_children\", \"$PINS/pid\", NULL, MS_BIND, NULL\) = 0" \
 		"$SCRATCH/userpins.v"

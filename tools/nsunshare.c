@@ -944,9 +944,15 @@ static void set_up_namespaces(const struct options *o, struct helper *map_helper
 			  quote(source), quote(target), mount_flags_str(o->propagation)) == -1)
 			die_errno("cannot change the propagation of /");
 	}
-	if (o->hostname && trace(sethostname(o->hostname, strlen(o->hostname)), "sethostname(%s, %zu)",
-				 quote(o->hostname), strlen(o->hostname)) == -1)
-		die_errno("sethostname(%s)", quote(o->hostname));
+	/* The name is a buffer and its length, not a path: strace cuts it
+	 * after 32 bytes, as quote_mem does. */
+	if (o->hostname) {
+		size_t len = strlen(o->hostname);
+
+		if (trace(sethostname(o->hostname, len), "sethostname(%s, %zu)",
+			  quote_mem(o->hostname, len), len) == -1)
+			die_errno("sethostname(%s)", quote(o->hostname));
+	}
 }
 
 /* Step 4, in the child: wait until the parent has pinned the namespaces
