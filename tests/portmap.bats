@@ -415,3 +415,34 @@ tcp   *:8080                192.168.0.2:80"
 		assert_output ""
 	done
 }
+
+@test "-v: every call it prints is one strace -f sees (masq, add, list, del, flush)" {
+	command -v strace >/dev/null || skip "no strace"
+	# Lines that are notes, not calls, left aside:
+	# - "nft COMMAND": the nft text portmap hands libnftables, which
+	#   sends it as nfnetlink messages in a sendmsg(2) that strace shows
+	#   as bytes (and the answers in recvmsg(2)), never as that text;
+	# - "... : nothing to delete", "... : nothing to flush", plain words.
+	notes=('^nft ' ': nothing to (delete|flush)$')
+	steps=(
+		"masq|masq 192.168.0.0/24"
+		"add|add 8080 192.168.0.2:80"
+		"udp|add 5353 192.168.0.2:53 --proto udp --host-ip 203.0.113.1"
+		"list|list"
+		"del|del 8080"
+		"none|del 9999"
+		"unmasq|del masq 192.168.0.0/24"
+		"flush|flush"
+		"again|flush"
+	)
+	for step in "${steps[@]}"; do
+		read -r -a args <<<"${step#*|}"
+		strace_v "${step%%|*}" "$TOP/scripts/lab" exec portmap -v "${args[@]}"
+		[ "$v_status" -eq 0 ]
+		run not_seen portmap "${step%%|*}" "${notes[@]}"
+		assert_output ""
+	done
+	# the lock, and the sysctl read (and written, where it was 0)
+	grep -E -x 'portmap: flock\([0-9]+, LOCK_EX\) = 0' "$SCRATCH/add.v"
+	grep -E -x 'portmap: read\([0-9]+, "[01]\\n", 7\) = 2' "$SCRATCH/masq.v"
+}

@@ -188,8 +188,7 @@ static size_t objects(json_object *answer, const char *kind, json_object ***out)
 		return 0;
 	for (size_t i = 0; i < json_object_array_length(list); i++)
 		if (json_object_object_get_ex(json_object_array_get_idx(list, i), kind, &o)) {
-			if (!(*out = realloc(*out, (n + 1) * sizeof(**out))))
-				die("out of memory");
+			*out = erealloc(*out, (n + 1) * sizeof(**out));
 			(*out)[n++] = o;
 		}
 	return n;
@@ -439,30 +438,47 @@ static void masq(const char *subnet, const char *out, int remove)
 	enable_forwarding();
 }
 
+/* The columns, as wide as they always were: a protocol is 3 letters,
+ * an address with its port at most 21 characters. */
+static const struct table_column list_columns[] = {
+	{ "PROTO", 0, 5 }, { "HOST", 0, 21 }, { "CONTAINER", 0, 0 },
+};
+
+/* One row per element of map (ports or ports_ip): its key is protocol
+ * and port (ports_ip: the host's address first), its value the
+ * container's address and port. */
+static void add_map_rows(struct table *t, json_object *map)
+{
+	json_object *elems;
+	int with_ip = strcmp(json_object_get_string(json_object_object_get(map, "name")), "ports_ip") == 0;
+
+	if (!json_object_object_get_ex(map, "elem", &elems))
+		return;
+	for (size_t e = 0; e < json_object_array_length(elems); e++) {
+		json_object *pair = json_object_array_get_idx(elems, e), *k, *v;
+		if (!json_object_object_get_ex(json_object_array_get_idx(pair, 0), "concat", &k) ||
+		    !json_object_object_get_ex(json_object_array_get_idx(pair, 1), "concat", &v))
+			continue;
+		char host[40], container[40];
+		snprintf(host, sizeof(host), "%s:%d", with_ip ? json_object_get_string(json_object_array_get_idx(k, 0)) : "*",
+			 json_object_get_int(json_object_array_get_idx(k, with_ip + 1)));
+		snprintf(container, sizeof(container), "%s:%d", json_object_get_string(json_object_array_get_idx(v, 0)),
+			 json_object_get_int(json_object_array_get_idx(v, 1)));
+		const char *row[] = { json_object_get_string(json_object_array_get_idx(k, with_ip)), host, container };
+		table_add_row(t, row);
+	}
+}
+
 static void list(void)
 {
 	json_object *answer = query("list table " TABLE), **maps, **rules, *o;
 	size_t nmaps = objects(answer, "map", &maps), nrules = objects(answer, "rule", &rules);
+	struct table t;
 
-	printf("%-5s %-21s %s\n", "PROTO", "HOST", "CONTAINER");
-	for (size_t i = 0; i < nmaps; i++) {
-		json_object *elems;
-		int with_ip = strcmp(json_object_get_string(json_object_object_get(maps[i], "name")), "ports_ip") == 0;
-		if (!json_object_object_get_ex(maps[i], "elem", &elems))
-			continue;
-		for (size_t e = 0; e < json_object_array_length(elems); e++) {
-			json_object *pair = json_object_array_get_idx(elems, e), *k, *v;
-			if (!json_object_object_get_ex(json_object_array_get_idx(pair, 0), "concat", &k) ||
-			    !json_object_object_get_ex(json_object_array_get_idx(pair, 1), "concat", &v))
-				continue;
-			char host[40];
-			snprintf(host, sizeof(host), "%s:%d", with_ip ? json_object_get_string(json_object_array_get_idx(k, 0)) : "*",
-				 json_object_get_int(json_object_array_get_idx(k, with_ip + 1)));
-			printf("%-5s %-21s %s:%d\n", json_object_get_string(json_object_array_get_idx(k, with_ip)), host,
-			       json_object_get_string(json_object_array_get_idx(v, 0)),
-			       json_object_get_int(json_object_array_get_idx(v, 1)));
-		}
-	}
+	table_init(&t, list_columns, LEN(list_columns));
+	for (size_t i = 0; i < nmaps; i++)
+		add_map_rows(&t, maps[i]);
+	table_print(&t, 1, 0);
 	for (size_t i = 0; i < nrules; i++)
 		if (json_object_object_get_ex(rules[i], "comment", &o) &&
 		    strncmp(json_object_get_string(o), "ctrkit masq ", 12) == 0)
