@@ -534,10 +534,60 @@ static int ensure_bridge(struct nl *host, const struct options *o)
 	return br.index;
 }
 
+/* The pair, in one request: NAME here (on bridge, if not 0), its peer
+ * made straight in the container's namespace, the one ctrfd is open on
+ * (IFLA_NET_NS_FD). 0, or -1 with the kernel's errno. */
+static int make_pair(struct nl *host, const char *name, const struct options *o, int bridge, int ctrfd)
+{
+	struct req r;
+	struct ifinfomsg *ifi = start(&r, RTM_NEWLINK, "RTM_NEWLINK", NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi));
+	mnl_attr_put_strz(r.nlh, IFLA_IFNAME, name);
+	show(&r, " {ifname=\"%s\"", name);
+	if (o->mtu) {
+		mnl_attr_put_u32(r.nlh, IFLA_MTU, o->mtu);
+		show(&r, ", mtu=%u", o->mtu);
+	}
+	if (bridge) {
+		mnl_attr_put_u32(r.nlh, IFLA_MASTER, (uint32_t)bridge);
+		show(&r, ", master=%d /* %s */", bridge, o->bridge);
+	}
+	struct nlattr *info = mnl_attr_nest_start(r.nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(r.nlh, IFLA_INFO_KIND, "veth");
+	struct nlattr *data = mnl_attr_nest_start(r.nlh, IFLA_INFO_DATA);
+	struct nlattr *peer = mnl_attr_nest_start(r.nlh, VETH_INFO_PEER);
+	mnl_nlmsg_put_extra_header(r.nlh, sizeof(struct ifinfomsg)); /* the peer's own header */
+	mnl_attr_put_strz(r.nlh, IFLA_IFNAME, o->ifname);
+	mnl_attr_put_u32(r.nlh, IFLA_NET_NS_FD, (uint32_t)ctrfd);
+	if (o->mtu)
+		mnl_attr_put_u32(r.nlh, IFLA_MTU, o->mtu);
+	mnl_attr_nest_end(r.nlh, peer);
+	mnl_attr_nest_end(r.nlh, data);
+	mnl_attr_nest_end(r.nlh, info);
+	show(&r, ", linkinfo={kind=\"veth\", data={peer={ifname=\"%s\", net_ns_fd=%d%s}}}}", o->ifname, ctrfd,
+	     o->mtu ? ", mtu=..." : "");
+	return talk(host, &r, NULL, NULL);
+}
+
+/* The default route, through gateway on link index: what `ip route add
+ * default via GATEWAY` sends. */
+static int add_default_route(struct nl *ctr, struct in_addr gateway, int index)
+{
+	struct req r;
+	struct rtmsg *rt = start(&r, RTM_NEWROUTE, "RTM_NEWROUTE", NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
+	rt->rtm_family = AF_INET;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_BOOT;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	mnl_attr_put(r.nlh, RTA_GATEWAY, sizeof(gateway), &gateway);
+	mnl_attr_put_u32(r.nlh, RTA_OIF, (uint32_t)index);
+	show(&r, " {family=AF_INET, dst=0.0.0.0/0, gateway=%s, oif=%d}", inet_ntoa(gateway), index);
+	return talk(ctr, &r, NULL, NULL);
+}
+
 static void add(const char *name, const struct options *o)
 {
 	struct nl host, ctr;
-	struct req r;
 	struct link l;
 
 	/* Both sockets first: one here, one made inside the container. To
@@ -571,34 +621,7 @@ static void add(const char *name, const struct options *o)
 
 	int bridge = o->bridge ? ensure_bridge(&host, o) : 0;
 
-	/* The pair, in one request: NAME here (on the bridge), its peer
-	 * made straight in the container's namespace. */
-	struct ifinfomsg *ifi = start(&r, RTM_NEWLINK, "RTM_NEWLINK", NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi));
-	mnl_attr_put_strz(r.nlh, IFLA_IFNAME, name);
-	show(&r, " {ifname=\"%s\"", name);
-	if (o->mtu) {
-		mnl_attr_put_u32(r.nlh, IFLA_MTU, o->mtu);
-		show(&r, ", mtu=%u", o->mtu);
-	}
-	if (bridge) {
-		mnl_attr_put_u32(r.nlh, IFLA_MASTER, (uint32_t)bridge);
-		show(&r, ", master=%d /* %s */", bridge, o->bridge);
-	}
-	struct nlattr *info = mnl_attr_nest_start(r.nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(r.nlh, IFLA_INFO_KIND, "veth");
-	struct nlattr *data = mnl_attr_nest_start(r.nlh, IFLA_INFO_DATA);
-	struct nlattr *peer = mnl_attr_nest_start(r.nlh, VETH_INFO_PEER);
-	mnl_nlmsg_put_extra_header(r.nlh, sizeof(struct ifinfomsg)); /* the peer's own header */
-	mnl_attr_put_strz(r.nlh, IFLA_IFNAME, o->ifname);
-	mnl_attr_put_u32(r.nlh, IFLA_NET_NS_FD, (uint32_t)ctrfd);
-	if (o->mtu)
-		mnl_attr_put_u32(r.nlh, IFLA_MTU, o->mtu);
-	mnl_attr_nest_end(r.nlh, peer);
-	mnl_attr_nest_end(r.nlh, data);
-	mnl_attr_nest_end(r.nlh, info);
-	show(&r, ", linkinfo={kind=\"veth\", data={peer={ifname=\"%s\", net_ns_fd=%d%s}}}}", o->ifname, ctrfd,
-	     o->mtu ? ", mtu=..." : "");
-	if (talk(&host, &r, NULL, NULL) == -1)
+	if (make_pair(&host, name, o, bridge, ctrfd) == -1)
 		die_errno("cannot make the veth pair %s", name);
 	made.veth = name;
 	check_stop();
@@ -619,19 +642,8 @@ static void add(const char *name, const struct options *o)
 	if (link_up(&ctr, l.index, o->ifname) == -1)
 		die_errno("cannot bring %s up in the container", o->ifname);
 	check_stop();
-	if (o->has_gateway) {
-		struct rtmsg *rt = start(&r, RTM_NEWROUTE, "RTM_NEWROUTE", NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
-		rt->rtm_family = AF_INET;
-		rt->rtm_table = RT_TABLE_MAIN;
-		rt->rtm_protocol = RTPROT_BOOT;
-		rt->rtm_scope = RT_SCOPE_UNIVERSE;
-		rt->rtm_type = RTN_UNICAST;
-		mnl_attr_put(r.nlh, RTA_GATEWAY, sizeof(o->gateway), &o->gateway);
-		mnl_attr_put_u32(r.nlh, RTA_OIF, (uint32_t)l.index);
-		show(&r, " {family=AF_INET, dst=0.0.0.0/0, gateway=%s, oif=%d}", inet_ntoa(o->gateway), l.index);
-		if (talk(&ctr, &r, NULL, NULL) == -1)
-			die_errno("cannot add the default route via %s in the container", inet_ntoa(o->gateway));
-	}
+	if (o->has_gateway && add_default_route(&ctr, o->gateway, l.index) == -1)
+		die_errno("cannot add the default route via %s in the container", inet_ntoa(o->gateway));
 	/* A stop that came during the last step undoes it all too: exit
 	 * status 0 means the whole link is there, 128+N that none of it is. */
 	check_stop();
