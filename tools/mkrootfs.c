@@ -559,6 +559,58 @@ static int has_partial_suffix(const char *name)
 	return len >= n && strncmp(name + len - n, PARTIAL, n) == 0;
 }
 
+/* Refuses, with one line, an entry's name we cannot take whole: none,
+ * too long for the kernel once our suffix is on, or with our suffix. A
+ * name too long is refused here, before any part of it is cut and
+ * misread. */
+static void check_entry_name(const char *name, long entries, const char *where)
+{
+	if (!name || !*name)
+		die("%srefused entry %ld: it has no name", where, entries);
+	if (strlen(name) + sizeof(PARTIAL) > PATH_MAX)
+		die("%srefused entry %s: name longer than %zu bytes", where, quote(name),
+		    PATH_MAX - sizeof(PARTIAL));
+	if (has_partial_suffix(name))
+		die("%srefused entry %s: the suffix %s is mkrootfs's own", where, quote(name), PARTIAL);
+}
+
+/* Copies the entry's data from in to out and finishes it on disk. */
+static void write_data(struct archive *in, struct archive *out, const char *final, const char *where)
+{
+	const void *block;
+	size_t size;
+	la_int64_t offset;
+	int r;
+
+	while ((r = archive_read_data_block(in, &block, &size, &offset)) == ARCHIVE_OK)
+		if (archive_write_data_block(out, block, size, offset) < ARCHIVE_WARN)
+			break;
+	if (r != ARCHIVE_EOF)
+		die("%sbroken archive at %s: %s", where, quote(final),
+		    r == ARCHIVE_OK ? entry_error(out) : entry_error(in));
+	if (archive_write_finish_entry(out) < ARCHIVE_WARN)
+		die("%scannot finish %s: %s", where, quote(final), entry_error(out));
+}
+
+/* Renames the whole file from its partial name to final. */
+static void put_in_place(int rootfd, const char *final)
+{
+	int r = renameat(rootfd, partial, rootfd, final);
+
+	trace(r, "renameat(%d, %s, %d, %s)", rootfd, quote(partial), rootfd, quote(final));
+	if (r == -1 && (errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
+		/* A file where a lower layer had a directory: that goes first. */
+		r = remove_tree(rootfd, final);
+		if (r == 0) {
+			r = renameat(rootfd, partial, rootfd, final);
+			trace(r, "renameat(%d, %s, %d, %s)", rootfd, quote(partial), rootfd, quote(final));
+		}
+	}
+	if (r == -1)
+		die_errno("cannot put %s in place", quote(final));
+	partial[0] = '\0';
+}
+
 /* Unpacks every entry of in into rootfd (with whiteouts when layer).
  * Stops at the first refused or broken entry, with one line naming it;
  * what was unpacked before it stays, the entry itself does not. */
@@ -573,8 +625,9 @@ static void unpack(struct archive *in, int rootfd, int layer)
 
 	if (src && src->blob)
 		snprintf(where, sizeof(where), "%s: ", src->what);
+	/* Numeric owners only (no lookup set): a name in the image means
+	 * nothing here. */
 	archive_write_disk_set_options(out, extract_flags());
-	/* Numeric owners only: a name in the image means nothing here. */
 	if (trace(fchdir(rootfd), "fchdir(%d)", rootfd) == -1)
 		die_errno("fchdir");
 	forget_written(); /* a second call starts as the first */
@@ -586,15 +639,7 @@ static void unpack(struct archive *in, int rootfd, int layer)
 
 		check_stop();
 		progress(src ? src->total : 0, ++entries, 0);
-		/* A name too long for the kernel (or for our suffix) is refused
-		 * here, before any part of it is cut and misread. */
-		if (!name || !*name)
-			die("%srefused entry %ld: it has no name", where, entries);
-		if (strlen(name) + sizeof(PARTIAL) > PATH_MAX)
-			die("%srefused entry %s: name longer than %zu bytes", where, quote(name),
-			    PATH_MAX - sizeof(PARTIAL));
-		if (has_partial_suffix(name))
-			die("%srefused entry %s: the suffix %s is mkrootfs's own", where, quote(name), PARTIAL);
+		check_entry_name(name, entries, where);
 		if (layer && apply_whiteout(rootfd, name))
 			continue;
 		if (verbose)
@@ -621,34 +666,9 @@ static void unpack(struct archive *in, int rootfd, int layer)
 		}
 		if (r == ARCHIVE_WARN)
 			warnx("%s: %s", quote(final), entry_error(out));
-
-		const void *block;
-		size_t size;
-		la_int64_t offset;
-		while ((r = archive_read_data_block(in, &block, &size, &offset)) == ARCHIVE_OK)
-			if (archive_write_data_block(out, block, size, offset) < ARCHIVE_WARN)
-				break;
-		if (r != ARCHIVE_EOF)
-			die("%sbroken archive at %s: %s", where, quote(final),
-			    r == ARCHIVE_OK ? entry_error(out) : entry_error(in));
-		if (archive_write_finish_entry(out) < ARCHIVE_WARN)
-			die("%scannot finish %s: %s", where, quote(final), entry_error(out));
-		if (is_file) {
-			int rr = renameat(rootfd, partial, rootfd, final);
-			trace(rr, "renameat(%d, %s, %d, %s)", rootfd, quote(partial), rootfd, quote(final));
-			if (rr == -1 && (errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
-				/* A file where a lower layer had a directory. */
-				rr = remove_tree(rootfd, final);
-				if (rr == 0) {
-					rr = renameat(rootfd, partial, rootfd, final);
-					trace(rr, "renameat(%d, %s, %d, %s)", rootfd, quote(partial), rootfd,
-					      quote(final));
-				}
-			}
-			if (rr == -1)
-				die_errno("cannot put %s in place", quote(final));
-			partial[0] = '\0';
-		}
+		write_data(in, out, final, where);
+		if (is_file)
+			put_in_place(rootfd, final);
 		if (layer) {
 			char clean[PATH_MAX];
 			clean_path(final, clean, sizeof(clean));
@@ -689,24 +709,23 @@ static int is_static(const char *path)
 		close(fd);
 	if (n < (ssize_t)sizeof(Elf64_Ehdr) || memcmp(buf, ELFMAG, SELFMAG) != 0)
 		die("%s is not an ELF executable", path);
-	if (buf[EI_CLASS] == ELFCLASS64) {
-		Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
-		for (int i = 0; i < eh->e_phnum; i++) {
-			size_t at = eh->e_phoff + (size_t)i * eh->e_phentsize;
-			if (at + sizeof(Elf64_Phdr) > (size_t)n)
-				break;
-			if (((Elf64_Phdr *)(buf + at))->p_type == PT_INTERP)
-				return 0;
-		}
-	} else {
-		Elf32_Ehdr *eh = (Elf32_Ehdr *)buf;
-		for (int i = 0; i < eh->e_phnum; i++) {
-			size_t at = eh->e_phoff + (size_t)i * eh->e_phentsize;
-			if (at + sizeof(Elf32_Phdr) > (size_t)n)
-				break;
-			if (((Elf32_Phdr *)(buf + at))->p_type == PT_INTERP)
-				return 0;
-		}
+	/* Where the program headers are, in a 64-bit or a 32-bit ELF;
+	 * p_type comes first in both kinds of program header. */
+	const Elf64_Ehdr *eh64 = (const Elf64_Ehdr *)buf;
+	const Elf32_Ehdr *eh32 = (const Elf32_Ehdr *)buf;
+	int is64 = buf[EI_CLASS] == ELFCLASS64;
+	size_t phoff = is64 ? eh64->e_phoff : eh32->e_phoff;
+	size_t phnum = is64 ? eh64->e_phnum : eh32->e_phnum;
+	size_t phentsize = is64 ? eh64->e_phentsize : eh32->e_phentsize;
+	size_t phsize = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	for (size_t i = 0; i < phnum; i++) {
+		size_t at = phoff + i * phentsize;
+		uint32_t type;
+		if (at >= (size_t)n || (size_t)n - at < phsize)
+			break;
+		memcpy(&type, buf + at, sizeof(type));
+		if (type == PT_INTERP)
+			return 0;
 	}
 	return 1;
 }
@@ -865,15 +884,16 @@ static void make_busybox(int rootfd, const char *binary)
 
 	/* One symlink per applet: busybox picks the applet by argv[0]. */
 	char *list = list_applets(binary), *save = NULL;
+	const char *target = "/bin/busybox";
 	int links = 0;
 	for (char *path = strtok_r(list, "\n", &save); path; path = strtok_r(NULL, "\n", &save)) {
 		check_stop();
 		if (strcmp(path, "bin/busybox") == 0 || strstr(path, ".."))
 			continue;
 		unlinkat(rootfd, path, 0);
-		int r = symlinkat("/bin/busybox", rootfd, path);
+		int r = symlinkat(target, rootfd, path);
 		if (verbose && links < 3)
-			trace(r, "symlinkat(\"/bin/busybox\", %d, %s)", rootfd, quote(path));
+			trace(r, "symlinkat(%s, %d, %s)", quote(target), rootfd, quote(path));
 		if (r == -1)
 			die_errno("cannot link %s", path);
 		links++;
@@ -1037,20 +1057,27 @@ static long long read_at_most(int fd, long long max, char **text, struct sha256_
 	return n == -1 ? -1 : total;
 }
 
+/* "blobs/sha256/HEX", where a layout keeps the blob b, in path; returns path. */
+#define BLOB_PATH_SIZE (sizeof("blobs/sha256/") + 64)
+static char *blob_path(char path[BLOB_PATH_SIZE], const struct blob *b)
+{
+	snprintf(path, BLOB_PATH_SIZE, "blobs/sha256/%s", b->digest + 7);
+	return path;
+}
+
 /* The blob a descriptor names, checked: its size (reading at most one
  * byte more) and its sha256 digest. Its content into *text when text is
  * not NULL (a JSON document, at most MAX_JSON bytes). */
 static void check_blob(int layoutfd, const struct blob *b, const char *what, char **text)
 {
-	char path[128], hex[65];
+	char path[BLOB_PATH_SIZE], hex[65];
 	struct sha256_ctx sum;
 
 	if (text && b->size > MAX_JSON)
 		die("%s: blob %s has %lld bytes, more than the %d a JSON document may have", what, b->digest,
 		    b->size, MAX_JSON);
-	snprintf(path, sizeof(path), "blobs/sha256/%s", b->digest + 7);
 	sha256_init(&sum);
-	long long total = read_at_most(open_in_layout(layoutfd, path, what), b->size, text, &sum);
+	long long total = read_at_most(open_in_layout(layoutfd, blob_path(path, b), what), b->size, text, &sum);
 	if (total == -1)
 		die_errno("%s: cannot read %s", what, path);
 	if (total != b->size)
@@ -1162,6 +1189,82 @@ static void check_schema(json_object *doc, const char *name, const char *what)
 		die("%s: %s: schemaVersion is not 2", what, name);
 }
 
+/* Follows the index to the manifest of the image tagged tag (or of this
+ * machine): a multi-platform image has an index inside the index.
+ * Returns the manifest, checked, and its blob in b. */
+static json_object *find_manifest(int layoutfd, json_object *index, const char *tag, const char *layout,
+				  struct blob *b)
+{
+	json_object *descriptor = pick(index, tag, layout), *manifest = NULL, *nested = NULL;
+
+	for (int depth = 0; !manifest; depth++) {
+		const char *type = check_descriptor(descriptor, b, layout);
+		int is_index = in_list(type, index_types, LEN(index_types));
+		if (!is_index && !in_list(type, manifest_types, LEN(manifest_types)))
+			die("%s: media type %s is not an image manifest or index", layout, quote(type));
+		if (is_index && depth == 3)
+			die("%s: indexes nested more than 3 deep", layout);
+		json_object *doc = read_blob_json(layoutfd, b, type, layout);
+		check_schema(doc, b->digest, layout);
+		if (is_index) {
+			json_object_put(nested);
+			nested = doc;
+			descriptor = pick(nested, NULL, layout);
+		} else {
+			manifest = doc;
+		}
+	}
+	json_object_put(nested); /* b holds what we need of it */
+	return manifest;
+}
+
+/* The blobs of the manifest's layers, each descriptor and digest
+ * checked (and its media type known), so that a bad blob is found
+ * before the first layer is unpacked and leaves DIR as it was. Returns
+ * a calloc'd array of *n. */
+static struct blob *check_layers(int layoutfd, json_object *layers, size_t *n)
+{
+	struct blob *blobs;
+	char what[64];
+
+	*n = json_object_array_length(layers);
+	blobs = ecalloc(*n + 1, sizeof(*blobs));
+	for (size_t i = 0; i < *n; i++) {
+		snprintf(what, sizeof(what), "layer %zu of %zu", i + 1, *n);
+		const char *type = check_descriptor(json_object_array_get_idx(layers, i), &blobs[i], what);
+		size_t k = 0;
+		while (k < LEN(layer_types) && strcmp(type, layer_types[k].type) != 0)
+			k++;
+		if (k == LEN(layer_types))
+			die("%s: media type %s is not a layer (want %s[+gzip|+zstd])", what, quote(type),
+			    layer_types[0].type);
+		blobs[i].filter = layer_types[k].filter;
+		check_blob(layoutfd, &blobs[i], what, NULL);
+		check_stop();
+	}
+	return blobs;
+}
+
+/* Unpacks the n layers in order, with whiteouts. Blobs are opened one
+ * at a time: an image may have more layers than we may have open
+ * files. */
+static void unpack_layers(int layoutfd, const struct blob *blobs, size_t n, int rootfd)
+{
+	char what[64], path[BLOB_PATH_SIZE];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "layer %zu of %zu", i + 1, n);
+		int fd = open_in_layout(layoutfd, blob_path(path, &blobs[i]), what);
+		struct source *src = open_source(fd, what, &blobs[i]);
+		if (archive_filter_code(src->outer, 0) != blobs[i].filter)
+			die("%s: its media type says %s, the blob is %s", what, compression(blobs[i].filter),
+			    compression(archive_filter_code(src->outer, 0)));
+		unpack(src->inner, rootfd, 1);
+		archive_read_free(src->inner);
+		close(fd);
+	}
+}
+
 static void unpack_oci(const char *spec, int rootfd)
 {
 	char *layout = estrdup(spec), *tag = strrchr(layout, ':');
@@ -1187,27 +1290,7 @@ static void unpack_oci(const char *spec, int rootfd)
 		die("%s: index.json has mediaType %s (want %s)", layout, quote(own), index_types[0]);
 	check_schema(index, "index.json", layout);
 
-	/* Follow the index to a manifest: a multi-platform image has an
-	 * index inside the index. */
-	json_object *descriptor = pick(index, tag, layout), *manifest = NULL, *nested = NULL;
-	for (int depth = 0; !manifest; depth++) {
-		const char *type = check_descriptor(descriptor, &b, layout);
-		int is_index = in_list(type, index_types, LEN(index_types));
-		if (!is_index && !in_list(type, manifest_types, LEN(manifest_types)))
-			die("%s: media type %s is not an image manifest or index", layout, quote(type));
-		if (is_index && depth == 3)
-			die("%s: indexes nested more than 3 deep", layout);
-		json_object *doc = read_blob_json(layoutfd, &b, type, layout);
-		check_schema(doc, b.digest, layout);
-		if (is_index) {
-			json_object_put(nested);
-			nested = doc;
-			descriptor = pick(nested, NULL, layout);
-		} else {
-			manifest = doc;
-		}
-	}
-	json_object *config, *layers;
+	json_object *manifest = find_manifest(layoutfd, index, tag, layout, &b), *config, *layers;
 	if (!json_object_object_get_ex(manifest, "config", &config))
 		die("%s: manifest %s has no config", layout, b.digest);
 	const char *type = check_descriptor(config, &b, layout);
@@ -1217,41 +1300,10 @@ static void unpack_oci(const char *spec, int rootfd)
 	if (!json_object_object_get_ex(manifest, "layers", &layers) || !json_object_is_type(layers, json_type_array))
 		die("%s: manifest has no layers array", layout);
 
-	/* Every descriptor and digest is checked before the first layer is
-	 * unpacked, so that a bad blob leaves DIR as it was. Blobs are
-	 * opened one at a time: an image may have more layers than we may
-	 * have open files. */
-	size_t n = json_object_array_length(layers);
-	struct blob *blobs = ecalloc(n + 1, sizeof(*blobs));
-	char what[64];
-	for (size_t i = 0; i < n; i++) {
-		snprintf(what, sizeof(what), "layer %zu of %zu", i + 1, n);
-		type = check_descriptor(json_object_array_get_idx(layers, i), &blobs[i], what);
-		size_t k = 0;
-		while (k < LEN(layer_types) && strcmp(type, layer_types[k].type) != 0)
-			k++;
-		if (k == LEN(layer_types))
-			die("%s: media type %s is not a layer (want %s[+gzip|+zstd])", what, quote(type),
-			    layer_types[0].type);
-		blobs[i].filter = layer_types[k].filter;
-		check_blob(layoutfd, &blobs[i], what, NULL);
-		check_stop();
-	}
-	for (size_t i = 0; i < n; i++) {
-		char path[128];
-		snprintf(what, sizeof(what), "layer %zu of %zu", i + 1, n);
-		snprintf(path, sizeof(path), "blobs/sha256/%s", blobs[i].digest + 7);
-		int fd = open_in_layout(layoutfd, path, what);
-		struct source *src = open_source(fd, what, &blobs[i]);
-		if (archive_filter_code(src->outer, 0) != blobs[i].filter)
-			die("%s: its media type says %s, the blob is %s", what, compression(blobs[i].filter),
-			    compression(archive_filter_code(src->outer, 0)));
-		unpack(src->inner, rootfd, 1);
-		archive_read_free(src->inner);
-		close(fd);
-	}
+	size_t n;
+	struct blob *blobs = check_layers(layoutfd, layers, &n);
+	unpack_layers(layoutfd, blobs, n, rootfd);
 	free(blobs);
-	json_object_put(nested);
 	json_object_put(index);
 	json_object_put(manifest);
 	close(layoutfd);
