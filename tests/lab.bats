@@ -37,6 +37,16 @@ machine() {
 	[ "$(machine)" = "$before" ]
 }
 
+@test "up: the lab forwards nothing until a lesson turns ip_forward on, even where the machine forwards" {
+	# A new namespace copies ip_forward from the machine's own, which a
+	# Docker host has on: lessons 14 and 15 show it off at first.
+	lab_up
+	run lab sysctl -n net.ipv4.ip_forward
+	assert_output 0
+	run lab --outside sysctl -n net.ipv4.ip_forward
+	assert_output 0
+}
+
 @test "down removes it all, and stops what ran in it; twice is fine" {
 	lab_up
 	lab --outside sleep 600 3>&- &
