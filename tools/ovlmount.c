@@ -254,6 +254,29 @@ static void print_changes(void)
 	free(changes);
 }
 
+/* A directory made anew over an old one (opaque): the old one's
+ * entries that upper does not have again are gone. */
+static void add_hidden(const char *rel, const char *path)
+{
+	char lpath[PATH_MAX], upath[PATH_MAX + NAME_MAX + 2];
+	struct stat st;
+
+	for (size_t l = 0; l < nlowers; l++) {
+		snprintf(lpath, sizeof(lpath), "%s/%s", lowers[l], rel);
+		DIR *dir = opendir(lpath);
+		struct dirent *d;
+		while (dir && (d = readdir(dir))) {
+			if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+				continue;
+			snprintf(upath, sizeof(upath), "%s/%s", path, d->d_name);
+			if (lstat(upath, &st) == -1)
+				add_change('D', rel, d->d_name);
+		}
+		if (dir)
+			closedir(dir);
+	}
+}
+
 static void diff(const char *upper)
 {
 	char path[PATH_MAX];
@@ -272,25 +295,8 @@ static void diff(const char *upper)
 		}
 		int lower = in_lower(rel);
 		add_change(lower ? 'C' : 'A', rel, NULL);
-		/* A directory made anew over an old one: the old one's
-		 * entries that upper does not have again are gone. */
-		if (S_ISDIR(st.st_mode) && lower && is_opaque(path)) {
-			for (size_t l = 0; l < nlowers; l++) {
-				char lpath[PATH_MAX], upath[PATH_MAX + NAME_MAX + 2];
-				snprintf(lpath, sizeof(lpath), "%s/%s", lowers[l], rel);
-				DIR *dir = opendir(lpath);
-				struct dirent *d;
-				while (dir && (d = readdir(dir))) {
-					if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-						continue;
-					snprintf(upath, sizeof(upath), "%s/%s", path, d->d_name);
-					if (lstat(upath, &st) == -1)
-						add_change('D', rel, d->d_name);
-				}
-				if (dir)
-					closedir(dir);
-			}
-		}
+		if (S_ISDIR(st.st_mode) && lower && is_opaque(path))
+			add_hidden(rel, path);
 	}
 	print_changes();
 }
@@ -316,16 +322,78 @@ static void write_marker(struct archive *out, const char *name)
 	archive_entry_free(entry);
 }
 
+/* path read from disk as a layer entry named rel, without overlayfs's
+ * own xattrs: its bookkeeping stays out of the layer. */
+static struct archive_entry *entry_from_disk(struct archive *disk, const char *path, const char *rel,
+					     const struct stat *st)
+{
+	struct archive_entry *entry = archive_entry_new(), *kept;
+	const char *name;
+	const void *value;
+	size_t size;
+
+	archive_entry_copy_sourcepath(entry, path);
+	if (archive_read_disk_entry_from_file(disk, entry, -1, st) != ARCHIVE_OK)
+		die("cannot read %s: %s", path, archive_error_string(disk));
+	archive_entry_set_pathname(entry, rel);
+	kept = archive_entry_clone(entry);
+	archive_entry_xattr_clear(kept);
+	archive_entry_xattr_reset(entry);
+	while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK)
+		if (!is_overlay_xattr(name))
+			archive_entry_xattr_add_entry(kept, name, value, size);
+	archive_entry_free(entry);
+	return kept;
+}
+
+/* The files with more than one name written so far, by inode. */
+static struct {
+	dev_t dev;
+	ino_t ino;
+	const char *name;
+} *links;
+static size_t nlinks;
+
+/* A second name for a file already written becomes a hard link to the
+ * first (1); the first name is remembered (0). */
+static int link_to_earlier(struct archive_entry *entry, const struct stat *st, const char *name)
+{
+	if (!S_ISREG(st->st_mode) || st->st_nlink < 2)
+		return 0;
+	for (size_t l = 0; l < nlinks; l++)
+		if (links[l].dev == st->st_dev && links[l].ino == st->st_ino) {
+			archive_entry_set_hardlink(entry, links[l].name);
+			archive_entry_set_size(entry, 0);
+			return 1;
+		}
+	links = erealloc(links, (nlinks + 1) * sizeof(*links));
+	links[nlinks].dev = st->st_dev;
+	links[nlinks].ino = st->st_ino;
+	links[nlinks++].name = name;
+	return 0;
+}
+
+/* The bytes of the file path, after its header. */
+static void write_contents(struct archive *out, const char *path, const char *rel)
+{
+	char buf[1 << 16];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		die_errno("%s", path);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (archive_write_data(out, buf, (size_t)n) < 0)
+			die("cannot write %s: %s", rel, archive_error_string(out));
+	if (n == -1)
+		die_errno("%s", path);
+	close(fd);
+}
+
 static void commit(const char *upper)
 {
 	struct archive *out = archive_write_new(), *disk = archive_read_disk_new();
 	char path[PATH_MAX], marker[PATH_MAX + 16];
-	struct {
-		dev_t dev;
-		ino_t ino;
-		char *name;
-	} *links = NULL;
-	size_t nlinks = 0;
 
 	if (isatty(STDOUT_FILENO))
 		die_usage("the layer is a tar on stdout: redirect it (ovlmount --commit UPPER > layer.tar)");
@@ -350,56 +418,11 @@ static void commit(const char *upper)
 			write_marker(out, marker);
 			continue;
 		}
-
-		struct archive_entry *entry = archive_entry_new();
-		archive_entry_copy_sourcepath(entry, path);
-		if (archive_read_disk_entry_from_file(disk, entry, -1, &st) != ARCHIVE_OK)
-			die("cannot read %s: %s", path, archive_error_string(disk));
-		archive_entry_set_pathname(entry, rel);
-
-		/* overlayfs's own bookkeeping stays out of the layer. */
-		const char *name;
-		const void *value;
-		size_t size;
-		struct archive_entry *kept = archive_entry_clone(entry);
-		archive_entry_xattr_clear(kept);
-		archive_entry_xattr_reset(entry);
-		while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK)
-			if (!is_overlay_xattr(name))
-				archive_entry_xattr_add_entry(kept, name, value, size);
-		archive_entry_free(entry);
-		entry = kept;
-
-		/* A second name for a file already written: a hard link. */
-		int linked = 0;
-		if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
-			for (size_t l = 0; l < nlinks && !linked; l++)
-				if (links[l].dev == st.st_dev && links[l].ino == st.st_ino) {
-					archive_entry_set_hardlink(entry, links[l].name);
-					archive_entry_set_size(entry, 0);
-					linked = 1;
-				}
-			if (!linked) {
-				links = erealloc(links, (nlinks + 1) * sizeof(*links));
-				links[nlinks].dev = st.st_dev;
-				links[nlinks].ino = st.st_ino;
-				links[nlinks++].name = paths[i];
-			}
-		}
+		struct archive_entry *entry = entry_from_disk(disk, path, rel, &st);
+		int linked = link_to_earlier(entry, &st, rel);
 		write_entry(out, entry, rel);
-		if (S_ISREG(st.st_mode) && !linked && st.st_size > 0) {
-			char buf[1 << 16];
-			ssize_t n;
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd == -1)
-				die_errno("%s", path);
-			while ((n = read(fd, buf, sizeof(buf))) > 0)
-				if (archive_write_data(out, buf, (size_t)n) < 0)
-					die("cannot write %s: %s", rel, archive_error_string(out));
-			if (n == -1)
-				die_errno("%s", path);
-			close(fd);
-		}
+		if (S_ISREG(st.st_mode) && !linked && st.st_size > 0)
+			write_contents(out, path, rel);
 		archive_entry_free(entry);
 		if (S_ISDIR(st.st_mode) && is_opaque(path)) {
 			snprintf(marker, sizeof(marker), "%s/.wh..wh..opq", rel);
