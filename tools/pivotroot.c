@@ -735,10 +735,22 @@ static int clean_target(char *path)
 	return 0;
 }
 
+/* The target of a --volume or --mount (named what in messages), made
+ * canonical: an absolute path without "..", and not the root itself (a
+ * mount there would vanish under pivot_root); dies (usage) otherwise. */
+static void check_target(const char *opt, const char *spec, const char *what, char *target)
+{
+	if (*target != '/')
+		die_usage("%s: '%s': %s must be an absolute path", opt, spec, what);
+	if (clean_target(target) == -1)
+		die_usage("%s: '%s': %s may not contain ..", opt, spec, what);
+	if (strcmp(target, "/") == 0)
+		die_usage("%s: '%s': %s cannot be / itself (use the rootfs for that)", opt, spec, what);
+}
+
 /* "HOST:CTR[:ro|:rw]" into *v, the bind mount it is; dies (usage) on
- * anything else, on a target that is the root itself (a mount there
- * would vanish under pivot_root) and on a target that an earlier volume
- * already has. */
+ * anything else, on a bad target (check_target) and on a target that an
+ * earlier volume already has. */
 static void parse_volume(const char *spec, struct mount_spec *v, const struct mount_spec *earlier, size_t n)
 {
 	char *host = estrdup(spec), *target, *mode;
@@ -752,12 +764,7 @@ static void parse_volume(const char *spec, struct mount_spec *v, const struct mo
 		if (strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
 			die_usage("--volume: '%s': the mode is ro or rw", spec);
 	}
-	if (*target != '/')
-		die_usage("--volume: '%s': the target must be an absolute path", spec);
-	if (clean_target(target) == -1)
-		die_usage("--volume: '%s': the target may not contain ..", spec);
-	if (strcmp(target, "/") == 0)
-		die_usage("--volume: '%s': the target cannot be / itself (use the rootfs for that)", spec);
+	check_target("--volume", spec, "the target", target);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(earlier[i].dest, target) == 0)
 			die_usage("--volume: '%s': %s is already the target of another volume", spec, target);
@@ -845,12 +852,7 @@ static void parse_mount(const char *spec, struct mount_spec *m)
 		*options++ = '\0';
 	if (!*type || !*source || !*dest)
 		die_usage("--mount: '%s' is not TYPE:SOURCE:DEST[:OPTIONS]", spec);
-	if (*dest != '/')
-		die_usage("--mount: '%s': DEST must be an absolute path", spec);
-	if (clean_target(dest) == -1)
-		die_usage("--mount: '%s': DEST may not contain ..", spec);
-	if (strcmp(dest, "/") == 0)
-		die_usage("--mount: '%s': DEST cannot be / itself (use the rootfs for that)", spec);
+	check_target("--mount", spec, "DEST", dest);
 	m->source = source;
 	m->dest = dest;
 	m->data = erealloc(NULL, options ? strlen(options) + 1 : 1);
