@@ -32,7 +32,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -65,14 +64,13 @@ static const char help[] =
 	"  -h, --help      show this help\n"
 	"      --version   show the version\n";
 
-
 enum { OPT_VERSION = 256 };
 
 /* ---- the hierarchies ---- */
 
 struct hierarchy {
-	char mount[PATH_MAX]; /* where it is mounted */
-	int version;          /* 1 or 2 */
+	char mount[PATH_MAX];  /* where it is mounted */
+	int version;           /* 1 or 2 */
 	char controllers[256]; /* v1: from the mount options; v2: cgroup.controllers */
 };
 
@@ -96,61 +94,36 @@ static int has_word(const char *list, const char *word)
 	return 0;
 }
 
-/* What statfs(2) filled in, as strace prints it: the magic numbers of
- * the filesystems /sys/fs/cgroup can be by name (any other in hex, where
- * strace may know a name), and f_flags's ST_* bits in strace's order. */
-static const char *statfs_str(const struct statfs *sf)
-{
-	static const struct {
-		long value;
-		const char *name;
-	} types[] = { { CGROUP2_SUPER_MAGIC, "CGROUP2_SUPER_MAGIC" }, { CGROUP_SUPER_MAGIC, "CGROUP_SUPER_MAGIC" },
-		      { TMPFS_MAGIC, "TMPFS_MAGIC" }, { SYSFS_MAGIC, "SYSFS_MAGIC" } },
-	  flags[] = { { 0x20, "ST_VALID" }, { 0x1, "ST_RDONLY" }, { 0x2, "ST_NOSUID" }, { 0x4, "ST_NODEV" },
-		      { 0x8, "ST_NOEXEC" }, { 0x10, "ST_SYNCHRONOUS" }, { 0x40, "ST_MANDLOCK" }, { 0x80, "ST_WRITE" },
-		      { 0x100, "ST_APPEND" }, { 0x200, "ST_IMMUTABLE" }, { 0x400, "ST_NOATIME" },
-		      { 0x800, "ST_NODIRATIME" }, { 0x1000, "ST_RELATIME" }, { 0x2000, "ST_NOSYMFOLLOW" } };
-	static char buf[1024];
-	char type[32], flag[256] = "";
-
-	snprintf(type, sizeof(type), "%#lx", (long)sf->f_type);
-	for (size_t i = 0; i < LEN(types); i++)
-		if (sf->f_type == types[i].value)
-			snprintf(type, sizeof(type), "%s", types[i].name);
-	for (size_t i = 0; i < LEN(flags); i++)
-		if (sf->f_flags & flags[i].value)
-			snprintf(flag + strlen(flag), sizeof(flag) - strlen(flag), "%s%s", *flag ? "|" : "", flags[i].name);
-	snprintf(buf, sizeof(buf),
-		 "{f_type=%s, f_bsize=%ld, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, f_files=%lu, f_ffree=%lu, "
-		 "f_fsid={val=[%#x, %#x]}, f_namelen=%ld, f_frsize=%ld, f_flags=%s}",
-		 type, (long)sf->f_bsize, (unsigned long)sf->f_blocks, (unsigned long)sf->f_bfree,
-		 (unsigned long)sf->f_bavail, (unsigned long)sf->f_files, (unsigned long)sf->f_ffree,
-		 (unsigned)sf->f_fsid.__val[0], (unsigned)sf->f_fsid.__val[1], (long)sf->f_namelen, (long)sf->f_frsize,
-		 *flag ? flag : "0");
-	return buf;
-}
-
 /* Is path the root of a v2 (or v1) hierarchy? statfs(2) tells by the
- * filesystem's magic number; a mimic tree by the files each kind has. */
+ * filesystem's magic number; a mimic tree by the files each kind has.
+ * -v leaves statfs out: strace prints all of struct statfs, and
+ * `strace -e statfs cgset info` shows it. */
 static int is_cgroup(const char *path, int version)
 {
 	struct statfs sf;
 	char file[PATH_MAX + 32];
 
-	if (mimic) {
-		snprintf(file, sizeof(file), "%s/%s", path, version == 2 ? "cgroup.controllers" : "tasks");
-		return access(file, F_OK) == 0;
-	}
-	int r = statfs(path, &sf);
-	if (r == -1)
-		trace(r, "statfs(%s, %p)", quote(path), (void *)&sf);
-	else
-		trace(r, "statfs(%s, %s)", quote(path), statfs_str(&sf));
-	return r == 0 && sf.f_type == (version == 2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC);
+	if (!mimic)
+		return statfs(path, &sf) == 0 && sf.f_type == (version == 2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC);
+	snprintf(file, sizeof(file), "%s/%s", path, version == 2 ? "cgroup.controllers" : "tasks");
+	return access(file, F_OK) == 0;
 }
 
+/* Adds a hierarchy once. The kernel puts each v1 controller in one
+ * hierarchy only, and has one v2 hierarchy, so the version and the
+ * controllers name it; one mounted twice is taken under /sys/fs/cgroup
+ * if it is there. */
 static void add_hierarchy(const char *mount, int version, const char *controllers)
 {
+	size_t i, len = strlen(cgroot);
+
+	for (i = 0; i < nhier; i++)
+		if (hier[i].version == version && (version == 2 || strcmp(hier[i].controllers, controllers) == 0))
+			break;
+	if (i < nhier && (strncmp(mount, cgroot, len) != 0 || strncmp(hier[i].mount, cgroot, len) == 0))
+		return; /* the same hierarchy, seen again */
+	if (i < nhier) /* a better place for one we had */
+		hier[i] = hier[--nhier];
 	if (nhier == LEN(hier))
 		return;
 	struct hierarchy *h = &hier[nhier++];
@@ -192,61 +165,35 @@ static void find_mimic_hierarchies(void)
 	closedir(dir);
 }
 
-/* The names of the v1 controllers (/proc/cgroups), to tell them from
- * the other options of a v1 mount ("rw,cpu,cpuacct"). */
-static void v1_controllers(char *known, size_t size)
+/* The machine's hierarchies, as /proc/self/mountinfo lists them (lib's
+ * reader decodes the "\040" a space in a mount point is written as):
+ * the type cgroup or cgroup2, and for v1 the controllers among the
+ * superblock's options ("rw,cpu,cpuacct"), told from the other options
+ * by the names /proc/cgroups lists. */
+static void find_mounted_hierarchies(void)
 {
-	char *line = NULL, name[64];
-	size_t n = 0;
+	char known[1024] = "", name[64], *line = NULL;
+	size_t size = 0;
+	struct mount_entry m = { 0 };
 	FILE *f = fopen("/proc/cgroups", "re");
 
-	while (f && getline(&line, &n, f) != -1)
-		if (line[0] != '#' && sscanf(line, "%63s", name) == 1 && strlen(known) + strlen(name) + 2 < size)
+	while (f && getline(&line, &size, f) != -1)
+		if (line[0] != '#' && sscanf(line, "%63s", name) == 1 && strlen(known) + strlen(name) + 2 < sizeof(known))
 			strcat(strcat(known, name), " ");
 	free(line);
 	if (f)
 		fclose(f);
-}
-
-/* The hierarchies, as /proc/self/mountinfo lists them (lib's reader
- * decodes the "\040" a space in a mount point is written as): the type
- * cgroup or cgroup2, and for v1 the controllers in the superblock's
- * options. A hierarchy mounted twice is taken once, under
- * /sys/fs/cgroup if it is: the kernel puts each v1 controller in one
- * hierarchy only, and has one v2 hierarchy, so the type and the
- * controllers name it. */
-static void find_hierarchies(void)
-{
-	char known[1024] = "";
-	struct mount_entry m = { 0 };
-	FILE *f;
-
-	if (mimic) {
-		find_mimic_hierarchies();
-		return;
-	}
-	v1_controllers(known, sizeof(known));
 	if (!(f = mountinfo_open(0)))
 		die_errno("cannot read /proc/self/mountinfo");
 	while (mountinfo_next(f, &m)) {
 		int version = strcmp(m.fstype, "cgroup2") == 0 ? 2 : strcmp(m.fstype, "cgroup") == 0 ? 1 : 0;
 		char controllers[256] = "", *save = NULL;
-		size_t i, len = strlen(cgroot);
-		if (!version)
-			continue;
-		for (char *o = strtok_r(m.super_options, ",", &save); o; o = strtok_r(NULL, ",", &save))
-			if (version == 1 && (strncmp(o, "name=", 5) == 0 || has_word(known, o)))
+		for (char *o = strtok_r(m.super_options, ",", &save); o && version == 1; o = strtok_r(NULL, ",", &save))
+			if (strncmp(o, "name=", 5) == 0 || has_word(known, o))
 				snprintf(controllers + strlen(controllers), sizeof(controllers) - strlen(controllers),
 					 "%s%s", *controllers ? "," : "", o);
-		for (i = 0; i < nhier && (hier[i].version != version || (version == 1 &&
-					  strcmp(hier[i].controllers, controllers) != 0)); i++)
-			;
-		int preferred = strncmp(m.mount_point, cgroot, len) == 0;
-		if (i < nhier && (!preferred || strncmp(hier[i].mount, cgroot, len) == 0))
-			continue; /* the same hierarchy, seen again */
-		if (i < nhier) /* a better place for one we had */
-			hier[i] = hier[--nhier];
-		add_hierarchy(m.mount_point, version, controllers);
+		if (version)
+			add_hierarchy(m.mount_point, version, controllers);
 	}
 	fclose(f);
 }
@@ -255,12 +202,10 @@ static void find_hierarchies(void)
  * the v2 one if it can enable it; NULL if the machine has neither. */
 static struct hierarchy *home_of(const char *controller)
 {
-	for (size_t i = 0; i < nhier; i++)
-		if (hier[i].version == 1 && has_word(hier[i].controllers, controller))
-			return &hier[i];
-	for (size_t i = 0; i < nhier; i++)
-		if (hier[i].version == 2 && has_word(hier[i].controllers, controller))
-			return &hier[i];
+	for (int version = 1; version <= 2; version++)
+		for (size_t i = 0; i < nhier; i++)
+			if (hier[i].version == version && has_word(hier[i].controllers, controller))
+				return &hier[i];
 	return NULL;
 }
 
@@ -292,10 +237,9 @@ static void check_name(const char *name)
 		die_usage("group '%s': give a name relative to the cgroup root, not an absolute path", name);
 	for (const char *p = name; *p;) {
 		size_t n = strcspn(p, "/");
-		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			die_usage("group '%s': every part of the name must be a plain name (no '', '.' or '..')", name);
+		int bad = n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.');
 		p += n;
-		if (*p == '/' && !*++p)
+		if (bad || (*p == '/' && !*++p))
 			die_usage("group '%s': every part of the name must be a plain name (no '', '.' or '..')", name);
 	}
 	if (strlen(name) > PATH_MAX / 2)
@@ -328,21 +272,6 @@ static void need_group(const char *name)
 	die("no group '%s' (make it with: cgset create %s)", name, name);
 }
 
-/* The path of FILE of the group in the controller's hierarchy; dies if
- * the machine lacks the controller or the group is not in it. */
-static void controller_file(char *buf, size_t size, const char *name, const char *controller, const char *file)
-{
-	const struct hierarchy *h = home_of(controller);
-	char dir[PATH_MAX];
-
-	if (!h)
-		die("this machine has no %s controller (see cgset info)", controller);
-	group_path(dir, sizeof(dir), h, name, NULL);
-	if (!is_dir(dir))
-		die("group '%s' is not in the %s hierarchy: %s is missing (cgset create %s)", name, controller, dir, name);
-	group_path(buf, size, h, name, file);
-}
-
 /* ---- info ---- */
 
 static void info(void)
@@ -364,13 +293,12 @@ static void info(void)
 	table_init(&t, cols, LEN(cols));
 	for (size_t i = 0; i < nhier; i++) {
 		char list[256], version[8], *save = NULL;
-		const char *sep = hier[i].version == 1 ? "," : " ";
 		snprintf(list, sizeof(list), "%s", hier[i].controllers);
 		snprintf(version, sizeof(version), "v%d", hier[i].version);
-		char *c = strtok_r(list, sep, &save);
+		char *c = strtok_r(list, hier[i].version == 1 ? "," : " ", &save);
 		if (!c)
 			table_add_row(&t, (const char *[]){ "-", version, hier[i].mount });
-		for (; c; c = strtok_r(NULL, sep, &save))
+		for (; c; c = strtok_r(NULL, hier[i].version == 1 ? "," : " ", &save))
 			table_add_row(&t, (const char *[]){ c, version, hier[i].mount });
 	}
 	table_print(&t, 1, 0);
@@ -391,10 +319,10 @@ static void info(void)
 		printf("  %s\n", l);
 }
 
-/* ---- the keys ---- */
+/* ---- the files of a group ---- */
 
-#define V1_UNLIMITED (1LL << 62) /* v1 prints "no limit" as a huge number */
-#define CPU_PERIOD 100000        /* us: the period cgset gives quotas in */
+#define V1_UNLIMITED (1LL << 62)   /* v1 prints "no limit" as a huge number */
+#define CPU_PERIOD 100000          /* us: the period cgset gives quotas in */
 #define PIDS_MAX (4 * 1024 * 1024) /* PID_MAX_LIMIT of a 64-bit kernel: pids.max takes no more */
 
 static void write_value(const char *path, const char *value)
@@ -414,13 +342,18 @@ static void write_number(const char *path, long long n)
 	write_value(path, value);
 }
 
+static void read_text(const char *path, char *buf, size_t size)
+{
+	if (read_file(path, buf, size) == -1)
+		die_errno("cannot read %s", path);
+}
+
 /* A file's number, -1 for no limit ("max", or v1's huge number). */
 static long long read_number(const char *path)
 {
 	char buf[64];
 
-	if (read_file(path, buf, sizeof(buf)) == -1)
-		die_errno("cannot read %s", path);
+	read_text(path, buf, sizeof(buf));
 	if (strncmp(buf, "max", 3) == 0)
 		return -1;
 	long long n = strtoll(buf, NULL, 10);
@@ -432,6 +365,34 @@ static void sibling(char *buf, size_t size, const char *path, const char *file)
 {
 	snprintf(buf, size, "%.*s/%s", (int)(strrchr(path, '/') - path), path, file);
 }
+
+/* ---- the keys ---- */
+
+/* What a portable key's value is: that says how it is checked, written
+ * and read back. */
+enum kind {
+	SIZE,   /* bytes, or max */
+	COUNT,  /* a number of processes, or max */
+	WEIGHT, /* a share of CPU time against the group's siblings, 1..10000 */
+	CPUS,   /* a list of CPUs: 0-1 or 0,1 */
+	CORES,  /* CPU time as a number of CPUs (0.5): a quota per period, or max */
+};
+
+/* The portable keys: the controller whose hierarchy has the key's file,
+ * and that file on v1 and on v2. Any other key is the name of a file. */
+static const struct key {
+	const char *name, *controller, *file[2]; /* file[0] on v1, file[1] on v2 */
+	enum kind kind;
+} keys[] = {
+	{ "memory", "memory", { "memory.limit_in_bytes", "memory.max" }, SIZE },
+	{ "memory.swap", "memory", { "memory.memsw.limit_in_bytes", "memory.swap.max" }, SIZE },
+	{ "pids", "pids", { "pids.max", "pids.max" }, COUNT },
+	{ "cpu", "cpu", { "cpu.cfs_quota_us", "cpu.max" }, CORES },
+	{ "cpu.weight", "cpu", { "cpu.shares", "cpu.weight" }, WEIGHT },
+	{ "cpuset", "cpuset", { "cpuset.cpus", "cpuset.cpus" }, CPUS },
+};
+
+static const char keys_help[] = "keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group";
 
 /* Is s a plain decimal: digits, and a fraction after a '.' if frac?
  * strtod and strtoll alone take more: " 1", "+1", "0x10", "1e3", "inf". */
@@ -446,63 +407,9 @@ static int is_decimal(const char *s, int frac)
 	return s[n] == '\0';
 }
 
-/* The value checkers: each returns the number to write (-1 for max),
- * or dies with a usage error.
- *
- * SIZE|max as a number of bytes. The kernel counts memory in whole
- * pages and rounds a limit down, so a memory limit below one page is
- * 0, which lets nothing run; no swap (memory.swap=0) is a real choice. */
-static long long size_value(const char *key, const char *value)
-{
-	long long n = strcmp(value, "max") == 0 ? -1 : parse_size(value);
-	long long min = strcmp(key, "memory") == 0 ? sysconf(_SC_PAGESIZE) : 0;
-
-	if (n == -1 && strcmp(value, "max") != 0)
-		die_usage("%s=%s: not a size (a number with K, M, G or T, or max)", key, value);
-	if (n != -1 && n < min)
-		die_usage("%s=%s: want at least one page, %lldK, or max", key, value, min / 1024);
-	return n;
-}
-
-/* pids=N|max. The kernel reads pids.max in base 0 (010 is 8 to it), so
- * cgset writes the number as it read it, not the text. */
-static long long pids_value(const char *key, const char *value)
-{
-	long long n = strcmp(value, "max") == 0 ? -1 : is_decimal(value, 0) ? parse_number(value) : 0;
-
-	if (n != -1 && (n < 1 || n > PIDS_MAX))
-		die_usage("%s=%s: want a whole number from 1 to %d, or max", key, value, PIDS_MAX);
-	return n;
-}
-
-/* cpu=CPUS as a quota per CPU_PERIOD. At most the CPUs the machine
- * has, as docker run --cpus allows: more could never be used. */
-static long long cpu_quota(const char *key, const char *value)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	double cores = is_decimal(value, 1) ? strtod(value, NULL) : 0;
-
-	if (strcmp(value, "max") == 0)
-		return -1;
-	/* The kernel's smallest quota is 1 ms (1000 us): 0.01 of a period. */
-	if (cores * CPU_PERIOD < 1000 || cores > (double)cpus)
-		die_usage("%s=%s: want a number of CPUs from 0.01 to %ld (this machine has %ld), or max", key, value,
-			  cpus, cpus);
-	return (long long)(cores * CPU_PERIOD + 0.5);
-}
-
-static long long weight_value(const char *key, const char *value)
-{
-	long long n = is_decimal(value, 0) ? parse_number(value) : -1;
-
-	if (n < 1 || n > 10000)
-		die_usage("%s=%s: want a whole number from 1 to 10000", key, value);
-	return n;
-}
-
 /* A list of CPUs as cpuset.cpus takes it: N or N-M, split by commas,
  * each CPU one the machine has and each range upwards. */
-static long long cpuset_value(const char *key, const char *value)
+static void check_cpus(const char *key, const char *value)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_CONF);
 	const char *p = value;
@@ -525,6 +432,57 @@ static long long cpuset_value(const char *key, const char *value)
 	}
 	if (!ok)
 		die_usage("%s=%s: want a list of CPUs from 0 to %ld, such as 0-1 or 0,1", key, value, cpus - 1);
+}
+
+/* Checks a portable key's value: returns the number to write (-1 for
+ * max), or dies with a usage error. */
+static long long check_value(const struct key *k, const char *value)
+{
+	const char *key = k->name;
+	int max = strcmp(value, "max") == 0;
+	long long n, min;
+	long cpus;
+	double cores;
+
+	switch (k->kind) {
+	case SIZE:
+		/* The kernel counts memory in whole pages and rounds a limit
+		 * down, so a memory limit below one page is 0, which lets
+		 * nothing run; no swap (memory.swap=0) is a real choice. */
+		if ((n = max ? -1 : parse_size(value)) == -1 && !max)
+			die_usage("%s=%s: not a size (a number with K, M, G or T, or max)", key, value);
+		min = strcmp(key, "memory") == 0 ? sysconf(_SC_PAGESIZE) : 0;
+		if (n != -1 && n < min)
+			die_usage("%s=%s: want at least one page, %lldK, or max", key, value, min / 1024);
+		return n;
+	case COUNT:
+		/* The kernel reads pids.max in base 0 (010 is 8 to it), so
+		 * cgset writes the number as it read it, not the text. */
+		n = max ? -1 : is_decimal(value, 0) ? parse_number(value) : 0;
+		if (n != -1 && (n < 1 || n > PIDS_MAX))
+			die_usage("%s=%s: want a whole number from 1 to %d, or max", key, value, PIDS_MAX);
+		return n;
+	case WEIGHT:
+		n = is_decimal(value, 0) ? parse_number(value) : -1;
+		if (n < 1 || n > 10000)
+			die_usage("%s=%s: want a whole number from 1 to 10000", key, value);
+		return n;
+	case CPUS:
+		check_cpus(key, value);
+		return 0;
+	case CORES:
+		/* At most the CPUs the machine has, as docker run --cpus
+		 * allows: more could never be used. The kernel's smallest
+		 * quota is 1 ms (1000 us): 0.01 of a period. */
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		cores = is_decimal(value, 1) ? strtod(value, NULL) : 0;
+		if (max)
+			return -1;
+		if (cores * CPU_PERIOD < 1000 || cores > (double)cpus)
+			die_usage("%s=%s: want a number of CPUs from 0.01 to %ld (this machine has %ld), or max", key,
+				  value, cpus, cpus);
+		return (long long)(cores * CPU_PERIOD + 0.5);
+	}
 	return 0;
 }
 
@@ -541,115 +499,60 @@ static long long shares_to_weight(long long s)
 	return 1 + ((s - 2) * 9999) / 262142;
 }
 
-/* The writers: n is what the checker returned, value the text given;
- * path is the key's file on this layout (v2 or not). */
-static void set_limit(const char *path, int v2, long long n, const char *value)
-{
-	(void)v2, (void)value;
-	n == -1 ? write_value(path, "max") : write_number(path, n);
-}
-
-/* The one key of two files on v1: memory.memsw.limit_in_bytes limits
+/* v1 has no swap limit of its own: memory.memsw.limit_in_bytes limits
  * memory and swap together, and the kernel refuses it below the memory
- * limit at every moment. So memory changes with the swap kept (memsw
- * moves by as much), and the two are written in the order that keeps
- * memsw at or above memory in between: memsw first when memory grows,
- * memory first when it shrinks. */
-static void set_memory(const char *path, int v2, long long bytes, const char *value)
+ * limit at every moment. So memory.swap=SIZE is written as memory+SIZE;
+ * and memory changes with the swap kept (memsw moves by as much), the
+ * two written in the order that keeps memsw at or above memory in
+ * between: memsw first when memory grows, memory first when it shrinks. */
+static void set_v1_memory(const char *key, const char *path, long long bytes)
 {
-	char memsw[PATH_MAX + 32];
+	char other[PATH_MAX + 32];
 
-	if (v2) {
-		set_limit(path, v2, bytes, value);
+	if (strcmp(key, "memory.swap") == 0) {
+		sibling(other, sizeof(other), path, "memory.limit_in_bytes");
+		long long memory = read_number(other);
+		if (memory == -1 && bytes != -1)
+			die("on cgroup v1 swap is limited together with memory: set memory first (memory=SIZE)");
+		/* memory+swap past what a number holds is no limit at all. */
+		write_number(path, bytes == -1 || bytes > LLONG_MAX - memory ? -1 : memory + bytes);
 		return;
 	}
-	sibling(memsw, sizeof(memsw), path, "memory.memsw.limit_in_bytes");
-	long long old = read_number(path), total = access(memsw, F_OK) == 0 ? read_number(memsw) : -1;
+	sibling(other, sizeof(other), path, "memory.memsw.limit_in_bytes");
+	long long old = read_number(path), total = access(other, F_OK) == 0 ? read_number(other) : -1;
 	if (total == -1 || old == -1) {
 		write_number(path, bytes);
 		return;
 	}
 	long long sum = bytes == -1 || bytes > LLONG_MAX - (total - old) ? -1 : bytes + (total - old);
 	if (bytes == -1 || bytes > old) {
-		write_number(memsw, sum);
+		write_number(other, sum);
 		write_number(path, bytes);
 	} else {
 		write_number(path, bytes);
-		write_number(memsw, sum);
+		write_number(other, sum);
 	}
 }
 
-/* v2 limits swap alone; v1 memory+swap (see set_memory). */
-static void set_swap(const char *path, int v2, long long bytes, const char *value)
-{
-	char limit[PATH_MAX + 32];
-
-	if (access(path, F_OK) == -1)
-		die(v2 ? "this kernel has no swap control (%s is missing)"
-		       : "this kernel does not account swap (%s is missing; boot with swapaccount=1)", path);
-	if (v2) {
-		set_limit(path, v2, bytes, value);
-		return;
-	}
-	sibling(limit, sizeof(limit), path, "memory.limit_in_bytes");
-	long long memory = read_number(limit);
-	if (memory == -1 && bytes != -1)
-		die("on cgroup v1 swap is limited together with memory: set memory first (memory=SIZE)");
-	/* memory+swap past what a number holds is no limit at all. */
-	write_number(path, bytes == -1 || bytes > LLONG_MAX - memory ? -1 : memory + bytes);
-}
-
-/* v2: cpu.max "QUOTA PERIOD"; v1: the period, then the quota (-1: none). */
-static void set_cpu(const char *path, int v2, long long quota, const char *value)
+/* cpu=CORES is a quota of CPU time per period: v2 has both in one file,
+ * cpu.max "QUOTA PERIOD" ("max PERIOD" for no limit); v1 in two, and
+ * cgset writes the period first, then the quota (-1 for no limit). The
+ * value read back is quota/period, whatever period was set. */
+static void set_cpu(const char *path, int v2, long long quota)
 {
 	char period[PATH_MAX + 32], max[64];
 
-	(void)value;
-	if (!v2) {
-		sibling(period, sizeof(period), path, "cpu.cfs_period_us");
-		write_number(period, CPU_PERIOD);
-		write_number(path, quota);
-		return;
-	}
-	if (quota == -1)
-		snprintf(max, sizeof(max), "max %d", CPU_PERIOD);
-	else
-		snprintf(max, sizeof(max), "%lld %d", quota, CPU_PERIOD);
-	write_value(path, max);
-}
-
-static void set_weight(const char *path, int v2, long long w, const char *value)
-{
-	(void)value;
-	write_number(path, v2 ? w : weight_to_shares(w));
-}
-
-static void set_text(const char *path, int v2, long long n, const char *value)
-{
-	(void)v2, (void)n;
-	write_value(path, value);
-}
-
-/* The readers print a key in the units set takes. */
-static void print_limit(const char *path, int v2)
-{
-	long long n = read_number(path);
-
-	(void)v2;
-	n == -1 ? printf("max\n") : printf("%lld\n", n);
-}
-
-static void print_swap(const char *path, int v2)
-{
-	char limit[PATH_MAX + 32];
-
 	if (v2) {
-		print_limit(path, v2);
+		if (quota == -1)
+			snprintf(max, sizeof(max), "max %d", CPU_PERIOD);
+		else
+			snprintf(max, sizeof(max), "%lld %d", quota, CPU_PERIOD);
+		write_value(path, max);
 		return;
 	}
-	sibling(limit, sizeof(limit), path, "memory.limit_in_bytes");
-	long long memory = read_number(limit), total = read_number(path);
-	memory == -1 || total == -1 ? printf("max\n") : printf("%lld\n", total - memory);
+	sibling(period, sizeof(period), path, "cpu.cfs_period_us");
+	write_number(period, CPU_PERIOD);
+	write_number(path, quota);
 }
 
 static void print_cpu(const char *path, int v2)
@@ -657,9 +560,8 @@ static void print_cpu(const char *path, int v2)
 	char buf[4096], period_path[PATH_MAX + 32];
 	long long quota, period;
 
-	if (v2) { /* cpu.max: "QUOTA PERIOD" or "max PERIOD" */
-		if (read_file(path, buf, sizeof(buf)) == -1)
-			die_errno("cannot read %s", path);
+	if (v2) {
+		read_text(path, buf, sizeof(buf));
 		quota = strncmp(buf, "max", 3) == 0 ? -1 : strtoll(buf, NULL, 10);
 		period = strtoll(buf + strcspn(buf, " "), NULL, 10);
 	} else {
@@ -670,42 +572,48 @@ static void print_cpu(const char *path, int v2)
 	quota == -1 || period <= 0 ? printf("max\n") : printf("%g\n", (double)quota / (double)period);
 }
 
-static void print_weight(const char *path, int v2)
+/* Writes a portable key's value, n as check_value returned it and value
+ * as given, to its file on this layout, path. */
+static void set_value(const struct key *k, const char *path, int v2, long long n, const char *value)
 {
-	long long n = read_number(path);
-
-	printf("%lld\n", v2 ? n : shares_to_weight(n));
+	if (strcmp(k->name, "memory.swap") == 0 && access(path, F_OK) == -1)
+		die(v2 ? "this kernel has no swap control (%s is missing)"
+		       : "this kernel does not account swap (%s is missing; boot with swapaccount=1)", path);
+	if (k->kind == SIZE && !v2)
+		set_v1_memory(k->name, path, n);
+	else if (k->kind == CORES)
+		set_cpu(path, v2, n);
+	else if (k->kind == WEIGHT)
+		write_number(path, v2 ? n : weight_to_shares(n));
+	else if (k->kind == CPUS)
+		write_value(path, value);
+	else
+		n == -1 ? write_value(path, "max") : write_number(path, n);
 }
 
-static void print_text(const char *path, int v2)
+/* Prints a portable key's value from its file, path, in the units set takes. */
+static void print_value(const struct key *k, const char *path, int v2)
 {
-	char buf[4096];
+	char buf[4096], limit[PATH_MAX + 32];
+	long long n;
 
-	(void)v2;
-	if (read_file(path, buf, sizeof(buf)) == -1)
-		die_errno("cannot read %s", path);
-	fputs(buf, stdout);
+	if (k->kind == CORES) {
+		print_cpu(path, v2);
+	} else if (k->kind == CPUS) {
+		read_text(path, buf, sizeof(buf));
+		fputs(buf, stdout);
+	} else if (k->kind == WEIGHT) {
+		n = read_number(path);
+		printf("%lld\n", v2 ? n : shares_to_weight(n));
+	} else if (strcmp(k->name, "memory.swap") == 0 && !v2) { /* memsw: memory+swap */
+		sibling(limit, sizeof(limit), path, "memory.limit_in_bytes");
+		long long memory = read_number(limit), total = read_number(path);
+		memory == -1 || total == -1 ? printf("max\n") : printf("%lld\n", total - memory);
+	} else {
+		n = read_number(path);
+		n == -1 ? printf("max\n") : printf("%lld\n", n);
+	}
 }
-
-/* The portable keys, one row each: the controller whose hierarchy has
- * the key's file, that file on v1 and on v2, and how a value is
- * checked, written and read back. Any other key is the name of a file. */
-static const struct key {
-	const char *name, *controller, *file[2]; /* file[0] on v1, file[1] on v2 */
-	long long (*check)(const char *key, const char *value);
-	void (*set)(const char *path, int v2, long long n, const char *value);
-	void (*print)(const char *path, int v2);
-} keys[] = {
-	{ "memory", "memory", { "memory.limit_in_bytes", "memory.max" }, size_value, set_memory, print_limit },
-	{ "memory.swap", "memory", { "memory.memsw.limit_in_bytes", "memory.swap.max" }, size_value, set_swap,
-	  print_swap },
-	{ "pids", "pids", { "pids.max", "pids.max" }, pids_value, set_limit, print_limit },
-	{ "cpu", "cpu", { "cpu.cfs_quota_us", "cpu.max" }, cpu_quota, set_cpu, print_cpu },
-	{ "cpu.weight", "cpu", { "cpu.shares", "cpu.weight" }, weight_value, set_weight, print_weight },
-	{ "cpuset", "cpuset", { "cpuset.cpus", "cpuset.cpus" }, cpuset_value, set_text, print_text },
-};
-
-static const char keys_help[] = "keys: memory, memory.swap, pids, cpu, cpu.weight, cpuset, or a file of the group";
 
 /* The row of a portable key, NULL for any other key; dies if the
  * machine lacks the key's controller. */
@@ -722,13 +630,20 @@ static const struct key *portable(const char *name)
 }
 
 /* The key's file of the group, in its controller's hierarchy; returns
- * whether that hierarchy is v2. */
+ * whether that hierarchy is v2. Dies if the group is not in it. */
 static int key_file(char *buf, size_t size, const char *name, const struct key *k)
 {
-	int v2 = home_of(k->controller)->version == 2;
+	const struct hierarchy *h = home_of(k->controller);
+	char dir[PATH_MAX];
 
-	controller_file(buf, size, name, k->controller, k->file[v2]);
-	return v2;
+	if (!h)
+		die("this machine has no %s controller (see cgset info)", k->controller);
+	group_path(dir, sizeof(dir), h, name, NULL);
+	if (!is_dir(dir))
+		die("group '%s' is not in the %s hierarchy: %s is missing (cgset create %s)", name, k->controller, dir,
+		    name);
+	group_path(buf, size, h, name, k->file[h->version == 2]);
+	return h->version == 2;
 }
 
 /* Could key be the name of a group's file? File names have a dot
@@ -751,13 +666,6 @@ static int raw_file(char *buf, size_t size, const char *name, const char *key)
 	return 0;
 }
 
-/* The files that move a process (or a thread) into a group. Written raw
- * they move it in one hierarchy only, and any pid goes, 1 too. */
-static int moves_processes(const char *key)
-{
-	return strcmp(key, "cgroup.procs") == 0 || strcmp(key, "cgroup.threads") == 0 || strcmp(key, "tasks") == 0;
-}
-
 /* Checks KEY=VALUE without writing anything; dies on a bad one. Until
  * the group is made (create checks before it makes it), a raw key is
  * only checked to look like a file name. */
@@ -770,9 +678,12 @@ static void check_setting(const char *name, char *setting, int group_made)
 	*eq = '\0';
 	const char *key = setting, *value = eq + 1;
 	const struct key *k = portable(key);
+	/* The files that move a process (or a thread) into a group: written
+	 * raw they move it in one hierarchy only, and any pid goes, 1 too. */
+	int moves = strcmp(key, "cgroup.procs") == 0 || strcmp(key, "cgroup.threads") == 0 || strcmp(key, "tasks") == 0;
 	if (k)
-		k->check(key, value);
-	else if (moves_processes(key) && !force)
+		check_value(k, value);
+	else if (moves && !force)
 		die_usage("%s moves a process in one hierarchy only: use cgset add %s PID (or --force to write it)",
 			  key, name);
 	else if (group_made ? !raw_file(path, sizeof(path), name, key) : !file_like(key))
@@ -781,34 +692,30 @@ static void check_setting(const char *name, char *setting, int group_made)
 	*eq = '=';
 }
 
-static void apply_setting(const char *name, char *setting)
-{
-	char *eq = strchr(setting, '='), path[PATH_MAX];
-	const char *value = eq + 1;
-
-	*eq = '\0';
-	const struct key *k = portable(setting);
-	if (k) {
-		long long n = k->check(setting, value);
-		int v2 = key_file(path, sizeof(path), name, k);
-		k->set(path, v2, n, value);
-	} else {
-		raw_file(path, sizeof(path), name, setting);
-		write_value(path, value);
-	}
-	*eq = '=';
-}
-
 /* Checks every KEY=VALUE, then writes them: a bad one changes nothing. */
 static void apply_settings(const char *name, int n, char *settings[])
 {
+	char path[PATH_MAX];
+
 	for (int i = 0; i < n; i++)
 		check_setting(name, settings[i], 1);
 	/* memory before memory.swap: on v1 the swap limit is counted from it. */
 	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < n; i++)
-			if ((strncmp(settings[i], "memory.swap=", 12) == 0) == pass)
-				apply_setting(name, settings[i]);
+		for (int i = 0; i < n; i++) {
+			char *eq = strchr(settings[i], '=');
+			if ((strncmp(settings[i], "memory.swap=", 12) == 0) != pass)
+				continue;
+			*eq = '\0';
+			const struct key *k = portable(settings[i]);
+			if (k) {
+				int v2 = key_file(path, sizeof(path), name, k);
+				set_value(k, path, v2, check_value(k, eq + 1), eq + 1);
+			} else {
+				raw_file(path, sizeof(path), name, settings[i]);
+				write_value(path, eq + 1);
+			}
+			*eq = '=';
+		}
 }
 
 static void set(const char *name, int n, char *settings[])
@@ -821,15 +728,16 @@ static void set(const char *name, int n, char *settings[])
 
 static void get(const char *name, const char *key)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], buf[4096];
 
 	need_group(name);
 	const struct key *k = portable(key);
 	if (k) {
 		int v2 = key_file(path, sizeof(path), name, k);
-		k->print(path, v2);
+		print_value(k, path, v2);
 	} else if (raw_file(path, sizeof(path), name, key)) {
-		print_text(path, 0);
+		read_text(path, buf, sizeof(buf));
+		fputs(buf, stdout);
 	} else {
 		die_usage("unknown key '%s' (%s)", key, keys_help);
 	}
@@ -857,25 +765,11 @@ static void undo_create(void)
 		trace(rmdir(dir), "rmdir(%s)", quote(dir));
 	}
 	while (!created && nenabled > 0) {
-		nenabled--;
-		char *off = enabled[nenabled].controllers;
+		char *off = enabled[--nenabled].controllers;
 		for (char *c = off; (c = strchr(c, '+')); c++)
 			*c = '-';
 		write_file(enabled[nenabled].file, off);
 	}
-}
-
-static void copy_parent_file(const char *parent, const char *dir, const char *file)
-{
-	char from[PATH_MAX + 32], to[PATH_MAX + 32], value[4096];
-
-	snprintf(from, sizeof(from), "%s/%s", parent, file);
-	snprintf(to, sizeof(to), "%s/%s", dir, file);
-	if (read_file(from, value, sizeof(value)) == -1)
-		die_errno("cannot read %s", from);
-	value[strcspn(value, "\n")] = '\0';
-	if (write_file(to, value) == -1)
-		die_errno("cannot write %s", to);
 }
 
 /* v2: a parent hands a controller to its children by writing "+NAME" to
@@ -886,8 +780,7 @@ static void enable_controllers(const struct hierarchy *u, const char *parent)
 	char file[PATH_MAX + 32], have[256], missing[128] = "";
 
 	snprintf(file, sizeof(file), "%s/cgroup.subtree_control", parent);
-	if (read_file(file, have, sizeof(have)) == -1)
-		die_errno("cannot read %s", file);
+	read_text(file, have, sizeof(have));
 	for (size_t i = 0; i < LEN(managed); i++)
 		if (home_of(managed[i]) == u && !has_word(have, managed[i]))
 			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s+%s",
@@ -902,6 +795,33 @@ static void enable_controllers(const struct hierarchy *u, const char *parent)
 	if (nenabled < LEN(enabled)) {
 		snprintf(enabled[nenabled].file, sizeof(enabled[0].file), "%s", file);
 		snprintf(enabled[nenabled++].controllers, sizeof(enabled[0].controllers), "%s", missing);
+	}
+}
+
+/* Makes dir, one level of the group in h, below parent. */
+static void make_level(const struct hierarchy *h, const char *parent, const char *dir)
+{
+	char from[PATH_MAX + 32], to[PATH_MAX + 32], value[4096];
+
+	int r = mkdir(dir, 0755);
+	if (r == 0 || errno != EEXIST)
+		trace(r, "mkdir(%s, 0755)", quote(dir));
+	if (r == -1 && errno != EEXIST)
+		die_errno_hint(errno == EACCES || errno == EPERM ? "run as root" : NULL, "cannot make %s", dir);
+	if (r == -1 && !is_dir(dir))
+		die("%s exists and is not a directory", dir);
+	if (r == 0 && nmade < LEN(made))
+		snprintf(made[nmade++], sizeof(made[0]), "%s", dir);
+	/* A new v1 cpuset has no CPUs and no memory nodes, and no process
+	 * may join it until it has: copy the parent's. */
+	for (int i = 0; r == 0 && h->version == 1 && has_word(h->controllers, "cpuset") && i < 2; i++) {
+		const char *file = i == 0 ? "cpuset.cpus" : "cpuset.mems";
+		snprintf(from, sizeof(from), "%s/%s", parent, file);
+		snprintf(to, sizeof(to), "%s/%s", dir, file);
+		read_text(from, value, sizeof(value));
+		value[strcspn(value, "\n")] = '\0';
+		if (write_file(to, value) == -1)
+			die_errno("cannot write %s", to);
 	}
 }
 
@@ -941,21 +861,7 @@ static void create(const char *name, int n, char *settings[])
 				enable_controllers(h, parent);
 			if (snprintf(dir, sizeof(dir), "%s/%.*s", parent, (int)n, p) >= (int)sizeof(dir))
 				die("%s/%s: path too long", h->mount, name);
-			int r = mkdir(dir, 0755);
-			if (r == 0 || errno != EEXIST)
-				trace(r, "mkdir(%s, 0755)", quote(dir));
-			if (r == -1 && errno != EEXIST)
-				die_errno_hint(errno == EACCES || errno == EPERM ? "run as root" : NULL, "cannot make %s", dir);
-			if (r == -1 && !is_dir(dir))
-				die("%s exists and is not a directory", dir);
-			if (r == 0 && nmade < LEN(made))
-				snprintf(made[nmade++], sizeof(made[0]), "%s", dir);
-			/* A new v1 cpuset has no CPUs and no memory nodes, and no
-			 * process may join it until it has: copy the parent's. */
-			if (r == 0 && h->version == 1 && has_word(h->controllers, "cpuset")) {
-				copy_parent_file(parent, dir, "cpuset.cpus");
-				copy_parent_file(parent, dir, "cpuset.mems");
-			}
+			make_level(h, parent, dir);
 			snprintf(parent, sizeof(parent), "%s", dir);
 			p += n + (p[n] == '/');
 		}
@@ -972,51 +878,59 @@ static void create(const char *name, int n, char *settings[])
 
 /* ---- processes: add, exec, ps ---- */
 
-/* The pids in cgroup.procs of the group and (with deep) of every group
- * below it, in every hierarchy, each once, sorted. */
+/* dir and, with deep, every directory below it, children first: the
+ * order rmdir needs. */
+static void subtree(const char *dir, int deep, char ***dirs, size_t *n)
+{
+	DIR *d = deep ? opendir(dir) : NULL;
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	while (d && (e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			subtree(path, deep, dirs, n);
+		}
+	if (d)
+		closedir(d);
+	*dirs = erealloc(*dirs, (*n + 1) * sizeof(**dirs));
+	(*dirs)[(*n)++] = estrdup(dir);
+}
+
 static int by_pid(const void *a, const void *b)
 {
 	return *(const pid_t *)a - *(const pid_t *)b;
 }
 
-static void procs_below(const char *dir, int deep, pid_t **pids, size_t *n)
-{
-	char path[PATH_MAX + 16];
-	FILE *f;
-	int pid;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	int flags = O_RDONLY | O_CLOEXEC, fd = open(path, flags);
-	trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags));
-	if (fd != -1 && (f = fdopen(fd, "r"))) {
-		while (fscanf(f, "%d", &pid) == 1) {
-			*pids = erealloc(*pids, (*n + 1) * sizeof(**pids));
-			(*pids)[(*n)++] = pid;
-		}
-		fclose(f);
-	}
-	DIR *d = deep ? opendir(dir) : NULL;
-	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			procs_below(path, deep, pids, n);
-		}
-	if (d)
-		closedir(d);
-}
-
+/* The pids in cgroup.procs of the group and (with deep) of every group
+ * below it, in every hierarchy, each once, sorted. */
 static size_t group_procs(const char *name, int deep, pid_t **pids)
 {
-	char dir[PATH_MAX];
-	size_t n = 0, unique = 0;
+	char dir[PATH_MAX], path[PATH_MAX + 16], **dirs = NULL;
+	size_t ndirs = 0, n = 0, unique = 0;
+	int pid;
+	FILE *f;
 
-	*pids = NULL;
 	for (size_t i = 0; i < nhier; i++) {
 		group_path(dir, sizeof(dir), &hier[i], name, NULL);
 		if (holds_groups(&hier[i]) && is_dir(dir))
-			procs_below(dir, deep, pids, &n);
+			subtree(dir, deep, &dirs, &ndirs);
 	}
+	*pids = NULL;
+	for (size_t d = 0; d < ndirs; d++) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dirs[d]);
+		int flags = O_RDONLY | O_CLOEXEC, fd = open(path, flags);
+		trace(fd, "openat(AT_FDCWD, %s, %s)", quote(path), open_flags_str(flags));
+		if (fd != -1 && (f = fdopen(fd, "r"))) {
+			while (fscanf(f, "%d", &pid) == 1) {
+				*pids = erealloc(*pids, (n + 1) * sizeof(**pids));
+				(*pids)[n++] = pid;
+			}
+			fclose(f);
+		}
+		free(dirs[d]);
+	}
+	free(dirs);
 	if (n)
 		qsort(*pids, n, sizeof(**pids), by_pid);
 	for (size_t i = 0; i < n; i++)
@@ -1071,8 +985,7 @@ static void add(const char *name, pid_t pid)
 	need_group(name);
 	moved_pid = pid;
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if (read_file(path, moved_from, sizeof(moved_from)) == -1)
-		die_errno("cannot read %s", path);
+	read_text(path, moved_from, sizeof(moved_from));
 	snprintf(value, sizeof(value), "%d", (int)pid);
 	for (size_t i = 0; i < nhier; i++) {
 		group_path(dir, sizeof(dir), &hier[i], name, NULL);
@@ -1289,38 +1202,14 @@ static void stat_group(const char *name, int json)
 
 /* ---- delete ---- */
 
-/* Every directory of the group and below it, children first. */
-static void subtree(const char *dir, char ***dirs, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[PATH_MAX];
-
-	while (d && (e = readdir(d)))
-		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			subtree(path, dirs, n);
-		}
-	if (d)
-		closedir(d);
-	*dirs = erealloc(*dirs, (*n + 1) * sizeof(**dirs));
-	(*dirs)[(*n)++] = estrdup(dir);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Kills every process in the group and below. v2 has cgroup.kill (Linux
  * 5.14). On v1 a process could fork while we kill the others, so the
  * group is frozen first, killed, then thawed so the kills take effect. */
 static void kill_group(const char *name)
 {
 	char path[PATH_MAX], state[64];
-	const struct hierarchy *u = unified();
+	const struct hierarchy *u = unified(), *fz = home_of("freezer");
+	int frozen = 0;
 	pid_t *pids;
 	size_t n;
 
@@ -1331,8 +1220,6 @@ static void kill_group(const char *name)
 			return;
 		}
 	}
-	const struct hierarchy *fz = home_of("freezer");
-	int frozen = 0;
 	if (fz && fz->version == 1) {
 		group_path(path, sizeof(path), fz, name, "freezer.state");
 		if (access(path, F_OK) == 0) {
@@ -1340,7 +1227,7 @@ static void kill_group(const char *name)
 			for (int i = 0; i < 100 && !frozen; i++) {
 				frozen = read_file(path, state, sizeof(state)) > 0 && strncmp(state, "FROZEN", 6) == 0;
 				if (!frozen)
-					sleep_ms(10);
+					usleep(10000);
 			}
 		}
 	}
@@ -1351,7 +1238,7 @@ static void kill_group(const char *name)
 		free(pids);
 		if (!n || frozen)
 			break;
-		sleep_ms(10);
+		usleep(10000);
 	}
 	if (fz && fz->version == 1 && access(path, F_OK) == 0)
 		write_value(path, "THAWED");
@@ -1365,11 +1252,11 @@ static void remove_subtree(const char *dir)
 	char **dirs = NULL;
 	size_t ndirs = 0;
 
-	subtree(dir, &dirs, &ndirs);
+	subtree(dir, 1, &dirs, &ndirs);
 	for (size_t d = 0; d < ndirs; d++) {
 		int r;
 		for (int tries = 0; (r = rmdir(dirs[d])) == -1 && errno == EBUSY && tries < 1000; tries++)
-			sleep_ms(10);
+			usleep(10000);
 		trace(r, "rmdir(%s)", quote(dirs[d]));
 		if (r == -1 && errno != ENOENT)
 			die_errno_hint(errno == EBUSY ? "processes are still in it" : NULL, "cannot remove %s", dirs[d]);
@@ -1403,21 +1290,17 @@ static void remove_parents(const struct hierarchy *h, const char *name)
 
 static void delete(const char *name, int kill_first, int parents)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], list[128] = "";
 	pid_t *pids;
 
 	lock_run_file("ctrkit-cgset.lock"); /* see create() */
 	size_t n = group_procs(name, 1, &pids);
-
-	if (n && !kill_first) {
-		char list[128] = "";
-		for (size_t i = 0; i < n && strlen(list) < 100; i++)
-			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? " " : "", (int)pids[i]);
-		free(pids);
+	for (size_t i = 0; i < n && strlen(list) < 100; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? " " : "", (int)pids[i]);
+	free(pids);
+	if (n && !kill_first)
 		die("group '%s' has %zu process%s in it (%s%s): stop them, or delete -k to kill them", name, n,
 		    n == 1 ? "" : "es", list, strlen(list) >= 100 ? " ..." : "");
-	}
-	free(pids);
 	if (n)
 		kill_group(name);
 
@@ -1435,6 +1318,7 @@ static void delete(const char *name, int kill_first, int parents)
 			remove_parents(&hier[i], name);
 	}
 }
+
 
 static int json, kill_first, parents, create_first;
 
@@ -1524,8 +1408,10 @@ int main(int argc, char *argv[])
 	if (root && *root) {
 		snprintf(cgroot, sizeof(cgroot), "%s", root);
 		mimic = 1;
+		find_mimic_hierarchies();
+	} else {
+		find_mounted_hierarchies();
 	}
-	find_hierarchies();
 	if (!nhier)
 		die("no cgroup filesystem is mounted (see mount -t cgroup2)");
 
