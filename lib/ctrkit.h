@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdnoreturn.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define CTRKIT_VERSION "0.1.0"
@@ -67,6 +68,10 @@ const char *quote(const char *s);
 /* The same for len bytes of a buffer (what read(2) or write(2) moved),
  * NULs and all, cut after 32 bytes with "..." as strace's default -s. */
 const char *quote_mem(const void *data, size_t len);
+/* What stat(2) filled in, as strace shows it by default: type and mode,
+ * then the size (the device of a device file), "..." for the rest; after
+ * a failure (r == -1) the buffer's address. Static buffer. */
+const char *stat_str(int r, const struct stat *st);
 /* "CLONE_NEWNS|CLONE_NEWPID" for the CLONE_NEW* bits of flags, in strace's order. */
 const char *clone_flags_str(int flags);
 /* "MS_NOSUID|MS_NODEV" for mount(2) flags, in strace's order. */

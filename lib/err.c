@@ -4,10 +4,13 @@
 #include <getopt.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "ctrkit.h"
@@ -258,6 +261,34 @@ const char *quote_mem(const void *data, size_t len)
 	if (len > shown)
 		p += sprintf(p, "...");
 	*p = '\0';
+	return buf;
+}
+
+const char *stat_str(int r, const struct stat *st)
+{
+	static const struct {
+		mode_t type;
+		const char *name;
+	} types[] = {
+		{ S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFLNK, "S_IFLNK" }, { S_IFCHR, "S_IFCHR" },
+		{ S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFSOCK, "S_IFSOCK" },
+	};
+	static char buf[128];
+	const char *type = "0";
+
+	if (r == -1) { /* nothing was filled in: strace shows the address */
+		snprintf(buf, sizeof(buf), "%p", (const void *)st);
+		return buf;
+	}
+	for (size_t i = 0; i < LEN(types); i++)
+		if ((st->st_mode & S_IFMT) == types[i].type)
+			type = types[i].name;
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		snprintf(buf, sizeof(buf), "{st_mode=%s|%#o, st_rdev=makedev(%#x, %#x), ...}", type,
+			 (unsigned)(st->st_mode & ~S_IFMT), major(st->st_rdev), minor(st->st_rdev));
+	else
+		snprintf(buf, sizeof(buf), "{st_mode=%s|%#o, st_size=%jd, ...}", type,
+			 (unsigned)(st->st_mode & ~S_IFMT), (intmax_t)st->st_size);
 	return buf;
 }
 

@@ -133,22 +133,6 @@ static void merge_namespaces(void)
 	nns = n + 1;
 }
 
-/* What a stat call filled in, as strace shows it (abbreviated), or the
- * address it was given when the call failed. lsns stats nsfs files and
- * /proc/PID directories only: those two types are all it names. */
-static const char *stat_str(int r, const struct stat *st)
-{
-	static char buf[96];
-
-	if (r == -1)
-		snprintf(buf, sizeof(buf), "%p", (const void *)st);
-	else
-		snprintf(buf, sizeof(buf), "{st_mode=%s|%#o, st_size=%jd, ...}",
-			 S_ISDIR(st->st_mode) ? "S_IFDIR" : "S_IFREG", (unsigned)(st->st_mode & 07777),
-			 (intmax_t)st->st_size);
-	return buf;
-}
-
 /* The link /proc/PID/ns/TYPE, through the fd on /proc: its inode names
  * the namespace. */
 static int stat_ns_link(int proc_fd, pid_t pid, const struct nstype *type, struct stat *st)

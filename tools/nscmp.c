@@ -34,22 +34,6 @@ static const char *const links[] = {
 	"time", "time_for_children", "user", "uts",
 };
 
-/* The stat buffer as strace shows it by default: the type and mode and
- * the size, "..." for the rest (the inode is in the part it leaves
- * out); after a failure, only the buffer's address. */
-static const char *stat_str(int r, const struct stat *st)
-{
-	static char buf[96];
-
-	if (r == -1)
-		snprintf(buf, sizeof(buf), "%p", (const void *)st);
-	else
-		snprintf(buf, sizeof(buf), "{st_mode=%s|%#o, st_size=%jd, ...}",
-			 S_ISDIR(st->st_mode) ? "S_IFDIR" : "S_IFREG", (unsigned)(st->st_mode & 07777),
-			 (intmax_t)st->st_size);
-	return buf;
-}
-
 /* Inode of /proc/PID/ns/LINK into *ino; 0 when this kernel lacks the
  * link; dies when the process may not be inspected or is gone. glibc's
  * stat(2) is the newfstatat system call, relative to the working
