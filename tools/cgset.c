@@ -198,6 +198,18 @@ static void find_mounted_hierarchies(void)
 	fclose(f);
 }
 
+/* A mimic tree's hierarchies if root names one, else the machine's. */
+static void find_hierarchies(const char *root)
+{
+	if (!root || !*root) {
+		find_mounted_hierarchies();
+		return;
+	}
+	snprintf(cgroot, sizeof(cgroot), "%s", root);
+	mimic = 1;
+	find_mimic_hierarchies();
+}
+
 /* The hierarchy that holds a controller: a v1 one that has it, else
  * the v2 one if it can enable it; NULL if the machine has neither. */
 static struct hierarchy *home_of(const char *controller)
@@ -1404,14 +1416,7 @@ int main(int argc, char *argv[])
 		die("refusing to move pid 1, the init of this machine (or pid namespace), and all it starts "
 		    "from then on (--force to move it anyway)");
 
-	const char *root = getenv("CTRKIT_CGROUP_ROOT");
-	if (root && *root) {
-		snprintf(cgroot, sizeof(cgroot), "%s", root);
-		mimic = 1;
-		find_mimic_hierarchies();
-	} else {
-		find_mounted_hierarchies();
-	}
+	find_hierarchies(getenv("CTRKIT_CGROUP_ROOT"));
 	if (!nhier)
 		die("no cgroup filesystem is mounted (see mount -t cgroup2)");
 
