@@ -38,8 +38,9 @@ noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "TOOL: MSG: strerror(errno)" on stderr and exits exit_failure. */
 noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As die_errno, then " (HINT)" when hint is not NULL. */
-noreturn void die_errno_hint(const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#define die_errno_hint(hint, ...) (warn_errno_hint(hint, __VA_ARGS__), exit_failed())
+/* Exits exit_failure, or 128+N once stop signal N came (stop.c). */
+noreturn void exit_failed(void);
 /* Prints "TOOL: MSG (see TOOL --help)" on stderr and exits 2. */
 noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As die_errno_hint (hint may be NULL), but returns; errno is kept. */
@@ -72,6 +73,11 @@ const char *quote_mem(const void *data, size_t len);
  * then the size (the device of a device file), "..." for the rest; after
  * a failure (r == -1) the buffer's address. Static buffer. */
 const char *stat_str(int r, const struct stat *st);
+/* The names of the bits set in flags joined with '|', lowest bit first
+ * as strace prints them (names[BIT_OF(FLAG)]; a bit without a name in
+ * hex), "0" for none; into buf, which it returns. */
+#define BIT_OF(flag) __builtin_ctzl(flag)
+const char *bits_str(unsigned long flags, const char *const names[64], char *buf, size_t size);
 /* "CLONE_NEWNS|CLONE_NEWPID" for the CLONE_NEW* bits of flags, in strace's order. */
 const char *clone_flags_str(int flags);
 /* "MS_NOSUID|MS_NODEV" for mount(2) flags, in strace's order. */
@@ -272,6 +278,9 @@ int open_resolve(int dirfd, const char *path, int flags, unsigned long long reso
  * symlinks all stay inside it (the escape a container's rootfs could
  * try); traced. -1 and errno. */
 int open_in_root(int rootfd, const char *path, int flags);
+/* Dies unless path is a directory: "PREFIXPATH: strerror" if stat(2)
+ * fails, "PREFIXPATH is not a directory" if it is something else. */
+void need_directory(const char *prefix, const char *path);
 
 /* ---- console.c: runc's console socket ------------------------------ */
 

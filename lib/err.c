@@ -55,8 +55,7 @@ static void vmessage(const char *fmt, va_list ap, int err, const char *hint)
 	vline(fmt, ap, tail);
 }
 
-/* A stop signal turns any failure into "ended by that signal". */
-static noreturn void exit_failed(void)
+void exit_failed(void)
 {
 	exit(stop_signal ? 128 + stop_signal : exit_failure);
 }
@@ -78,17 +77,6 @@ void die_errno(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vmessage(fmt, ap, err, NULL);
-	va_end(ap);
-	exit_failed();
-}
-
-void die_errno_hint(const char *hint, const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(fmt, ap, err, hint);
 	va_end(ap);
 	exit_failed();
 }
@@ -292,10 +280,7 @@ const char *stat_str(int r, const struct stat *st)
 	return buf;
 }
 
-/* Joins the names of the bits set in flags with '|', lowest bit first,
- * which is the order strace prints them in. */
-static const char *flag_names(unsigned long flags, const char *const names[64], char *buf,
-			      size_t size)
+const char *bits_str(unsigned long flags, const char *const names[64], char *buf, size_t size)
 {
 	size_t len = 0;
 
@@ -317,8 +302,6 @@ static const char *flag_names(unsigned long flags, const char *const names[64], 
 	return buf;
 }
 
-#define BIT_OF(flag) __builtin_ctzl(flag)
-
 const char *clone_flags_str(int flags)
 {
 	static char buf[160];
@@ -333,7 +316,7 @@ const char *clone_flags_str(int flags)
 		[BIT_OF(CLONE_NEWNET)] = "CLONE_NEWNET",
 	};
 
-	return flag_names((unsigned int)flags, names, buf, sizeof(buf));
+	return bits_str((unsigned int)flags, names, buf, sizeof(buf));
 }
 
 const char *mount_flags_str(unsigned long flags)
@@ -364,7 +347,7 @@ const char *mount_flags_str(unsigned long flags)
 		[BIT_OF(MS_LAZYTIME)] = "MS_LAZYTIME",
 	};
 
-	return flag_names(flags, names, buf, sizeof(buf));
+	return bits_str(flags, names, buf, sizeof(buf));
 }
 
 const char *open_flags_str(int flags)

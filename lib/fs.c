@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -13,21 +14,16 @@
 static const char *resolve_flags_str(unsigned long long resolve)
 {
 	static char buf[160];
-	static const struct {
-		unsigned long long flag;
-		const char *name;
-	} names[] = {
-		{ RESOLVE_NO_XDEV, "RESOLVE_NO_XDEV" }, { RESOLVE_NO_MAGICLINKS, "RESOLVE_NO_MAGICLINKS" },
-		{ RESOLVE_NO_SYMLINKS, "RESOLVE_NO_SYMLINKS" }, { RESOLVE_BENEATH, "RESOLVE_BENEATH" },
-		{ RESOLVE_IN_ROOT, "RESOLVE_IN_ROOT" }, { RESOLVE_CACHED, "RESOLVE_CACHED" },
+	static const char *const names[64] = {
+		[BIT_OF(RESOLVE_NO_XDEV)] = "RESOLVE_NO_XDEV",
+		[BIT_OF(RESOLVE_NO_MAGICLINKS)] = "RESOLVE_NO_MAGICLINKS",
+		[BIT_OF(RESOLVE_NO_SYMLINKS)] = "RESOLVE_NO_SYMLINKS",
+		[BIT_OF(RESOLVE_BENEATH)] = "RESOLVE_BENEATH",
+		[BIT_OF(RESOLVE_IN_ROOT)] = "RESOLVE_IN_ROOT",
+		[BIT_OF(RESOLVE_CACHED)] = "RESOLVE_CACHED",
 	};
-	size_t len = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < LEN(names); i++)
-		if (resolve & names[i].flag)
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "|" : "", names[i].name);
-	return len ? buf : "0";
+	return bits_str((unsigned long)resolve, names, buf, sizeof(buf));
 }
 
 int open_resolve(int dirfd, const char *path, int flags, unsigned long long resolve)
@@ -51,4 +47,14 @@ int open_in_root(int rootfd, const char *path, int flags)
 {
 	/* A magic link (/proc/self/root...) would jump out of any root. */
 	return open_resolve(rootfd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+void need_directory(const char *prefix, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		die_errno("%s%s", prefix, path);
+	if (!S_ISDIR(st.st_mode))
+		die("%s%s is not a directory", prefix, path);
 }

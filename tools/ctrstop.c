@@ -72,24 +72,16 @@ static int is_container_init(pid_t pid, char *nspid, size_t size)
  * prints them; one of two static buffers in turn. */
 static const char *poll_events_str(short events)
 {
-	static const struct {
-		short bit;
-		const char *name;
-	} names[] = {
-		{ POLLIN, "POLLIN" },         { POLLPRI, "POLLPRI" },       { POLLOUT, "POLLOUT" },
-		{ POLLERR, "POLLERR" },       { POLLHUP, "POLLHUP" },       { POLLNVAL, "POLLNVAL" },
-		{ POLLRDNORM, "POLLRDNORM" }, { POLLRDBAND, "POLLRDBAND" },
+	static const char *const names[64] = {
+		[BIT_OF(POLLIN)] = "POLLIN",	 [BIT_OF(POLLPRI)] = "POLLPRI",
+		[BIT_OF(POLLOUT)] = "POLLOUT",	 [BIT_OF(POLLERR)] = "POLLERR",
+		[BIT_OF(POLLHUP)] = "POLLHUP",	 [BIT_OF(POLLNVAL)] = "POLLNVAL",
+		[BIT_OF(POLLRDNORM)] = "POLLRDNORM", [BIT_OF(POLLRDBAND)] = "POLLRDBAND",
 	};
 	static char bufs[2][128];
 	static int turn;
-	char *buf = bufs[turn ^= 1];
-	size_t len = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < LEN(names); i++)
-		if (events & names[i].bit)
-			len += (size_t)snprintf(buf + len, sizeof(bufs[0]) - len, "%s%s", len ? "|" : "", names[i].name);
-	return len ? buf : "0";
+	return bits_str((unsigned short)events, names, bufs[turn ^= 1], sizeof(bufs[0]));
 }
 
 /* Waits up to ms milliseconds (-1: for ever) for the process behind

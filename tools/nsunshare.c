@@ -911,16 +911,6 @@ static void check_options(struct options *o)
 	o->stdio_to_null = o->detach && !o->keep_stdio;
 }
 
-static void check_proc_dir(const char *dir)
-{
-	struct stat st;
-
-	if (stat(dir, &st) == -1)
-		die_errno("--mount-proc: %s", dir);
-	if (!S_ISDIR(st.st_mode))
-		die("--mount-proc: %s is not a directory", dir);
-}
-
 /* ---- The steps of main() ----------------------------------------- */
 
 /* Step 3: the new namespaces are set up while we are their only process. */
@@ -1086,7 +1076,7 @@ int main(int argc, char *argv[])
 	if (o.stdio_to_null || o.log_path)
 		open_stdio_files(o.log_path);
 	if (o.proc_dir)
-		check_proc_dir(o.proc_dir);
+		need_directory("--mount-proc: ", o.proc_dir);
 	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
 	create_pin_files();
 	if (npins && (o.flags & (CLONE_NEWNS | CLONE_NEWUSER)))

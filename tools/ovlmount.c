@@ -135,12 +135,7 @@ static int by_path(const void *a, const void *b)
 
 static void collect_sorted(const char *upper)
 {
-	struct stat st;
-
-	if (stat(upper, &st) == -1)
-		die_errno("%s", upper);
-	if (!S_ISDIR(st.st_mode))
-		die("%s is not a directory", upper);
+	need_directory("", upper);
 	collect(upper, "");
 	qsort(paths, npaths, sizeof(*paths), by_path);
 }

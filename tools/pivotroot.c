@@ -997,12 +997,8 @@ static char *check_arguments(const char *newroot, struct options *o, int has_com
 		die_usage("--cmd-fd and a command on the line exclude each other");
 	if (o->cmd_fd >= 0 && fcntl(o->cmd_fd, F_GETFD) == -1)
 		die_errno("--cmd-fd %d", o->cmd_fd);
-	for (size_t i = 0; i < o->nvolumes; i++) {
-		if (stat(o->volumes[i].source, &st) == -1)
-			die_errno("volume source %s", o->volumes[i].source);
-		if (!S_ISDIR(st.st_mode))
-			die("volume source %s is not a directory", o->volumes[i].source);
-	}
+	for (size_t i = 0; i < o->nvolumes; i++)
+		need_directory("volume source ", o->volumes[i].source);
 	for (size_t i = 0; i < o->nmounts; i++) {
 		struct mount_spec *m = &o->mounts[i];
 		if (!m->bind)
