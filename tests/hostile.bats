@@ -102,7 +102,7 @@ lower_layer() {
 	part=$(printf 'p%.0s' $(seq 300))
 	mktar "file:$part:x" | refused "refused entry \"$part\": *"
 	mktar "sym:l:$SCRATCH/outside" $'file:l/new\nline:x' | refused 'refused entry "l/new\nline": Cannot extract through symlink l/new\nline'
-	mktar $'file:../\e[2J\r:x' | refused 'refused entry "../\33[2J\15": Path contains '"'..'"
+	mktar $'file:../\e[2J\r:x' | refused 'refused entry "../\33[2J\r": Path contains '"'..'"
 	mktar file:x.mkrootfs-partial:x | refused 'refused entry "x.mkrootfs-partial": the suffix .mkrootfs-partial is mkrootfs'"'"'s own'
 	# a newline in a name that is fine is just a name
 	mktar $'file:two\nlines:x' >"$SCRATCH/ok.tar"
