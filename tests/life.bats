@@ -655,8 +655,9 @@ ctrstop_notes=('^waiting: [0-9]+ process(es)? of pid:\[[0-9]+\] still alive$')
 	command -v strace >/dev/null || skip "no strace"
 	# nsunshare waits for its child, the pid 1: it reaps it at once
 	start_container -p -f
-	# strace holds ctrstop 0.3 s before it polls: the reap comes first
-	strace -qq -e trace=poll -e inject=poll:delay_enter=300000 -o "$SCRATCH/trace" \
+	# strace holds ctrstop 2 s before it polls: the reap comes first,
+	# even in a slow VM
+	strace -qq -e trace=poll -e inject=poll:delay_enter=2000000 -o "$SCRATCH/trace" \
 		ctrstop -v -t 0 "$CTR" 2>"$SCRATCH/v"
 	want=$(sed -E 's/\) +=/) =/; s/ \(DELAYED\)$//' "$SCRATCH/trace") # strace's note of the delay aside
 	run grep '^ctrstop: poll(' "$SCRATCH/v"
