@@ -688,6 +688,8 @@ static char **read_command(int fd)
 	char buf[4096];
 	ssize_t n;
 
+	if (!f)
+		die("out of memory");
 	do {
 		n = read(fd, buf, sizeof(buf));
 		trace(n, "read(%d, %s, %zu)", fd, quote_mem(buf, n > 0 ? (size_t)n : 0), sizeof(buf));
@@ -704,6 +706,7 @@ static char **read_command(int fd)
 	char **argv = erealloc(NULL, (size + 1) * sizeof(*argv));
 	for (size_t i = 0; i + 1 < size; i += strlen(data + i) + 1)
 		argv[argc++] = data + i;
+	argv[argc] = NULL; /* execve(2) finds the end of argv by it */
 	if (!argc || !*argv[0])
 		die("no command on fd %d (want arguments separated by NUL bytes)", fd);
 	return argv;
