@@ -662,5 +662,8 @@ ctrstop_notes=('^waiting: [0-9]+ process(es)? of pid:\[[0-9]+\] still alive$')
 	want=$(sed -E 's/\) +=/) =/; s/ \(DELAYED\)$//' "$SCRATCH/trace") # strace's note of the delay aside
 	run grep '^ctrstop: poll(' "$SCRATCH/v"
 	assert_output "ctrstop: $want"
+	# Linux 6.1 sets POLLIN alone on a reaped pidfd: there, the line
+	# above could not tell the fix from the old hard-coded POLLIN
+	[[ $want == *POLLHUP* ]] || skip "this kernel ($(uname -r)) sets no POLLHUP on a pidfd whose process is reaped"
 	[[ $output == *'revents=POLLIN|POLLHUP}'* ]]
 }
