@@ -43,12 +43,15 @@ noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2
 noreturn void exit_failed(void);
 /* Prints "TOOL: MSG (see TOOL --help)" on stderr and exits 2. */
 noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* As die_errno_hint (hint may be NULL), but returns; errno is kept. */
+/* Prints "TOOL: MSG: strerror(errno)", then " (HINT)" unless hint is
+ * NULL, and returns; errno is kept. */
 void warn_errno_hint(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* realloc(3) and strdup(3) that die with "out of memory" instead of
  * returning NULL. */
 void *erealloc(void *p, size_t size);
 char *estrdup(const char *s);
+/* A string made as printf(3) makes it, malloc'd; dies if out of memory. */
+char *easprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "TOOL: MSG" on stderr and returns. */
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Dies with a usage line for what getopt_long just refused (c is '?' or ':'). */

@@ -121,6 +121,18 @@ char *estrdup(const char *s)
 	return copy;
 }
 
+char *easprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	return s;
+}
+
 void warnx(const char *fmt, ...)
 {
 	va_list ap;

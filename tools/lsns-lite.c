@@ -19,7 +19,6 @@
 #include <linux/nsfs.h>
 #include <pwd.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,19 +300,6 @@ static char *command_of(pid_t pid)
 	return estrdup(buf);
 }
 
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
-	va_end(ap);
-	return s;
-}
-
 /* The cells of a namespace's row (NULL: empty). User, command and
  * parent are those of its lowest pid, read only if a column shows them. */
 static void fill_cells(const struct ns *ns, const int want[], char *cells[])
@@ -327,15 +313,15 @@ static void fill_cells(const struct ns *ns, const int want[], char *cells[])
 		r = fstatat(AT_FDCWD, path, &st, 0);
 		trace(r, "newfstatat(AT_FDCWD, %s, %s, 0)", quote(path), stat_str(r, &st));
 	}
-	cells[NS] = format("%lu", (unsigned long)ns->ino);
+	cells[NS] = easprintf("%lu", (unsigned long)ns->ino);
 	cells[TYPE] = estrdup(ns->type->name);
 	if (ns->pid) {
 		cells[PATH] = estrdup(ns_path(path, ns->pid, ns->type->name));
-		cells[PID] = format("%d", (int)ns->pid);
+		cells[PID] = easprintf("%d", (int)ns->pid);
 	} else if (ns->nsfs) {
-		cells[PATH] = format("%.*s", (int)strcspn(ns->nsfs, ","), ns->nsfs);
+		cells[PATH] = easprintf("%.*s", (int)strcspn(ns->nsfs, ","), ns->nsfs);
 	}
-	cells[NPROCS] = format("%d", ns->nprocs);
+	cells[NPROCS] = easprintf("%d", ns->nprocs);
 	if (ns->pid && want[PPID] && proc_status_field(ns->pid, "PPid", ppid, sizeof(ppid)) == 0)
 		cells[PPID] = estrdup(ppid);
 	if (ns->pid && want[COMMAND])
@@ -343,15 +329,15 @@ static void fill_cells(const struct ns *ns, const int want[], char *cells[])
 	if (r == 0) {
 		struct passwd *pw = want[USER] ? getpwuid(st.st_uid) : NULL;
 
-		cells[UID] = format("%u", (unsigned)st.st_uid);
-		cells[USER] = pw ? estrdup(pw->pw_name) : format("%u", (unsigned)st.st_uid);
+		cells[UID] = easprintf("%u", (unsigned)st.st_uid);
+		cells[USER] = pw ? estrdup(pw->pw_name) : easprintf("%u", (unsigned)st.st_uid);
 	}
 	if (ns->nsfs)
 		cells[NSFS] = estrdup(ns->nsfs);
 	if (ns->parent)
-		cells[PNS] = format("%lu", (unsigned long)ns->parent);
+		cells[PNS] = easprintf("%lu", (unsigned long)ns->parent);
 	if (ns->owner)
-		cells[ONS] = format("%lu", (unsigned long)ns->owner);
+		cells[ONS] = easprintf("%lu", (unsigned long)ns->owner);
 }
 
 /* ---- output ---- */
@@ -400,7 +386,7 @@ static void add_row(const struct options *o, struct table *t, json_object *array
 	} else {
 		for (int c = 0; c < o->noutcols; c++)
 			row[c] = cells[o->outcols[c]];
-		row[0] = first = format("%s%s%s", indent, branch, row[0] ? row[0] : "");
+		row[0] = first = easprintf("%s%s%s", indent, branch, row[0] ? row[0] : "");
 		table_add_row(t, row);
 		free(first);
 	}
@@ -415,7 +401,7 @@ static void add_row(const struct options *o, struct table *t, json_object *array
 	if (o->json && kids)
 		json_object_object_add(obj, "children", children = json_object_new_array());
 	/* Below a last branch, blank; below any other, the line goes on. */
-	char *below = format("%s%s", indent, !*branch ? "" : strcmp(branch, "└─") == 0 ? "  " : "│ ");
+	char *below = easprintf("%s%s", indent, !*branch ? "" : strcmp(branch, "└─") == 0 ? "  " : "│ ");
 	for (size_t i = 0; i < nns; i++)
 		if (up_of(&nss[i], o->by_owner) == ns->ino)
 			add_row(o, t, children, &nss[i], below, ++seen == kids ? "└─" : "├─");

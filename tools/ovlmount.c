@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,21 +83,6 @@ static int is_overlay_xattr(const char *name)
 	return strncmp(name, "trusted.overlay.", 16) == 0 || strncmp(name, "user.overlay.", 13) == 0;
 }
 
-/* A string made as printf(3) makes it, malloc'd; dies if out of memory. */
-__attribute__((format(printf, 1, 2))) static char *string_of(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	int len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = erealloc(NULL, (size_t)len + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* Every path below UPPER, relative and sorted, so that a directory
  * comes before what it holds. Whiteouts are not descended into. */
 static char **paths;
@@ -120,7 +104,7 @@ static void collect(const char *upper, const char *rel)
 			cap_paths = cap_paths ? cap_paths * 2 : 256;
 			paths = erealloc(paths, cap_paths * sizeof(*paths));
 		}
-		char *child = string_of("%s%s%s", rel, *rel ? "/" : "", d->d_name);
+		char *child = easprintf("%s%s%s", rel, *rel ? "/" : "", d->d_name);
 		paths[npaths++] = child;
 		if (d->d_type == DT_DIR)
 			collect(upper, child);
@@ -235,7 +219,7 @@ static size_t nchanges;
 static void add_change(char kind, const char *rel, const char *child)
 {
 	changes = erealloc(changes, (nchanges + 1) * sizeof(*changes));
-	changes[nchanges++] = string_of("/%s%s%s %c", rel, child ? "/" : "", child ? child : "", kind);
+	changes[nchanges++] = easprintf("/%s%s%s %c", rel, child ? "/" : "", child ? child : "", kind);
 }
 
 static void print_changes(void)
