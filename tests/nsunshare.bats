@@ -232,7 +232,7 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 	assert_success
 }
 
-@test "-v: every call it prints is one strace -f sees, in each mode (maps, pins, helpers, --detach --init)" {
+@test "-v: every call it prints is one strace -f sees, in each mode (maps, pins, helpers, --detach --init, -R, --keep-caps, --map-auto, --forward-signals)" {
 	need_root
 	command -v strace >/dev/null || skip "no strace"
 	make_pin_dir
@@ -256,10 +256,38 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 	# A container's life: the launcher, the pid file, init (stdio kept, so -v is on stderr).
 	strace_v detach nsunshare -v --detach --keep-stdio --pidfile="$SCRATCH/c.pid" -p --mount-proc --init true
 	[ "$v_status" -eq 0 ]
-	for name in ns userns maps pins userpins detach; do
+	# -R and -w (chroot, chdir), /proc of the new root, the capabilities kept.
+	root=$SCRATCH/root
+	busybox_rootfs "$root"
+	strace_v root nsunshare -v -R "$root" -w /tmp -U -c --keep-caps -p -f --mount-proc true
+	[ "$v_status" -eq 0 ]
+	# --forward-signals: the command sends SIGTERM to nsunshare, which passes
+	# it back. (A file: strace cuts a longer argument after 32 bytes.)
+	# shellcheck disable=SC2016 # the script's own $PPID
+	printf '%s\n' 'trap "exit 0" TERM' 'kill -TERM $PPID' 'while :; do sleep 0.05; done' >"$SCRATCH/fwd.sh"
+	strace_v forward nsunshare -v --forward-signals sh "$SCRATCH/fwd.sh"
+	[ "$v_status" -eq 0 ]
+	names=(ns userns maps pins userpins detach root forward)
+	# --map-auto as nobody: newuidmap and newgidmap, run by the helper.
+	if [ -f /etc/subuid ] && [ -f /etc/subgid ] && command -v newuidmap >/dev/null; then
+		tools_for_nobody
+		use_test_subids
+		strace_v auto "${subids[@]}" setpriv --reuid=65534 --regid=65534 --clear-groups nsunshare -v --map-auto -r true
+		[ "$v_status" -eq 0 ]
+		names+=(auto)
+		grep -E -x 'nsunshare: execve\("/usr/bin/newuidmap", \["newuidmap", "[0-9]+", "0", "65534", "1", "1", "200000", "65535"\], 0x[0-9a-f]+ /\* [0-9]+ vars \*/\)' \
+			"$SCRATCH/auto.v"
+	fi
+	for name in "${names[@]}"; do
 		run not_seen nsunshare "$name"
 		assert_output ""
 	done
+	grep -F -x "nsunshare: chroot(\"$root\") = 0" "$SCRATCH/root.v"
+	grep -F -x 'nsunshare: chdir("/tmp") = 0' "$SCRATCH/root.v"
+	grep -F -x 'nsunshare: prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_SYS_ADMIN, 0, 0) = 0' "$SCRATCH/root.v"
+	grep -E -x 'nsunshare: capset\(\{version=_LINUX_CAPABILITY_VERSION_3, pid=0\}, \{effective=1<<CAP_CHOWN\|.*, inheritable=1<<CAP_CHOWN\|.*\}\) = 0' \
+		"$SCRATCH/root.v"
+	grep -E -x 'nsunshare: kill\([0-9]+, SIGTERM\) = 0' "$SCRATCH/forward.v"
 	grep -E -x 'nsunshare: mount\("none", "/proc", NULL, MS_REC\|MS_PRIVATE, NULL\) = 0' "$SCRATCH/ns.v"
 	grep -F -x 'nsunshare: sethostname("ctrkit-a-hostname-longer-than-32"..., 38) = 0' "$SCRATCH/ns.v"
 	grep -E -x 'nsunshare: write\([0-9]+, "0 100000 65536\\n", 15\) = 15' "$SCRATCH/maps.v"
@@ -400,12 +428,17 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
 
-@test "rootless: a map of other ids is refused with a hint" {
+@test "rootless: a map of ids the user was not given is refused by newuidmap, as with util-linux" {
 	tools_for_nobody
-	run --separate-stderr as_nobody nsunshare -U --map-users=0,0,100 true
-	assert_failure 1
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == "nsunshare: cannot write /proc/"*"/uid_map: Operation not permitted (without privilege"* ]]
+	command -v newuidmap >/dev/null || skip "no newuidmap (Debian package uidmap)"
+	run --separate-stderr as_nobody unshare -U --map-users=0,0,100 true
+	want_status=$status want_stderr=$stderr
+	run --separate-stderr as_nobody nsunshare -U --map-users=0,0,100 touch "$SCRATCH/ran"
+	assert_failure "$want_status"
+	[ "$status" -eq 1 ]
+	assert_equal "$stderr" "$want_stderr"
+	assert_equal "$stderr" "newuidmap: uid range [0-100) -> [0-100) not allowed"
+	[ ! -e "$SCRATCH/ran" ]
 }
 
 # ---- pinning ----
@@ -512,14 +545,239 @@ pins_under() {
 	assert_failure
 }
 
+# ---- util-linux's other options: -R, -w, --keep-caps, --map-auto, --forward-signals, --clear-env, -V ----
+
+@test "-V prints what --version prints" {
+	run nsunshare --version
+	want=$output
+	run nsunshare -V
+	assert_success
+	assert_output "$want"
+}
+
+@test "-R and -w: the same output and status as util-linux unshare; the command is found in the new root" {
+	need_root
+	root=$SCRATCH/root
+	busybox_rootfs "$root"
+	mkdir "$root/x"
+	# shellcheck disable=SC2016 # the script's own $(pwd)
+	printf '#!/bin/sh\necho "only in the root, in $(pwd)"\n' >"$root/bin/only-inside"
+	chmod 755 "$root/bin/only-inside"
+	probe='pwd; ls /; exit 3'
+	for flags in "-R $root" "-R $root -w /x" "-w $root/x" "-R $root -w /x -U -r" "-R $root -m -u"; do
+		# shellcheck disable=SC2086 # the flags are words
+		run unshare $flags sh -c "$probe"
+		want_status=$status want_output=$output
+		# shellcheck disable=SC2086
+		run nsunshare $flags sh -c "$probe"
+		[ "$status" -eq "$want_status" ] || { echo "$flags: status $status, unshare's $want_status"; return 1; }
+		[ "$output" = "$want_output" ] || { echo "$flags: $output"; echo "--- unshare:"; echo "$want_output"; return 1; }
+	done
+	run nsunshare -R "$root" -w /x sh -c "$probe"
+	assert_line --index 0 /x
+	assert_line --index 1 bin
+	run unshare -R "$root" -w /x only-inside
+	want=$output
+	run nsunshare -R "$root" -w /x only-inside
+	assert_success
+	assert_output "$want"
+	assert_output "only in the root, in /x"
+	run -127 --separate-stderr nsunshare -R "$root" no-such-command-ctrkit
+	assert_equal "$stderr" "nsunshare: failed to execute no-such-command-ctrkit: command not found in $root"
+	# --mount-proc mounts /proc of the new root, for the new pid namespace
+	run unshare -R "$root" -p -f --mount-proc ps -o pid,comm
+	want=$output
+	run nsunshare -R "$root" -p -f --mount-proc ps -o pid,comm
+	assert_success
+	assert_output "$want"
+	assert_line --index 1 --regexp '^ +1 ps$'
+	# failures: the same status (the messages are our own)
+	for flags in "-R $root no-such-command-ctrkit" "-R $root /bin/no-such-command" "-R $SCRATCH/none true" \
+		"-R $root -w /none true" "-w $SCRATCH/none true" "-R $root/bin/busybox true"; do
+		want_status=0 status=0
+		# shellcheck disable=SC2086
+		unshare $flags >/dev/null 2>&1 || want_status=$?
+		# shellcheck disable=SC2086
+		nsunshare $flags >"$SCRATCH/out" 2>"$SCRATCH/err" || status=$?
+		[ "$status" -eq "$want_status" ] || { echo "$flags: status $status, unshare's $want_status"; return 1; }
+		if [ -s "$SCRATCH/out" ] || [ "$(wc -l <"$SCRATCH/err")" -ne 1 ]; then
+			echo "$flags: $(cat "$SCRATCH/out" "$SCRATCH/err")"
+			return 1
+		fi
+	done
+}
+
+@test "--keep-caps: the command keeps the user namespace's capabilities, as ambient ones, as with util-linux unshare" {
+	need_root
+	tools_for_nobody
+	probe='grep ^Cap /proc/self/status'
+	for flags in "-U --keep-caps" "-U -c --keep-caps" "-U --map-user=1000 --keep-caps" "-U -r --keep-caps" "-U" "-U -c"; do
+		# shellcheck disable=SC2086 # the flags are words
+		run unshare $flags sh -c "$probe"
+		want=$output
+		# shellcheck disable=SC2086
+		run nsunshare $flags sh -c "$probe"
+		assert_success
+		[ "$output" = "$want" ] || { echo "$flags: $output"; echo "--- unshare:"; echo "$want"; return 1; }
+	done
+	run as_nobody unshare -U --keep-caps sh -c "$probe"
+	want=$output
+	run as_nobody nsunshare -U --keep-caps sh -c "$probe"
+	assert_output "$want"
+	# uid 65534 inside (no map), yet every capability of the namespace
+	# (a new user namespace's bounding set is full), as ambient ones
+	all=$(awk '$1 == "CapBnd:" { print $2 }' <<<"$output")
+	[ "$all" = 000001ffffffffff ] || [ "${#all}" -eq 16 ]
+	assert_line "CapAmb:	$all"
+	assert_line "CapEff:	$all"
+	run as_nobody nsunshare -U sh -c "$probe"
+	assert_line "CapAmb:	0000000000000000"
+	assert_line "CapEff:	0000000000000000"
+}
+
+# The test's own /etc/subuid and /etc/subgid, seen only by a command run
+# as "${subids[@]}" COMMAND...: in a mount namespace of its own, where the
+# files are bind-mounted over the machine's, which stay as they are. root
+# gets 100000:65536 in both; nobody 200000:65536 of user ids and
+# 300000:65536 of group ids.
+use_test_subids() {
+	if [ ! -f /etc/subuid ] || [ ! -f /etc/subgid ]; then
+		skip "no /etc/subuid or /etc/subgid to mount over"
+	fi
+	command -v newuidmap >/dev/null || skip "no newuidmap (Debian package uidmap)"
+	printf 'root:100000:65536\nnobody:200000:65536\n' >"$SCRATCH/subuid"
+	printf 'root:100000:65536\nnobody:300000:65536\n' >"$SCRATCH/subgid"
+	chmod 644 "$SCRATCH/subuid" "$SCRATCH/subgid"
+	# shellcheck disable=SC2016 # expanded by that sh
+	subids=(unshare -m sh -c 'mount --bind "$1" /etc/subuid && mount --bind "$2" /etc/subgid && shift 2 && exec "$@"'
+		sh "$SCRATCH/subuid" "$SCRATCH/subgid")
+}
+
+@test "--map-auto, --map-users=auto, --map-groups=auto: the maps util-linux unshare makes, as root and as nobody (newuidmap)" {
+	need_root
+	tools_for_nobody
+	use_test_subids
+	probe='cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; id -u; id -g'
+	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	for who in root nobody; do
+		as=()
+		[ "$who" = root ] || as=("${nobody[@]}")
+		# -r, -c and --map-user go into the ranges (a "hole"), as util-linux 2.38 puts them
+		flag_sets=("--map-auto" "--map-auto -r" "--map-auto -c" "--map-users=auto" "--map-groups=auto -r"
+			"--map-auto --map-user=5 --map-group=7" "--map-auto --setgroups=allow")
+		[ "$who" = nobody ] || flag_sets+=("--map-users=100000,0,65536 -r" "--map-users=100000,1,65536 --map-groups=100000,0,10 -c")
+		for flags in "${flag_sets[@]}"; do
+			# shellcheck disable=SC2086 # the flags are words
+			run "${subids[@]}" "${as[@]}" unshare $flags sh -c "$probe"
+			want_status=$status want_output=$output
+			# shellcheck disable=SC2086
+			run "${subids[@]}" "${as[@]}" nsunshare $flags sh -c "$probe"
+			if [ "$status" -ne "$want_status" ] || [ "$output" != "$want_output" ]; then
+				echo "$who $flags: status $status: $output"
+				echo "--- unshare (status $want_status):"
+				echo "$want_output"
+				return 1
+			fi
+		done
+	done
+	run "${subids[@]}" "${nobody[@]}" nsunshare --map-auto -r sh -c "$probe"
+	assert_success
+	assert_line --index 0 --regexp '^ +0 +65534 +1$'
+	assert_line --index 1 --regexp '^ +1 +200000 +65535$'
+	assert_line --index 2 --regexp '^ +0 +65534 +1$'
+	assert_line --index 3 --regexp '^ +1 +300000 +65535$'
+	assert_line --index 4 allow
+	assert_line --index 5 0
+}
+
+@test "--map-auto: no line for the user, a bad line, an unreadable file: one line, status 1 as util-linux, nothing made" {
+	need_root
+	tools_for_nobody
+	use_test_subids
+	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	printf 'nobody:200000\n' >"$SCRATCH/subuid"
+	run "${subids[@]}" "${nobody[@]}" unshare --map-auto true
+	want_status=$status
+	run --separate-stderr "${subids[@]}" "${nobody[@]}" nsunshare --map-auto touch "$SCRATCH/ran"
+	assert_failure "$want_status"
+	assert_equal "$stderr" "nsunshare: --map-auto: the line of nobody (uid 65534) in /etc/subuid is not FIRST:COUNT: '200000'"
+	make_pin_dir
+	run --separate-stderr "${subids[@]}" nsunshare --user="$PINS/user" --map-users=auto touch "$SCRATCH/ran"
+	assert_failure 1
+	assert_equal "$stderr" "nsunshare: --map-users=auto: no line for root (uid 0) in /etc/subuid"
+	[ ! -e "$PINS/user" ]
+	chmod 600 "$SCRATCH/subgid"
+	run "${subids[@]}" "${nobody[@]}" unshare --map-groups=auto true
+	want_status=$status
+	run --separate-stderr "${subids[@]}" "${nobody[@]}" nsunshare --map-groups=auto touch "$SCRATCH/ran"
+	assert_failure "$want_status"
+	assert_equal "$stderr" "nsunshare: --map-groups=auto: cannot read /etc/subgid: Permission denied"
+	[ ! -e "$SCRATCH/ran" ]
+}
+
+@test "--setgroups=deny with a map of ranges: written before the map, so that it works (util-linux writes it after, and fails)" {
+	need_root
+	tools_for_nobody
+	use_test_subids
+	run "${subids[@]}" setpriv --reuid=65534 --regid=65534 --clear-groups nsunshare --map-auto --setgroups=deny cat /proc/self/setgroups
+	assert_success
+	assert_output deny
+}
+
+# A command that says when it runs, and when SIGTERM reaches it.
+trap_probe='trap "echo got TERM; exit 7" TERM; echo ready; while :; do sleep 0.05; done'
+
+@test "--forward-signals: SIGTERM sent to nsunshare reaches the command; without it, nsunshare keeps it from the command" {
+	need_root
+	for flags in "--forward-signals" "-p --forward-signals"; do
+		# shellcheck disable=SC2086 # the flags are words
+		nsunshare $flags sh -c "$trap_probe" >"$SCRATCH/out" 3>&- &
+		pid=$!
+		CONTAINERS+=("$pid")
+		wait_until grep -q ready "$SCRATCH/out"
+		kill -TERM "$pid"
+		rc=0
+		wait "$pid" || rc=$?
+		[ "$rc" -eq 7 ] || { echo "$flags: status $rc"; return 1; }
+		run cat "$SCRATCH/out"
+		assert_output $'ready\ngot TERM'
+	done
+	nsunshare -f sh -c "$trap_probe" >"$SCRATCH/out" 3>&- &
+	pid=$!
+	CONTAINERS+=("$pid")
+	wait_until grep -q ready "$SCRATCH/out"
+	kill -TERM "$pid"
+	sleep 0.3
+	run cat "$SCRATCH/out"
+	assert_output ready
+	running "$pid"
+	kill -TERM "$(pgrep -P "$pid")"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 7 ]
+}
+
+@test "--clear-env: the command gets an empty environment, and the shell is /bin/sh" {
+	need_root
+	run env CTRKIT_VAR=1 nsunshare --clear-env /usr/bin/env
+	assert_success
+	assert_output ""
+	# shellcheck disable=SC2016 # the shell's $0
+	run env SHELL=/bin/bash nsunshare --clear-env <<<'echo "$0"'
+	assert_output /bin/sh
+	run sh -c 'nsunshare --clear-env -U -r /bin/cat /proc/self/environ | wc -c'
+	assert_output 0
+}
+
 # ---- bad input: one line, status 2 (usage) or 1, nothing changed ----
 
 @test "bad input is refused with one line on stderr, before any namespace exists" {
 	need_root
 	cases=(
-		"2|--map-users=1,2 true|--map-users: bad map '1,2' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)*"
-		"2|--map-users=a,b,c true|--map-users: bad map 'a,b,c' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)*"
-		"2|--map-groups=0:0:0 true|--map-groups: bad map '0:0:0' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)*"
+		"2|--map-users=1,2 true|--map-users: bad map '1,2' (want OUTER,INNER,COUNT, INNER:OUTER:COUNT or auto)*"
+		"2|--map-users=a,b,c true|--map-users: bad map 'a,b,c' (want OUTER,INNER,COUNT, INNER:OUTER:COUNT or auto)*"
+		"2|--map-groups=0:0:0 true|--map-groups: bad map '0:0:0' (want OUTER,INNER,COUNT, INNER:OUTER:COUNT or auto)*"
+		"2|--map-users=Auto true|--map-users: bad map 'Auto' (want OUTER,INNER,COUNT, INNER:OUTER:COUNT or auto)*"
 		"2|--map-user=no-such-user-ctrkit true|--map-user: no such user 'no-such-user-ctrkit'*"
 		"2|--kill-child=NOSIG true|--kill-child: unknown signal 'NOSIG'*"
 		"2|--propagation=sideways true|--propagation: 'sideways' is not private, shared, slave or unchanged*"
@@ -530,6 +788,15 @@ pins_under() {
 		"2|--loopback true|--loopback needs a new network namespace (-n or --net)*"
 		"2|-U -r -u --loopback true|--loopback needs a new network namespace (-n or --net)*"
 		"1|--mount-proc=$SCRATCH/none true|--mount-proc: $SCRATCH/none: No such file or directory*"
+		"2|--keep-caps true|--keep-caps needs a new user namespace (-U)*"
+		"2|--detach --forward-signals true|--detach and --forward-signals exclude each other*"
+		"2|--root= true|--root: an empty file name (see nsunshare --help)"
+		"2|-w|option '-w' needs an argument (see nsunshare --help)"
+		"1|-R $SCRATCH/none true|--root: $SCRATCH/none: No such file or directory"
+		"1|-R $TOP/README.md true|--root: $TOP/README.md is not a directory"
+		"1|-R / -w $SCRATCH/none true|--wd: $SCRATCH/none in /: No such file or directory"
+		"1|-w $SCRATCH/none true|--wd: $SCRATCH/none: No such file or directory"
+		"1|-R / --mount-proc=$SCRATCH/none true|--mount-proc: $SCRATCH/none in /: No such file or directory"
 	)
 	expect_errors nsunshare "${cases[@]}"
 }
@@ -552,8 +819,7 @@ pins_under() {
 	cases=(
 		"2|-v --user=$SCRATCH/pin --map-users=0,0,10 --map-users=100,5,10 true|--map-users=0,0,10 and --map-users=100,5,10 both map ids 5-9 inside the namespace; $overlap"
 		"2|-v --user=$SCRATCH/pin --map-users=1000,0,10 --map-users=1009,100,1 true|--map-users=1000,0,10 and --map-users=1009,100,1 both map id 1009 outside the namespace; $overlap"
-		"2|-v --user=$SCRATCH/pin --map-groups=0:100000:65536 -r true|--map-groups=0:100000:65536 and -r both map id 0 inside the namespace; $overlap"
-		"2|-v --user=$SCRATCH/pin --map-group=0 --map-groups=0:1000:1 true|--map-groups=0:1000:1 and --map-group=0 both map id 0 inside the namespace; $overlap"
+		"2|-v --user=$SCRATCH/pin --map-groups=0:100000:65536 --map-groups=0:200000:65536 -r true|--map-groups=0:100000:65536 and --map-groups=0:200000:65536 both map ids 1-65535 inside the namespace; $overlap"
 	)
 	# -v traces every kernel call: the one line on stderr says none was made
 	expect_errors nsunshare "${cases[@]}"

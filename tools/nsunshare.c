@@ -15,7 +15,8 @@
  *   4. fork, when asked: only children enter a new pid namespace
  *   5. pin namespaces on files (after the fork: pid_for_children
  *      names a namespace only once it has a first process)
- *   6. mount /proc, become -S/-G, exec the command
+ *   6. chroot to -R, chdir to -w, mount /proc, become -S/-G, keep the
+ *      capabilities (--keep-caps), exec the command
  *
  * A container's life (--detach, --pidfile, --init) adds to steps 4-6:
  * the child starts a session of its own (no terminal can hang it up),
@@ -40,15 +41,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctrkit.h"
+
+extern char **environ;
 
 static const char help[] =
 	"Usage: nsunshare [options] [--] [command [argument...]]\n"
@@ -67,6 +75,7 @@ static const char help[] =
 	"Options:\n"
 	"  -f, --fork                run the command as a child (pid 1 of a new pid namespace)\n"
 	"      --kill-child[=SIG]    the child gets SIG (default KILL) when nsunshare dies; implies -f\n"
+	"      --forward-signals     pass SIGTERM and SIGINT on to the child; implies -f\n"
 	"      --detach              return once the command runs, and leave it running on its\n"
 	"                            own (a new session, stdio on /dev/null); implies -f\n"
 	"      --keep-stdio          with --detach: the command keeps our stdin, stdout and\n"
@@ -79,15 +88,23 @@ static const char help[] =
 	"      --mount-proc[=DIR]    mount a proc filesystem on DIR (default /proc); implies -m\n"
 	"      --loopback            with -n: bring the new namespace's lo up (127.0.0.1 works),\n"
 	"                            as runc and docker do for every container\n"
+	"  -R, --root=DIR            chroot(2) to DIR before running the command\n"
+	"  -w, --wd=DIR              start the command in DIR (after -R: DIR in the new root)\n"
 	"  -r, --map-root-user       map your user and group to 0 inside; implies -U\n"
 	"  -c, --map-current-user    map your user and group to themselves inside; implies -U\n"
 	"      --map-user=UID        map your user to UID inside; implies -U\n"
 	"      --map-group=GID       map your group to GID inside; implies -U\n"
-	"      --map-users=OUTER,INNER,COUNT  map a range of user ids (also INNER:OUTER:COUNT)\n"
-	"      --map-groups=OUTER,INNER,COUNT map a range of group ids (also INNER:OUTER:COUNT)\n"
+	"      --map-users=OUTER,INNER,COUNT  map a range of user ids (also INNER:OUTER:COUNT);\n"
+	"                            auto: your first range in /etc/subuid, from 0 inside\n"
+	"      --map-groups=OUTER,INNER,COUNT map a range of group ids (also INNER:OUTER:COUNT);\n"
+	"                            auto: your first range in /etc/subgid, from 0 inside\n"
+	"      --map-auto            --map-users=auto --map-groups=auto\n"
 	"      --setgroups=allow|deny        allow setgroups(2) in the new user namespace or not\n"
 	"  -S, --setuid=UID          run the command as UID (in the new user namespace)\n"
 	"  -G, --setgid=GID          run the command as GID, with no supplementary groups\n"
+	"      --keep-caps           with -U: the command keeps the capabilities it has in the new\n"
+	"                            user namespace (ambient), even as another uid than 0\n"
+	"      --clear-env           run the command with an empty environment\n"
 	"      --propagation=private|shared|slave|unchanged\n"
 	"                            mount propagation in the new mount namespace (default private)\n"
 	"      --hostname=NAME       set the hostname in the new UTS namespace; implies -u\n"
@@ -95,7 +112,7 @@ static const char help[] =
 	"      --boottime=SECONDS    offset of CLOCK_BOOTTIME in the new time namespace\n"
 	"  -v, --verbose             print each kernel call on stderr\n"
 	"  -h, --help                show this help\n"
-	"      --version             show the version\n";
+	"  -V, --version             show the version\n";
 
 enum {
 	OPT_KILL_CHILD = 256,
@@ -115,7 +132,28 @@ enum {
 	OPT_LOG,
 	OPT_INIT,
 	OPT_LOOPBACK,
-	OPT_VERSION,
+	OPT_FORWARD_SIGNALS,
+	OPT_MAP_AUTO,
+	OPT_KEEP_CAPS,
+	OPT_CLEAR_ENV,
+};
+
+/* What the command line asks for, filled in by parse_options(). */
+struct options {
+	int flags;                  /* the CLONE_NEW* bits for unshare(2) */
+	int forkit, kill_signal, forward_signals;
+	int detach, keep_stdio, init, loopback;
+	int stdio_to_null;          /* a detached command, unless its caller keeps our stdio */
+	const char *pidfile, *log_path, *proc_dir, *hostname;
+	const char *root_dir, *work_dir; /* -R, -w */
+	unsigned long propagation;  /* of "/" in the new mount namespace; 0: unchanged */
+	long long monotonic, boottime;
+	int set_monotonic, set_boottime;
+	uid_t euid, map_user, uid;  /* map_user, map_group: (uid_t)-1 unless asked */
+	gid_t egid, map_group, gid;
+	int set_uid, set_gid;
+	int keep_caps, clear_env;
+	char map_user_given[64], map_group_given[64]; /* to name a map line */
 };
 
 /* A namespace to pin: its /proc/PID/ns file is bind-mounted on path. */
@@ -152,11 +190,14 @@ static void add_pin(int clone_flag, const char *path)
 }
 
 /* An id map: the text written to /proc/PID/uid_map or gid_map, and each
- * of its lines with the option that asked for it, to name it in an error. */
+ * of its lines with the option that asked for it, to name it in an error.
+ * A map of ranges (--map-users, --map-groups, --map-auto) is written from
+ * outside the namespace (see map_ids); one of our own id alone, from inside. */
 #define MAP_TEXT_SIZE 4096 /* the kernel takes one write of less than a page */
 struct map {
 	char text[MAP_TEXT_SIZE];
 	size_t n;
+	int outside;
 	struct {
 		struct idmap ids;
 		char given[64]; /* "--map-users=1000,0,1", "-r" */
@@ -176,6 +217,104 @@ static void add_map_line(struct map *map, struct idmap ids, const char *given)
 	map->line[map->n].ids = ids;
 	snprintf(map->line[map->n].given, sizeof(map->line[map->n].given), "%.60s", given);
 	map->n++;
+}
+
+/* Adds the line of our own id (OUTER, seen as INNER inside: -r, -c,
+ * --map-user, --map-group) to a map. A map of ranges takes it in first,
+ * as util-linux 2.38 does: each range that holds the id, inside or
+ * outside (or ends just before it: util-linux counts one past the end),
+ * gives up its last id, and is cut around the id in up to three lines,
+ * so that no id is mapped twice. */
+static void add_own_id(struct map *map, unsigned long outer, unsigned long inner, const char *given)
+{
+	static struct map ranges;
+
+	if (!map->outside) {
+		add_map_line(map, (struct idmap){ inner, outer, 1 }, given);
+		return;
+	}
+	ranges = *map;
+	map->text[0] = '\0';
+	map->n = 0;
+	add_map_line(map, (struct idmap){ inner, outer, 1 }, given);
+	for (size_t i = 0; i < ranges.n; i++) {
+		struct idmap r = ranges.line[i].ids, piece[3];
+
+		if ((outer >= r.outer && outer <= r.outer + r.count) ||
+		    (inner >= r.inner && inner <= r.inner + r.count))
+			r.count--;
+		unsigned long out_off = outer > r.outer ? outer - r.outer : 0;
+		unsigned long in_off = inner > r.inner ? inner - r.inner : 0;
+		if (out_off > r.count)
+			out_off = r.count;
+		if (in_off > r.count)
+			in_off = r.count;
+		/* Below the lower of the two offsets, between them, above the higher. */
+		piece[0] = (struct idmap){ r.inner, r.outer, in_off < out_off ? in_off : out_off };
+		piece[1].count = in_off > out_off ? in_off - out_off : out_off - in_off;
+		piece[2].count = r.count - piece[0].count - piece[1].count;
+		for (int k = 1; k < 3; k++) {
+			piece[k].outer = piece[k - 1].outer + piece[k - 1].count;
+			piece[k].outer += piece[k].outer == outer;
+			piece[k].inner = piece[k - 1].inner + piece[k - 1].count;
+			piece[k].inner += piece[k].inner == inner;
+		}
+		for (int k = 0; k < 3; k++)
+			if (piece[k].count)
+				add_map_line(map, piece[k], ranges.line[i].given);
+	}
+}
+
+/* --map-auto, --map-users=auto, --map-groups=auto: the first line of
+ * /etc/subuid (or /etc/subgid) that names the user uid, by name or by
+ * number ("name:first:count", as newuidmap(1) reads it), mapped from 0
+ * inside. Dies (1) if the file cannot be read, has no such line, or its
+ * line is not two numbers. */
+static struct idmap subid_range(const char *file, uid_t uid, const char *given)
+{
+	const struct passwd *pw = getpwuid(uid);
+	char *line = NULL, owner[64], bad[128];
+	size_t size = 0;
+	FILE *f = fopen(file, "re");
+
+	snprintf(owner, sizeof(owner), "%s%s%u%s", pw ? pw->pw_name : "", pw ? " (uid " : "uid ",
+		 (unsigned)uid, pw ? ")" : "");
+	if (!f)
+		die_errno("%s: cannot read %s", given, file);
+	while (getline(&line, &size, f) != -1) {
+		char *first = strchr(line, ':'), *count, *end;
+		struct idmap range = { 0, 0, 0 };
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!first)
+			continue;
+		*first++ = '\0';
+		if (!(pw && strcmp(line, pw->pw_name) == 0) && parse_number(line) != (long long)uid)
+			continue;
+		snprintf(bad, sizeof(bad), "%s", first);
+		count = strchr(first, ':');
+		if (count) {
+			*count++ = '\0';
+			errno = 0;
+			range.outer = strtoul(first, &end, 10);
+			if (!errno && end != first && !*end && *first != '-') {
+				range.count = strtoul(count, &end, 10);
+				if (errno || end == count || *end || *count == '-' || range.count > UINT32_MAX ||
+				    range.outer > UINT32_MAX - range.count)
+					range.count = 0;
+			}
+		}
+		fclose(f);
+		if (!range.count) {
+			free(line);
+			die("%s: the line of %s in %s is not FIRST:COUNT: '%s'", given, owner, file, bad);
+		}
+		free(line);
+		return range;
+	}
+	free(line);
+	fclose(f);
+	die("%s: no line for %s in %s", given, owner, file);
 }
 
 /* Do [a, a+na) and [b, b+nb) share ids? If so, the shared ones in *lo..*hi. */
@@ -387,10 +526,12 @@ static const char *map_hint(int err)
  * nobody outside. Writing uid_map and gid_map of a process in it says
  * who is who. The kernel lets a process map its own euid and egid from
  * inside (after denying setgroups(2), else it could drop a group that
- * keeps it away from a file); any other map must be written by a
- * process that has CAP_SETUID in the parent namespace: the helper.
- * Kernel rule: setgroups before gid_map. Returns 0, or -1 after one
- * line on stderr. */
+ * keeps it away from a file): pid 0 here, the inside's writes, with
+ * setgroups first (the kernel's rule: before gid_map). Any other map
+ * must be written by a process that has CAP_SETUID (CAP_SETGID) in the
+ * parent namespace: the helper, outside (pid is ours), when we are
+ * root, else newuidmap and newgidmap (see run_idmapper). Returns 0, or
+ * -1 after one line on stderr. */
 static const char *setgroups_mode;
 
 static int map_ids(pid_t pid)
@@ -401,9 +542,9 @@ static int map_ids(pid_t pid)
 		const char *file, *data;
 		int is_map;
 	} writes[] = {
-		{ "setgroups", setgroups_mode, 0 },
-		{ "uid_map", uid_map.text, 1 },
-		{ "gid_map", gid_map.text, 1 },
+		{ "setgroups", self ? setgroups_mode : NULL, 0 },
+		{ "uid_map", uid_map.outside == !self ? uid_map.text : NULL, 1 },
+		{ "gid_map", gid_map.outside == !self ? gid_map.text : NULL, 1 },
 	};
 
 	for (size_t i = 0; i < LEN(writes); i++) {
@@ -422,6 +563,59 @@ static int map_ids(pid_t pid)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/* newuidmap and newgidmap (shadow's, Debian's package uidmap), found in
+ * step 1 when a map of ranges is to be written without root: they are
+ * set-user-ID root, and write the map of a process for its user if
+ * /etc/subuid (subgid) gives the user those ids, or the map is of the
+ * user's own id. */
+static char *idmapper_path[2];
+
+/* Runs "newuidmap PID INNER OUTER COUNT..." (or newgidmap) for map, in
+ * a child, and waits: 0 if it wrote the map, else -1 (it said why). */
+static int run_idmapper(const char *path, pid_t pid, const struct map *map)
+{
+	static char numbers[1 + 3 * LEN(map->line)][24];
+	static char *argv[3 + 3 * LEN(map->line)];
+	size_t n = 0;
+
+	argv[n++] = (char *)(strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)pid);
+	argv[n++] = numbers[0];
+	for (size_t i = 0; i < map->n; i++) {
+		const unsigned long ids[3] = { map->line[i].ids.inner, map->line[i].ids.outer,
+					       map->line[i].ids.count };
+
+		for (int k = 0; k < 3; k++) {
+			snprintf(numbers[n - 1], sizeof(numbers[0]), "%lu", ids[k]);
+			argv[n] = numbers[n - 1];
+			n++;
+		}
+	}
+	argv[n] = NULL;
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == -1) {
+		warn_errno_hint(NULL, "fork");
+		return -1;
+	}
+	if (child == 0)
+		exec_command(path, argv);
+	trace(child, "fork()");
+	return exit_status(wait_child(child)) == 0 ? 0 : -1;
+}
+
+/* The helper's job (see start_helper): the maps of ranges, for the parent. */
+static int map_ids_outside(pid_t parent)
+{
+	if (geteuid() == 0)
+		return map_ids(parent);
+	if (uid_map.outside && run_idmapper(idmapper_path[0], parent, &uid_map) == -1)
+		return -1;
+	if (gid_map.outside && run_idmapper(idmapper_path[1], parent, &gid_map) == -1)
+		return -1;
 	return 0;
 }
 
@@ -509,6 +703,119 @@ static void bring_lo_up(void)
 	trace(close(sock), "close(%d)", sock);
 }
 
+/* ---- The command's process: -R, -w, --keep-caps, -S, -G ---------- */
+
+/* The capabilities by number, as strace names them (Linux 5.9: 0 to 40). */
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+/* A capability set as strace shows it: "1<<CAP_CHOWN|1<<CAP_KILL", or
+ * "0"; one of three static buffers in turn. */
+static const char *caps_str(uint64_t caps)
+{
+	static char bufs[3][1400];
+	static int turn;
+	char *buf = bufs[turn];
+	size_t len = 0;
+
+	turn = (turn + 1) % 3;
+	strcpy(buf, "0");
+	for (unsigned cap = 0; cap < 64; cap++) {
+		if (!(caps >> cap & 1))
+			continue;
+		if (cap < LEN(cap_names))
+			len += (size_t)snprintf(buf + len, sizeof(bufs[0]) - len, "%s1<<%s", len ? "|" : "",
+						cap_names[cap]);
+		else
+			len += (size_t)snprintf(buf + len, sizeof(bufs[0]) - len, "%s1<<%u", len ? "|" : "", cap);
+	}
+	return buf;
+}
+
+/* The effective, permitted and inheritable sets of a capget(2) or
+ * capset(2), as strace shows them. */
+static const char *cap_data_str(const struct __user_cap_data_struct d[2])
+{
+	static char buf[4400];
+	const uint64_t eff = (uint64_t)d[1].effective << 32 | d[0].effective;
+	const uint64_t perm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
+	const uint64_t inh = (uint64_t)d[1].inheritable << 32 | d[0].inheritable;
+
+	snprintf(buf, sizeof(buf), "{effective=%s, permitted=%s, inheritable=%s}", caps_str(eff),
+		 caps_str(perm), caps_str(inh));
+	return buf;
+}
+
+/* --keep-caps, as util-linux unshare does it. After unshare(CLONE_NEWUSER)
+ * we hold every capability in the new user namespace, but execve(2)
+ * keeps them only for uid 0 there: a command that runs as another uid
+ * (or as an unmapped one, with no map) starts without any. The ambient
+ * set is what execve passes on to a program that is not set-user-ID and
+ * has no file capabilities; a capability can be raised in it only if it
+ * is permitted and inheritable. So: read the sets, make the inheritable
+ * set the permitted one, and raise each effective capability. */
+static void keep_caps(void)
+{
+	struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	const char *head_str = "{version=_LINUX_CAPABILITY_VERSION_3, pid=0}";
+
+	long r = syscall(SYS_capget, &head, data);
+
+	if (trace(r, "capget(%s, %s)", head_str, cap_data_str(data)) == -1)
+		die_errno("--keep-caps: capget");
+	data[0].inheritable = data[0].permitted;
+	data[1].inheritable = data[1].permitted;
+	r = syscall(SYS_capset, &head, data);
+	if (trace(r, "capset(%s, %s)", head_str, cap_data_str(data)) == -1)
+		die_errno("--keep-caps: capset");
+	const uint64_t eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+	for (unsigned long cap = 0; cap < 64; cap++) {
+		if (!(eff >> cap & 1))
+			continue;
+		r = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0L, 0L);
+
+		if (cap < LEN(cap_names))
+			trace(r, "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, %s, 0, 0)", cap_names[cap]);
+		else
+			trace(r, "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, %lu, 0, 0)", cap);
+		if (r == -1)
+			die_errno_hint(errno == EPERM ? "a locked SECBIT_NO_CAP_AMBIENT_RAISE forbids it" : NULL,
+				       "--keep-caps: prctl(PR_CAP_AMBIENT_RAISE, %lu)", cap);
+	}
+}
+
+/* Last before the exec, as util-linux does (the steps before may need
+ * our privilege): -G, -S, then --keep-caps. */
+static void become_the_command(const struct options *o)
+{
+	set_ids(o->set_gid, o->gid, o->set_uid, o->uid);
+	if (o->keep_caps)
+		keep_caps();
+}
+
+/* -R and -w, as util-linux does them: chroot(2) to the new root, then
+ * chdir(2) to the -w directory, or to "/" of the new root (chroot
+ * leaves the working directory where it was, possibly outside). */
+static void change_root_and_dir(const struct options *o)
+{
+	const char *dir = o->work_dir ? o->work_dir : "/";
+
+	if (o->root_dir && trace(chroot(o->root_dir), "chroot(%s)", quote(o->root_dir)) == -1)
+		die_errno("cannot change root directory to %s", quote(o->root_dir));
+	if (trace(chdir(dir), "chdir(%s)", quote(dir)) == -1)
+		die_errno("cannot change directory to %s", quote(dir));
+}
+
 /* ---- A container's life: --detach, --pidfile, --log, --init ------ */
 
 /* The files the command's stdio goes to, opened while a bad path can
@@ -591,8 +898,7 @@ static void take_terminal(void)
  * ends, init exits with its status (128+N for signal N): the kernel then
  * kills whatever is left in the namespace. Outside a new pid namespace
  * it makes itself a subreaper, so orphans still come to it. */
-static noreturn void run_init(const char *path, char *const argv[], int set_gid, gid_t gid,
-			       int set_uid, uid_t uid, int stdio_to_null)
+static noreturn void run_init(const char *path, char *const argv[], const struct options *o)
 {
 	static const int passed_on[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGWINCH };
 	sigset_t waited, old_mask;
@@ -606,7 +912,7 @@ static noreturn void run_init(const char *path, char *const argv[], int set_gid,
 	if (getpid() != 1 &&
 	    trace(prctl(PR_SET_CHILD_SUBREAPER, 1), "prctl(PR_SET_CHILD_SUBREAPER, 1)") == -1)
 		die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
-	redirect_stdio(stdio_to_null);
+	redirect_stdio(o->stdio_to_null);
 	fflush(NULL);
 	child = fork();
 	if (child == -1)
@@ -614,7 +920,7 @@ static noreturn void run_init(const char *path, char *const argv[], int set_gid,
 	if (child == 0) {
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		take_terminal();
-		set_ids(set_gid, gid, set_uid, uid);
+		become_the_command(o);
 		exec_command(path, argv);
 	}
 	trace(child, "fork()");
@@ -647,45 +953,77 @@ static noreturn void run_init(const char *path, char *const argv[], int set_gid,
 	}
 }
 
+/* The parent waits for the child. SIGINT and SIGTERM are blocked since
+ * the fork (see fork_command_process): they are for the command, and
+ * util-linux unshare leaves them to it. With --forward-signals (newer
+ * util-linux) the parent passes them on: it takes them, and the child's end,
+ * with sigwaitinfo(2) (a blocked SIGCHLD is queued, not ignored), and
+ * sends each one on with kill(2). Returns the child's wait status. */
+static int wait_for_command(pid_t child, int forward)
+{
+	sigset_t waited;
+	int st;
+
+	if (!forward)
+		return wait_child(child);
+	sigemptyset(&waited);
+	sigaddset(&waited, SIGINT);
+	sigaddset(&waited, SIGTERM);
+	sigaddset(&waited, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &waited, NULL);
+	for (;;) {
+		/* The child may have ended before SIGCHLD was blocked. */
+		pid_t pid = waitpid(child, &st, WNOHANG);
+
+		if (pid == child)
+			return st;
+		if (pid == -1 && errno != EINTR)
+			die_errno("waitpid(%d)", (int)child);
+		int sig = sigwaitinfo(&waited, NULL);
+
+		if (sig == SIGINT || sig == SIGTERM)
+			trace(kill(child, sig), "kill(%d, SIG%s)", (int)child, sigabbrev_np(sig));
+	}
+}
+
 /* The launcher, once the command runs (see lib/detach.c): the pid file
  * is written, and a detached launcher is done. Else it waits, as
  * without these options, and removes its pid file at the end. */
-static noreturn void launcher(pid_t child, int ready[2], const char *pidfile, int detach,
-			      const char *log_path)
+static noreturn void launcher(pid_t child, int ready[2], const struct options *o)
 {
-	wait_until_running(child, ready, log_path ? "its message is in the --log file"
-						  : "run it without --detach to see why");
-	if (pidfile)
-		write_pidfile_of_running(pidfile, child);
-	if (detach)
+	wait_until_running(child, ready, o->log_path ? "its message is in the --log file"
+						     : "run it without --detach to see why");
+	if (o->pidfile)
+		write_pidfile_of_running(o->pidfile, child);
+	if (o->detach)
 		exit(EXIT_SUCCESS);
-	int status = wait_child(child);
-	if (pidfile)
-		remove_pidfile_of(pidfile, child);
+	int status = wait_for_command(child, o->forward_signals);
+	if (o->pidfile)
+		remove_pidfile_of(o->pidfile, child);
 	exit_like(status);
 }
 
 /* ---- The command line ------------------------------------------- */
 
-/* What the command line asks for, filled in by parse_options(). */
-struct options {
-	int flags;                  /* the CLONE_NEW* bits for unshare(2) */
-	int forkit, kill_signal;
-	int detach, keep_stdio, init, loopback;
-	int stdio_to_null;          /* a detached command, unless its caller keeps our stdio */
-	const char *pidfile, *log_path, *proc_dir, *hostname;
-	unsigned long propagation;  /* of "/" in the new mount namespace; 0: unchanged */
-	long long monotonic, boottime;
-	int set_monotonic, set_boottime;
-	uid_t euid, map_user, uid;  /* map_user, map_group: (uid_t)-1 unless asked */
-	gid_t egid, map_group, gid;
-	int set_uid, set_gid;
-	int map_ranges;             /* --map-users or --map-groups: written from outside */
-	char map_user_given[64], map_group_given[64]; /* to name a map line */
-};
+/* A range for --map-users or --map-groups: OUTER,INNER,COUNT,
+ * INNER:OUTER:COUNT, or auto (read from /etc/subuid or /etc/subgid). */
+static void add_range(struct map *map, const char *opt, const char *arg, uid_t euid)
+{
+	const int users = map == &uid_map;
+	struct idmap range;
+	char given[64];
 
-/* -r, -c, --map-user, --map-group, --map-users, --map-groups: each
- * implies a new user namespace. */
+	snprintf(given, sizeof(given), "%s=%.40s", opt, arg);
+	if (strcmp(arg, "auto") == 0)
+		range = subid_range(users ? "/etc/subuid" : "/etc/subgid", euid, given);
+	else if (parse_idmap(arg, &range) == -1)
+		die_usage("%s: bad map '%s' (want OUTER,INNER,COUNT, INNER:OUTER:COUNT or auto)", opt, arg);
+	map->outside = 1;
+	add_map_line(map, range, given);
+}
+
+/* -r, -c, --map-user, --map-group, --map-users, --map-groups,
+ * --map-auto: each implies a new user namespace. */
 static void parse_map_option(int c, const char *arg, struct options *o)
 {
 	o->flags |= CLONE_NEWUSER;
@@ -705,18 +1043,12 @@ static void parse_map_option(int c, const char *arg, struct options *o)
 		o->map_group = parse_gid("--map-group", arg);
 		snprintf(o->map_group_given, sizeof(o->map_group_given), "--map-group=%.40s", arg);
 		break;
-	default: { /* OPT_MAP_USERS, OPT_MAP_GROUPS */
-		const char *opt = c == OPT_MAP_USERS ? "--map-users" : "--map-groups";
-		struct idmap range;
-		char given[64];
-
-		if (parse_idmap(arg, &range) == -1)
-			die_usage("%s: bad map '%s' (want OUTER,INNER,COUNT or INNER:OUTER:COUNT)", opt,
-				  arg);
-		o->map_ranges = 1;
-		snprintf(given, sizeof(given), "%s=%.40s", opt, arg);
-		add_map_line(c == OPT_MAP_USERS ? &uid_map : &gid_map, range, given);
-	}
+	case OPT_MAP_USERS: add_range(&uid_map, "--map-users", arg, o->euid); break;
+	case OPT_MAP_GROUPS: add_range(&gid_map, "--map-groups", arg, o->euid); break;
+	default: /* OPT_MAP_AUTO */
+		uid_map.outside = gid_map.outside = 1;
+		add_map_line(&uid_map, subid_range("/etc/subuid", o->euid, "--map-auto"), "--map-auto");
+		add_map_line(&gid_map, subid_range("/etc/subgid", o->euid, "--map-auto"), "--map-auto");
 	}
 }
 
@@ -733,44 +1065,129 @@ static unsigned long parse_propagation(const char *s)
 	die_usage("--propagation: '%s' is not private, shared, slave or unchanged", s);
 }
 
+static const struct option longopts[] = {
+	{ "mount", optional_argument, NULL, 'm' },
+	{ "uts", optional_argument, NULL, 'u' },
+	{ "ipc", optional_argument, NULL, 'i' },
+	{ "net", optional_argument, NULL, 'n' },
+	{ "pid", optional_argument, NULL, 'p' },
+	{ "user", optional_argument, NULL, 'U' },
+	{ "cgroup", optional_argument, NULL, 'C' },
+	{ "time", optional_argument, NULL, 'T' },
+	{ "fork", no_argument, NULL, 'f' },
+	{ "kill-child", optional_argument, NULL, OPT_KILL_CHILD },
+	{ "forward-signals", no_argument, NULL, OPT_FORWARD_SIGNALS },
+	{ "mount-proc", optional_argument, NULL, OPT_MOUNT_PROC },
+	{ "root", required_argument, NULL, 'R' },
+	{ "wd", required_argument, NULL, 'w' },
+	{ "map-root-user", no_argument, NULL, 'r' },
+	{ "map-current-user", no_argument, NULL, 'c' },
+	{ "map-user", required_argument, NULL, OPT_MAP_USER },
+	{ "map-group", required_argument, NULL, OPT_MAP_GROUP },
+	{ "map-users", required_argument, NULL, OPT_MAP_USERS },
+	{ "map-groups", required_argument, NULL, OPT_MAP_GROUPS },
+	{ "map-auto", no_argument, NULL, OPT_MAP_AUTO },
+	{ "setgroups", required_argument, NULL, OPT_SETGROUPS },
+	{ "setuid", required_argument, NULL, 'S' },
+	{ "setgid", required_argument, NULL, 'G' },
+	{ "keep-caps", no_argument, NULL, OPT_KEEP_CAPS },
+	{ "clear-env", no_argument, NULL, OPT_CLEAR_ENV },
+	{ "propagation", required_argument, NULL, OPT_PROPAGATION },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
+	{ "boottime", required_argument, NULL, OPT_BOOTTIME },
+	{ "detach", no_argument, NULL, OPT_DETACH },
+	{ "keep-stdio", no_argument, NULL, OPT_KEEP_STDIO },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "init", no_argument, NULL, OPT_INIT },
+	{ "loopback", no_argument, NULL, OPT_LOOPBACK },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A file name option's argument: not empty. */
+static const char *file_arg(const char *opt, const char *arg)
+{
+	if (!*arg)
+		die_usage("%s: an empty file name", opt);
+	return arg;
+}
+
+/* One option that getopt_long returned (not a namespace letter), with its
+ * argument; dies (usage) on a bad one. */
+static void take_option(int c, char *arg, struct options *o)
+{
+	switch (c) {
+	case 'f': o->forkit = 1; break;
+	case OPT_KILL_CHILD:
+		o->forkit = 1;
+		o->kill_signal = arg ? parse_signal(arg) : SIGKILL;
+		if (o->kill_signal == -1)
+			die_usage("--kill-child: unknown signal '%s'", arg);
+		break;
+	case OPT_FORWARD_SIGNALS: o->forkit = o->forward_signals = 1; break;
+	case OPT_MOUNT_PROC:
+		o->flags |= CLONE_NEWNS;
+		o->proc_dir = arg ? arg : "/proc";
+		break;
+	case 'R': o->root_dir = file_arg("--root", arg); break;
+	case 'w': o->work_dir = file_arg("--wd", arg); break;
+	case 'r':
+	case 'c':
+	case OPT_MAP_USER:
+	case OPT_MAP_GROUP:
+	case OPT_MAP_USERS:
+	case OPT_MAP_GROUPS:
+	case OPT_MAP_AUTO:
+		parse_map_option(c, arg, o);
+		break;
+	case OPT_SETGROUPS:
+		if (strcmp(arg, "allow") != 0 && strcmp(arg, "deny") != 0)
+			die_usage("--setgroups: '%s' is neither allow nor deny", arg);
+		setgroups_mode = arg;
+		break;
+	case 'S':
+		o->uid = parse_uid("--setuid", arg);
+		o->set_uid = 1;
+		break;
+	case 'G':
+		o->gid = parse_gid("--setgid", arg);
+		o->set_gid = 1;
+		break;
+	case OPT_KEEP_CAPS: o->keep_caps = 1; break;
+	case OPT_CLEAR_ENV: o->clear_env = 1; break;
+	case OPT_PROPAGATION: o->propagation = parse_propagation(arg); break;
+	case OPT_HOSTNAME:
+		if (!*arg || strlen(arg) > HOST_NAME_MAX)
+			die_usage("--hostname: a name of 1 to %d characters", HOST_NAME_MAX);
+		o->flags |= CLONE_NEWUTS;
+		o->hostname = arg;
+		break;
+	case OPT_MONOTONIC:
+		o->monotonic = parse_offset("--monotonic", arg);
+		o->set_monotonic = 1;
+		break;
+	case OPT_BOOTTIME:
+		o->boottime = parse_offset("--boottime", arg);
+		o->set_boottime = 1;
+		break;
+	case OPT_DETACH: o->forkit = o->detach = 1; break;
+	case OPT_KEEP_STDIO: o->keep_stdio = 1; break;
+	case OPT_PIDFILE: o->pidfile = file_arg("--pidfile", arg); break;
+	case OPT_LOG: o->log_path = file_arg("--log", arg); break;
+	case OPT_INIT: o->forkit = o->init = 1; break;
+	case OPT_LOOPBACK: o->loopback = 1; break;
+	case 'v': verbose = 1; break;
+	case 'h': print_help(help);
+	case 'V': print_version();
+	}
+}
+
 static void parse_options(int argc, char *argv[], struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "mount", optional_argument, NULL, 'm' },
-		{ "uts", optional_argument, NULL, 'u' },
-		{ "ipc", optional_argument, NULL, 'i' },
-		{ "net", optional_argument, NULL, 'n' },
-		{ "pid", optional_argument, NULL, 'p' },
-		{ "user", optional_argument, NULL, 'U' },
-		{ "cgroup", optional_argument, NULL, 'C' },
-		{ "time", optional_argument, NULL, 'T' },
-		{ "fork", no_argument, NULL, 'f' },
-		{ "kill-child", optional_argument, NULL, OPT_KILL_CHILD },
-		{ "mount-proc", optional_argument, NULL, OPT_MOUNT_PROC },
-		{ "map-root-user", no_argument, NULL, 'r' },
-		{ "map-current-user", no_argument, NULL, 'c' },
-		{ "map-user", required_argument, NULL, OPT_MAP_USER },
-		{ "map-group", required_argument, NULL, OPT_MAP_GROUP },
-		{ "map-users", required_argument, NULL, OPT_MAP_USERS },
-		{ "map-groups", required_argument, NULL, OPT_MAP_GROUPS },
-		{ "setgroups", required_argument, NULL, OPT_SETGROUPS },
-		{ "setuid", required_argument, NULL, 'S' },
-		{ "setgid", required_argument, NULL, 'G' },
-		{ "propagation", required_argument, NULL, OPT_PROPAGATION },
-		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
-		{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
-		{ "boottime", required_argument, NULL, OPT_BOOTTIME },
-		{ "detach", no_argument, NULL, OPT_DETACH },
-		{ "keep-stdio", no_argument, NULL, OPT_KEEP_STDIO },
-		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
-		{ "log", required_argument, NULL, OPT_LOG },
-		{ "init", no_argument, NULL, OPT_INIT },
-		{ "loopback", no_argument, NULL, OPT_LOOPBACK },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 },
-	};
 	static const char short_types[] = "muinpUCT";
 	static const int flag_of[] = { CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET,
 				       CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWTIME };
@@ -786,90 +1203,26 @@ static void parse_options(int argc, char *argv[], struct options *o)
 	for (;;) {
 		/* The word getopt reads now: "-n=FILE" is refused by its text. */
 		const char *word = optind < argc ? argv[optind] : "";
-		int c = getopt_long(argc, argv, "+:muinpUCTfrcS:G:vh", longopts, NULL);
+		int c = getopt_long(argc, argv, "+:muinpUCTfrcR:w:S:G:vhV", longopts, NULL);
 
 		if (c == -1)
 			break;
-		const char *letter = c < 128 ? strchr(short_types, c) : NULL;
-
-		if (letter) {
-			int flag = flag_of[letter - short_types];
-
-			o->flags |= flag;
-			if (optarg)
-				add_pin(flag, optarg);
-			continue;
-		}
-		switch (c) {
-		case 'f': o->forkit = 1; break;
-		case OPT_KILL_CHILD:
-			o->forkit = 1;
-			o->kill_signal = optarg ? parse_signal(optarg) : SIGKILL;
-			if (o->kill_signal == -1)
-				die_usage("--kill-child: unknown signal '%s'", optarg);
-			break;
-		case OPT_MOUNT_PROC:
-			o->flags |= CLONE_NEWNS;
-			o->proc_dir = optarg ? optarg : "/proc";
-			break;
-		case 'r':
-		case 'c':
-		case OPT_MAP_USER:
-		case OPT_MAP_GROUP:
-		case OPT_MAP_USERS:
-		case OPT_MAP_GROUPS:
-			parse_map_option(c, optarg, o);
-			break;
-		case OPT_SETGROUPS:
-			if (strcmp(optarg, "allow") != 0 && strcmp(optarg, "deny") != 0)
-				die_usage("--setgroups: '%s' is neither allow nor deny", optarg);
-			setgroups_mode = optarg;
-			break;
-		case 'S':
-			o->uid = parse_uid("--setuid", optarg);
-			o->set_uid = 1;
-			break;
-		case 'G':
-			o->gid = parse_gid("--setgid", optarg);
-			o->set_gid = 1;
-			break;
-		case OPT_PROPAGATION: o->propagation = parse_propagation(optarg); break;
-		case OPT_HOSTNAME:
-			if (!*optarg || strlen(optarg) > HOST_NAME_MAX)
-				die_usage("--hostname: a name of 1 to %d characters", HOST_NAME_MAX);
-			o->flags |= CLONE_NEWUTS;
-			o->hostname = optarg;
-			break;
-		case OPT_MONOTONIC:
-			o->monotonic = parse_offset("--monotonic", optarg);
-			o->set_monotonic = 1;
-			break;
-		case OPT_BOOTTIME:
-			o->boottime = parse_offset("--boottime", optarg);
-			o->set_boottime = 1;
-			break;
-		case OPT_DETACH: o->forkit = o->detach = 1; break;
-		case OPT_KEEP_STDIO: o->keep_stdio = 1; break;
-		case OPT_PIDFILE:
-			if (!*optarg)
-				die_usage("--pidfile: an empty file name");
-			o->pidfile = optarg;
-			break;
-		case OPT_LOG:
-			if (!*optarg)
-				die_usage("--log: an empty file name");
-			o->log_path = optarg;
-			break;
-		case OPT_INIT: o->forkit = o->init = 1; break;
-		case OPT_LOOPBACK: o->loopback = 1; break;
-		case 'v': verbose = 1; break;
-		case 'h': print_help(help);
-		case OPT_VERSION: print_version();
-		default:
+		if (c == '?' || c == ':') {
 			if (c == '?' && optopt == '=')
 				refuse_short_pin(word, longopts);
 			bad_option(argv, c);
 		}
+		const char *letter = c < 128 ? strchr(short_types, c) : NULL;
+
+		if (!letter) {
+			take_option(c, optarg, o);
+			continue;
+		}
+		int flag = flag_of[letter - short_types];
+
+		o->flags |= flag;
+		if (optarg)
+			add_pin(flag, optarg);
 	}
 }
 
@@ -884,13 +1237,15 @@ static void check_options(struct options *o)
 			die_usage("--pid=FILE needs --fork: a pid namespace exists once its first "
 				  "process does");
 	if (o->map_user != (uid_t)-1)
-		add_map_line(&uid_map, (struct idmap){ o->map_user, o->euid, 1 }, o->map_user_given);
+		add_own_id(&uid_map, o->euid, o->map_user, o->map_user_given);
 	if (o->map_group != (gid_t)-1) {
-		/* Mapping one's own group needs setgroups denied (see map_ids). */
-		if (setgroups_mode && strcmp(setgroups_mode, "allow") == 0)
+		/* Mapping one's own group from inside needs setgroups denied
+		 * (see map_ids); a map of ranges is written from outside. */
+		if (!gid_map.outside && setgroups_mode && strcmp(setgroups_mode, "allow") == 0)
 			die_usage("--setgroups=allow and --map-group (or -r, -c) exclude each other");
-		setgroups_mode = "deny";
-		add_map_line(&gid_map, (struct idmap){ o->map_group, o->egid, 1 }, o->map_group_given);
+		if (!gid_map.outside)
+			setgroups_mode = "deny";
+		add_own_id(&gid_map, o->egid, o->map_group, o->map_group_given);
 	}
 	check_map_overlaps(&uid_map);
 	check_map_overlaps(&gid_map);
@@ -898,6 +1253,12 @@ static void check_options(struct options *o)
 		die_usage("--setgroups needs a new user namespace (-U)");
 	if (o->loopback && !(o->flags & CLONE_NEWNET))
 		die_usage("--loopback needs a new network namespace (-n or --net)");
+	if (o->keep_caps && !(o->flags & CLONE_NEWUSER))
+		die_usage("--keep-caps needs a new user namespace (-U): the capabilities it keeps are "
+			  "those of the new user namespace");
+	if (o->detach && o->forward_signals)
+		die_usage("--detach and --forward-signals exclude each other: once detached, nsunshare is "
+			  "gone and passes nothing on");
 	if (o->detach && o->kill_signal)
 		die_usage("--detach and --kill-child exclude each other: a detached command outlives "
 			  "nsunshare");
@@ -911,12 +1272,150 @@ static void check_options(struct options *o)
 	o->stdio_to_null = o->detach && !o->keep_stdio;
 }
 
+/* ---- Step 1 under -R and -w: what the command's process will see --- */
+
+static int new_root_fd = -1; /* -R's directory, or "/" (O_PATH) */
+
+/* stat(2) of path as the command's process will find it after -R and
+ * -w: a relative path from base (the new working directory; NULL: where
+ * we are), then an absolute one inside the new root, where symlinks and
+ * ".." stay as chroot(2) holds them (openat2's RESOLVE_IN_ROOT). A
+ * relative -w is where chdir(2) takes it: from our working directory,
+ * which chroot leaves as it is. Not traced: a look-up, as execvp's. */
+static int stat_in_new_root(const char *base, const char *path, struct stat *st)
+{
+	char *full = path[0] == '/' || !base ? estrdup(path) : easprintf("%s/%s", base, path);
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd, err;
+
+	if (full[0] == '/')
+		fd = (int)syscall(SYS_openat2, new_root_fd, full, &how, sizeof(how));
+	else
+		fd = open(full, O_PATH | O_CLOEXEC);
+	err = errno;
+	free(full);
+	if (fd == -1 || fstat(fd, st) == -1) {
+		err = fd == -1 ? err : errno;
+		if (fd != -1)
+			close(fd);
+		errno = err;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Dies unless dir is a directory for the command's process (see above). */
+static void need_new_directory(const char *opt, const char *base, const char *dir,
+			       const struct options *o)
+{
+	struct stat st;
+	const char *in = o->root_dir && (dir[0] == '/' || (base && base[0] == '/')) ? o->root_dir : NULL;
+
+	if (stat_in_new_root(base, dir, &st) == -1)
+		die_errno("%s: %s%s%s", opt, dir, in ? " in " : "", in ? in : "");
+	if (!S_ISDIR(st.st_mode))
+		die("%s: %s%s%s is not a directory", opt, dir, in ? " in " : "", in ? in : "");
+}
+
+/* Step 1 with -R or -w: the new root, the new working directory and the
+ * --mount-proc directory must be directories, now, before anything is
+ * made; util-linux finds out once the namespaces exist. */
+static void check_new_root(const struct options *o)
+{
+	const char *root = o->root_dir ? o->root_dir : "/";
+
+	if (o->root_dir)
+		need_directory("--root: ", o->root_dir);
+	new_root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (new_root_fd == -1)
+		die_errno("--root: %s", root);
+	if (o->work_dir)
+		need_new_directory("--wd", NULL, o->work_dir, o);
+	if (o->proc_dir)
+		need_new_directory("--mount-proc", o->work_dir ? o->work_dir : "/", o->proc_dir, o);
+}
+
+/* The command (argv, else $SHELL, else /bin/sh) as execve(2) will find it
+ * after -R and -w: a name without '/' in each directory of PATH, walked
+ * as execvp(3) walks it, in the new root; a path from the new working
+ * directory. The first runnable file wins (a file that exists but cannot
+ * run is kept for execve to say why). Dies 127 if there is none. */
+static char **find_command_in_new_root(const struct options *o, char *argv[], char **path)
+{
+	static char *shell_argv[2];
+	const char *wd = o->work_dir ? o->work_dir : "/";
+	const char *dirs = getenv("PATH");
+	struct stat st;
+
+	if (!argv[0]) {
+		shell_argv[0] = getenv("SHELL");
+		if (!shell_argv[0] || !*shell_argv[0])
+			shell_argv[0] = "/bin/sh";
+		argv = shell_argv;
+	}
+	*path = NULL;
+	if (strchr(argv[0], '/')) {
+		if (stat_in_new_root(wd, argv[0], &st) == 0)
+			*path = estrdup(argv[0]);
+	} else {
+		if (!dirs)
+			dirs = "/usr/local/bin:/usr/bin:/bin";
+		for (;;) {
+			size_t len = strcspn(dirs, ":");
+			char *candidate = easprintf("%.*s/%s", (int)len, len ? dirs : ".", argv[0]);
+			int found = stat_in_new_root(wd, candidate, &st) == 0;
+
+			if (found && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
+				free(*path);
+				*path = candidate;
+				break;
+			}
+			if (found && !*path)
+				*path = candidate; /* execve will say why it cannot run it */
+			else
+				free(candidate);
+			if (!dirs[len])
+				break;
+			dirs += len + 1;
+		}
+	}
+	if (!*path) {
+		warnx("failed to execute %s: command not found%s%s", argv[0], o->root_dir ? " in " : "",
+		      o->root_dir ? o->root_dir : "");
+		exit(EXIT_NOT_FOUND);
+	}
+	return argv;
+}
+
+/* Step 1: the programs to run, found now. newuidmap and newgidmap if a
+ * map of ranges is to be written without root; then the command (in the
+ * new root with -R), once --clear-env has emptied the environment, so
+ * that the shell is /bin/sh and PATH the default, as for util-linux. */
+static char **find_programs(const struct options *o, char *argv[], char **cmd_path)
+{
+	if (geteuid() != 0 && uid_map.outside)
+		idmapper_path[0] = find_command("newuidmap");
+	if (geteuid() != 0 && gid_map.outside)
+		idmapper_path[1] = find_command("newgidmap");
+	if (o->clear_env) {
+		static char *no_vars[] = { NULL };
+
+		clearenv(); /* sets environ to NULL; execve(2) and -v want a list */
+		environ = no_vars;
+	}
+	if (o->root_dir || o->work_dir)
+		return find_command_in_new_root(o, argv, cmd_path);
+	return command_or_shell(argv, cmd_path);
+}
+
 /* ---- The steps of main() ----------------------------------------- */
 
 /* Step 3: the new namespaces are set up while we are their only process. */
 static void set_up_namespaces(const struct options *o, struct helper *map_helper)
 {
-	if (map_helper->pid ? finish_helper(map_helper) == -1 : map_ids(0) == -1)
+	if (map_ids(0) == -1 || (map_helper->pid && finish_helper(map_helper) == -1))
 		exit(EXIT_FAILURE);
 	if (o->loopback)
 		bring_lo_up();
@@ -1036,17 +1535,19 @@ static noreturn void let_child_go(pid_t child, int go_fd, int ready[2], const st
 		die_errno("write to the child");
 	close(go_fd);
 	if (ready[0] != -1)
-		launcher(child, ready, o->pidfile, o->detach, o->log_path);
-	exit_like(wait_child(child));
+		launcher(child, ready, o);
+	exit_like(wait_for_command(child, o->forward_signals));
 }
 
-/* Step 6: a proc filesystem on dir, for the pid namespace we are in. */
-static void mount_proc(const char *dir, unsigned long propagation)
+/* Step 6: a proc filesystem on dir, for the pid namespace we are in.
+ * Unless "/" was made private (the default), dir is made private first,
+ * as util-linux does; not after -R, as util-linux does not either. */
+static void mount_proc(const char *dir, unsigned long propagation, int chrooted)
 {
 	const unsigned long private = MS_REC | MS_PRIVATE, flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	const char *none = "none", *proc = "proc";
 
-	if (propagation != private) {
+	if (propagation != private && !chrooted) {
 		int r = mount(none, dir, NULL, private, NULL);
 
 		trace(r, "mount(%s, %s, NULL, %s, NULL)", quote(none), quote(dir), mount_flags_str(private));
@@ -1075,14 +1576,16 @@ int main(int argc, char *argv[])
 		check_pidfile(o.pidfile, 1);
 	if (o.stdio_to_null || o.log_path)
 		open_stdio_files(o.log_path);
-	if (o.proc_dir)
+	if (o.root_dir || o.work_dir)
+		check_new_root(&o);
+	else if (o.proc_dir)
 		need_directory("--mount-proc: ", o.proc_dir);
-	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
+	char **cmd_argv = find_programs(&o, argv + optind, &cmd_path);
 	create_pin_files();
 	if (npins && (o.flags & (CLONE_NEWNS | CLONE_NEWUSER)))
 		pin_helper = start_helper(pin_namespaces);
-	if (o.map_ranges)
-		map_helper = start_helper(map_ids);
+	if (uid_map.outside || gid_map.outside)
+		map_helper = start_helper(map_ids_outside);
 
 	/* 2. The call itself. Every namespace in flags is new from here on,
 	 * for this process, except pid and time: those are for its children. */
@@ -1105,13 +1608,15 @@ int main(int argc, char *argv[])
 
 	/* 6. Here we are the command's process: pid 1 of a new pid
 	 * namespace after -p -f. A proc filesystem shows the pid namespace
-	 * of the process that mounts it, which is why this happens here. */
+	 * of the process that mounts it, which is why this happens here,
+	 * and after -R, in the new root, as util-linux does it. */
+	if (o.root_dir || o.work_dir)
+		change_root_and_dir(&o);
 	if (o.proc_dir)
-		mount_proc(o.proc_dir, o.propagation);
+		mount_proc(o.proc_dir, o.propagation, o.root_dir != NULL);
 	if (o.init)
-		run_init(cmd_path, cmd_argv, o.set_gid, o.gid, o.set_uid, o.uid, o.stdio_to_null);
-	/* Last, as util-linux does: the steps above may need our privilege. */
-	set_ids(o.set_gid, o.gid, o.set_uid, o.uid);
+		run_init(cmd_path, cmd_argv, &o);
+	become_the_command(&o);
 	redirect_stdio(o.stdio_to_null);
 	exec_command(cmd_path, cmd_argv);
 }
