@@ -34,17 +34,17 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <linux/capability.h>
-#include <linux/openat2.h>
-#include <pwd.h>
-#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -956,9 +956,10 @@ static noreturn void run_init(const char *path, char *const argv[], const struct
 /* The parent waits for the child. SIGINT and SIGTERM are blocked since
  * the fork (see fork_command_process): they are for the command, and
  * util-linux unshare leaves them to it. With --forward-signals (newer
- * util-linux) the parent passes them on: it takes them, and the child's end,
- * with sigwaitinfo(2) (a blocked SIGCHLD is queued, not ignored), and
- * sends each one on with kill(2). Returns the child's wait status. */
+ * util-linux) the parent passes them on: it takes them, and the
+ * child's end, with sigwaitinfo(2) (a blocked SIGCHLD is queued, not
+ * ignored), and sends each one on with kill(2). Returns the child's
+ * wait status. */
 static int wait_for_command(pid_t child, int forward)
 {
 	sigset_t waited;
