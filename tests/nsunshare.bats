@@ -663,9 +663,13 @@ use_test_subids() {
 		as=()
 		[ "$who" = root ] || as=("${nobody[@]}")
 		# -r, -c and --map-user go into the ranges (a "hole"), as util-linux 2.38 puts them
-		flag_sets=("--map-auto" "--map-auto -r" "--map-auto -c" "--map-users=auto" "--map-groups=auto -r"
-			"--map-auto --map-user=5 --map-group=7" "--map-auto --setgroups=allow")
-		[ "$who" = nobody ] || flag_sets+=("--map-users=100000,0,65536 -r" "--map-users=100000,1,65536 --map-groups=100000,0,10 -c")
+		if [ "$who" = nobody ]; then
+			flag_sets=("--map-auto" "--map-auto -r" "--map-auto -c" "--map-groups=auto -r"
+				"--map-auto --setgroups=allow")
+		else
+			flag_sets=("--map-auto -r" "--map-users=auto" "--map-auto --map-user=5 --map-group=7"
+				"--map-users=100000,0,65536 -r" "--map-users=100000,1,65536 --map-groups=100000,0,10 -c")
+		fi
 		for flags in "${flag_sets[@]}"; do
 			# shellcheck disable=SC2086 # the flags are words
 			run "${subids[@]}" "${as[@]}" unshare $flags sh -c "$probe"
