@@ -11,6 +11,21 @@ teardown() {
 	cleanup_scratch
 }
 
+# A process, HOLDER, in a network namespace of its own, that holds on its
+# fd 3 a UDP socket made in another one: the namespace pinned on
+# $PINS/socknet (its inode in SOCKNET), where lo is up (lo is down in
+# HOLDER's own). Only -N can reach that namespace through HOLDER.
+start_socket_holder() {
+	[ -n "${PINS:-}" ] || make_pin_dir
+	nsunshare --net="$PINS/socknet" ip link set lo up
+	SOCKNET=$(stat -L -c %i "$PINS/socknet")
+	nsenter-lite --net="$PINS/socknet" bash -c \
+		'exec 3<>/dev/udp/127.0.0.1/9 && exec nsunshare -n ctrkit-test-sleep' >/dev/null 2>&1 3>&- &
+	CONTAINERS+=("$!")
+	HOLDER=$(wait_for_sleeper "$!")
+	[[ $(readlink "/proc/$HOLDER/fd/3") == socket:* ]]
+}
+
 @test "-t PID -n: ip -o link is the same as util-linux nsenter's (E11)" {
 	need_root
 	start_container -n
@@ -75,7 +90,7 @@ teardown() {
 	[[ ${stderr_lines[3]} == 'nsenter-lite: execve("'*'/true", ["true"], '* ]]
 }
 
-@test "-v: every call it prints is one strace -f sees: -t PID, -a -r -w -c, pinned files, --detach" {
+@test "-v: every call it prints is one strace -f sees: -t PID, -a -r -w -c, pinned files, --detach, -N, -W" {
 	need_root
 	command -v strace >/dev/null || skip "no strace"
 	start_container -U --map-users=100000,0,65536 --map-groups=100000,0,65536 -m -u -i -n -p -f --mount-proc
@@ -93,7 +108,12 @@ teardown() {
 	# runc exec --detach: the launcher joins user and pid, forks, the child the rest.
 	strace_v detach nsenter-lite -v -t "$CTR" -a --detach --keep-stdio --pidfile="$SCRATCH/e.pid" true
 	[ "$v_status" -eq 0 ]
-	for name in target all pinned detach; do
+	# -N: the socket taken with pidfd_getfd, its namespace with SIOCGSKNS;
+	# -W: chdir after the join.
+	start_socket_holder
+	strace_v socket nsenter-lite -v -t "$HOLDER" -N 3 -m -W /tmp true
+	[ "$v_status" -eq 0 ]
+	for name in target all pinned detach socket; do
 		run not_seen nsenter-lite "$name"
 		assert_output ""
 	done
@@ -103,6 +123,9 @@ teardown() {
 	grep -E -x "nsenter-lite: openat\(AT_FDCWD, \"$PINS/uts\", O_RDONLY\|O_CLOEXEC\) = [0-9]+" "$SCRATCH/pinned.v"
 	grep -E -x 'nsenter-lite: setns\([0-9]+, CLONE_NEWUSER\|CLONE_NEWPID\) = 0' "$SCRATCH/detach.v"
 	grep -E -x 'nsenter-lite: fork\(\) = [0-9]+' "$SCRATCH/detach.v"
+	grep -E -x 'nsenter-lite: pidfd_getfd\([0-9]+, 3, 0\) = [0-9]+' "$SCRATCH/socket.v"
+	grep -E -x 'nsenter-lite: ioctl\([0-9]+, SIOCGSKNS, NULL\) = [0-9]+' "$SCRATCH/socket.v"
+	grep -E -x 'nsenter-lite: chdir\("/tmp"\) = 0' "$SCRATCH/socket.v"
 }
 
 @test "--net=FILE joins a pinned namespace, one setns per file" {
@@ -115,6 +138,75 @@ teardown() {
 	[[ ${stderr_lines[0]} == "nsenter-lite: openat(AT_FDCWD, \"$PINS/net\", O_RDONLY|O_CLOEXEC) = "[0-9]* ]]
 	[[ ${stderr_lines[1]} == "nsenter-lite: setns("[0-9]*", CLONE_NEWNET) = 0" ]]
 	umount "$PINS/net"
+}
+
+@test "-N FD: the network namespace of the socket the target holds on FD, not the target's own" {
+	need_root
+	start_socket_holder
+	run nsenter-lite -t "$HOLDER" -N 3 sh -c 'readlink /proc/self/ns/net; ip -o link show lo'
+	assert_success
+	assert_line --index 0 "net:[$SOCKNET]"
+	assert_line --index 1 --regexp '^1: lo: <LOOPBACK,UP,LOWER_UP>'
+	# -n is the holder's own namespace, where lo is down
+	run nsenter-lite -t "$HOLDER" -n sh -c 'readlink /proc/self/ns/net; ip -o link show lo'
+	assert_line --index 0 "net:[$(ns_of "$HOLDER" net)]"
+	assert_line --index 1 --regexp '^1: lo: <LOOPBACK>'
+	[ "$(ns_of "$HOLDER" net)" != "$SOCKNET" ]
+	# --net-socket=FD, and with -a (every other namespace of the holder)
+	run nsenter-lite -t "$HOLDER" -a --net-socket=3 readlink /proc/self/ns/net
+	assert_success
+	assert_output "net:[$SOCKNET]"
+}
+
+@test "-W DIR is looked up after the join, in the container's mounts, as with util-linux nsenter" {
+	need_root
+	mkdir -p "$SCRATCH/inside"
+	# A directory only the container's mount namespace has.
+	start_container -m -- sh -c "mount -t tmpfs ctrkit-test '$SCRATCH/inside' &&
+		mkdir '$SCRATCH/inside/only' && exec ctrkit-test-sleep"
+	[ ! -e "$SCRATCH/inside/only" ]
+	# relative: from / of the joined mount namespace; --wdns=; -r then -W
+	for flags in "-W $SCRATCH/inside/only" "-W$SCRATCH/inside/only" "--wdns=$SCRATCH/inside/only" \
+		"-W tmp" "-r -W $SCRATCH/inside/only" "-W /"; do
+		# shellcheck disable=SC2086 # the flags are words
+		run nsenter -t "$CTR" -m $flags pwd
+		want_status=$status want_output=$output
+		# shellcheck disable=SC2086
+		run nsenter-lite -t "$CTR" -m $flags pwd
+		[ "$status" -eq "$want_status" ] || { echo "$flags: status $status, nsenter's $want_status"; return 1; }
+		[ "$output" = "$want_output" ] || { echo "$flags: '$output', nsenter's '$want_output'"; return 1; }
+	done
+	run nsenter-lite -t "$CTR" -m -W "$SCRATCH/inside/only" pwd
+	assert_output "$SCRATCH/inside/only"
+	# -w looks it up before the join, on the host, where it is not
+	run nsenter -t "$CTR" -m -w"$SCRATCH/inside/only" pwd
+	assert_failure 1
+	run --separate-stderr nsenter-lite -t "$CTR" -m -w"$SCRATCH/inside/only" pwd
+	assert_failure 1
+	[ "$stderr" = "nsenter-lite: cannot open $SCRATCH/inside/only: No such file or directory" ]
+}
+
+@test "-r and -W with -S: the chroot and the directory come before the change of user, as with nsenter" {
+	need_root
+	start_container -m
+	mkdir -m 700 "$SCRATCH/private"
+	run nsenter -t "$CTR" -m -r -S 65534 -G 65534 -W "$SCRATCH/private" sh -c 'pwd; id -u; id -g'
+	want=$output
+	assert_success
+	run nsenter-lite -t "$CTR" -m -r -S 65534 -G 65534 -W "$SCRATCH/private" sh -c 'pwd; id -u; id -g'
+	assert_success
+	assert_output "$want"
+	assert_output "$(printf '%s\n' "$SCRATCH/private" 65534 65534)"
+}
+
+@test "-V is --version, as util-linux nsenter's" {
+	run nsenter-lite --version
+	assert_success
+	want=$output
+	run nsenter-lite -V
+	assert_success
+	assert_output "$want"
+	assert_output --regexp '^nsenter-lite \(ctrkit\) [0-9.]+$'
 }
 
 @test "-U joins a user namespace and becomes uid 0 there" {
@@ -182,6 +274,13 @@ teardown() {
 		"1|--uts=/proc/$CTR/ns/net true|setns(/proc/$CTR/ns/net, CLONE_NEWUTS): Invalid argument*"
 		"1|-t $CTR -U true|setns(user, CLONE_NEWUSER): Invalid argument*"
 		"2|-a true|--all needs a target (-t PID) (see nsenter-lite --help)*"
+		"2|-N 3 true|--net-socket needs a target (-t PID): FD is one of its fds (see nsenter-lite --help)"
+		"2|-t $CTR -N three true|--net-socket: 'three' is not a file descriptor number (see nsenter-lite --help)"
+		"1|-t $CTR -N 99 true|--net-socket: cannot take fd 99 of process $CTR: Bad file descriptor"
+		"1|-t $CTR -N 1 true|--net-socket: no network namespace for fd 1 of process $CTR: Inappropriate ioctl for device (it is not a socket)"
+		"2|-t $CTR -m -w/ -W/ true|-w and -W exclude each other: *"
+		"1|-t $CTR -m -W$SCRATCH/missing true|--wdns: cannot change to $SCRATCH/missing after the join: No such file or directory"
+		"2|-t $CTR -m -W|option '-W' needs an argument (see nsenter-lite --help)*"
 	)
 	expect_errors nsenter-lite "${cases[@]}"
 }

@@ -18,9 +18,13 @@
  *      mount table, which the mount namespace join replaces; and the
  *      limits then hold for everything the command starts
  *   1. open what must be found from where we stand (-r DIR, -w DIR, the
- *      target's /proc/PID/root and cwd), then setns()
- *   2. chroot into the root, and go to the working directory: -w, else
- *      "/" of the new root (never stay in a directory outside it)
+ *      target's /proc/PID/root and cwd, and for -N the network
+ *      namespace of a socket the target holds), then setns()
+ *   2. chroot into the root, and go to the working directory: -w, or
+ *      -W DIR, looked up only now, in the joined mount namespace and
+ *      the new root; else "/" of the new root (never stay in a
+ *      directory outside it). Then become -S/-G: the chroot and a -W
+ *      directory only root may search need our rights
  *   3. only now look the command up: it lives in the joined mount
  *      namespace, which may have programs the host lacks
  *   4. mark every inherited fd above 2 close-on-exec, so that a host
@@ -49,6 +53,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -66,6 +72,8 @@ static const char help[] =
 	"  -u, --uts[=FILE]          join its UTS namespace\n"
 	"  -i, --ipc[=FILE]          join its IPC namespace\n"
 	"  -n, --net[=FILE]          join its network namespace\n"
+	"  -N, --net-socket=FD       join the network namespace of the socket the target\n"
+	"                            holds on its fd FD (needs -t)\n"
 	"  -p, --pid[=FILE]          join its pid namespace (the command runs in a child)\n"
 	"  -U, --user[=FILE]         join its user namespace (and become uid 0, gid 0 there)\n"
 	"  -C, --cgroup[=FILE]       join its cgroup namespace\n"
@@ -77,6 +85,8 @@ static const char help[] =
 	"      --preserve-credentials  keep our uid and gid when joining a user namespace\n"
 	"  -r, --root[=DIR]          set the root directory (default: the target's)\n"
 	"  -w, --wd[=DIR]            set the working directory (default: the target's)\n"
+	"  -W, --wdns=DIR            set the working directory, DIR looked up after the join\n"
+	"                            (in the joined mount namespace and root)\n"
 	"  -F, --no-fork             do not fork after joining a pid namespace\n"
 	"      --preserve-fds=N      pass fds 3 to 3+N-1 on to the command (others are closed)\n"
 	"      --detach              run the command in a child and return once it runs, leaving\n"
@@ -89,7 +99,7 @@ static const char help[] =
 	"                            container, and send its master over the unix socket PATH\n"
 	"  -v, --verbose             print each kernel call on stderr\n"
 	"  -h, --help                show this help\n"
-	"      --version             show the version\n";
+	"  -V, --version             show the version\n";
 
 enum {
 	OPT_PRESERVE = 256,
@@ -98,7 +108,6 @@ enum {
 	OPT_KEEP_STDIO,
 	OPT_PIDFILE,
 	OPT_CONSOLE_SOCKET,
-	OPT_VERSION,
 };
 
 /* What to join for one kind of namespace. */
@@ -106,6 +115,7 @@ struct join {
 	const struct nstype *type;
 	int wanted;
 	const char *file; /* a pinned namespace, or NULL for the target's */
+	int socket;       /* -N: the target's fd of a socket in it, else -1 */
 	int fd;
 };
 
@@ -173,13 +183,14 @@ static int join_by_pidfd(pid_t pid, int flags)
 }
 
 /* One setns(2) per namespace in flags. Every fd is opened before the
- * first setns: once in another mount namespace, the paths may be gone. */
+ * first setns: once in another mount namespace, the paths may be gone.
+ * A socket's network namespace (-N) has its fd already. */
 static void join_by_fds(pid_t pid, int flags)
 {
 	char path[NS_PATH_SIZE];
 
 	for (size_t i = 0; i < LEN(joins); i++) {
-		if (!joins[i].wanted || !(joins[i].type->clone_flag & flags))
+		if (!joins[i].wanted || !(joins[i].type->clone_flag & flags) || joins[i].socket != -1)
 			continue;
 		if (!joins[i].file)
 			ns_path(path, pid, joins[i].type->name);
@@ -195,17 +206,41 @@ static void join_by_fds(pid_t pid, int flags)
 		if (!joins[i].wanted || !(joins[i].type->clone_flag & flags))
 			continue;
 		int flag = joins[i].type->clone_flag;
+		const char *what = joins[i].file ? joins[i].file : joins[i].type->name;
+		if (joins[i].socket != -1)
+			what = "the socket's net";
 		if (trace(setns(joins[i].fd, flag), "setns(%d, %s)", joins[i].fd,
 			  clone_flags_str(flag)) == -1)
-			die_errno_hint(setns_hint(errno), "setns(%s, %s)",
-				       joins[i].file ? joins[i].file : joins[i].type->name,
-				       clone_flags_str(flag));
+			die_errno_hint(setns_hint(errno), "setns(%s, %s)", what, clone_flags_str(flag));
 		close(joins[i].fd);
 	}
 }
 
+/* -N: the network namespace of the socket the target holds on its fd
+ * sock, as an fd of our own to join: a copy of the socket, taken with
+ * pidfd_getfd(2) (Linux 5.6; the same right as ptrace needs), then
+ * ioctl(SIOCGSKNS) on it. A socket stays in the namespace it was made
+ * in, whatever namespace its holder is in now. */
+static void socket_netns(pid_t pid, struct join *net)
+{
+	if (pidfd == -1)
+		die("--net-socket needs pidfd_getfd(2): Linux 5.6 or later");
+	int sk = pidfd_getfd(pidfd, net->socket, 0);
+	if (trace(sk, "pidfd_getfd(%d, %d, 0)", pidfd, net->socket) == -1)
+		die_errno_hint(errno == EPERM ? "taking another process's fd needs the right to ptrace it: run "
+						"as root"
+					      : NULL,
+			       "--net-socket: cannot take fd %d of process %d", net->socket, (int)pid);
+	net->fd = ioctl(sk, SIOCGSKNS, NULL);
+	if (trace(net->fd, "ioctl(%d, SIOCGSKNS, NULL)", sk) == -1)
+		die_errno_hint(errno == ENOTTY ? "it is not a socket" : NULL,
+			       "--net-socket: no network namespace for fd %d of process %d", net->socket,
+			       (int)pid);
+	close(sk);
+}
+
 /* Joins the namespaces in flags: all at once on a pidfd, or, for pinned
- * files and on kernels before 5.8, one by one. */
+ * files, a socket's namespace and on kernels before 5.8, one by one. */
 static void join_namespaces(pid_t pid, int flags, int by_file)
 {
 	if (flags && (by_file || join_by_pidfd(pid, flags) == -1))
@@ -411,6 +446,8 @@ struct options {
 	int all, join_cgroup, no_fork, preserve;
 	int set_root, set_wd;          /* -r, -w: with a directory, or the target's */
 	const char *root_dir, *wd_dir;
+	const char *wdns;              /* -W: looked up after the join */
+	int net_socket;                /* -N FD, or -1 */
 	uid_t uid;
 	gid_t gid;
 	int set_uid, set_gid;
@@ -428,6 +465,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
 		{ "uts", optional_argument, NULL, 'u' },
 		{ "ipc", optional_argument, NULL, 'i' },
 		{ "net", optional_argument, NULL, 'n' },
+		{ "net-socket", required_argument, NULL, 'N' },
 		{ "pid", optional_argument, NULL, 'p' },
 		{ "user", optional_argument, NULL, 'U' },
 		{ "cgroup", optional_argument, NULL, 'C' },
@@ -438,6 +476,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
 		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
 		{ "root", optional_argument, NULL, 'r' },
 		{ "wd", optional_argument, NULL, 'w' },
+		{ "wdns", required_argument, NULL, 'W' },
 		{ "no-fork", no_argument, NULL, 'F' },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 		{ "detach", no_argument, NULL, OPT_DETACH },
@@ -446,18 +485,18 @@ static void parse_options(int argc, char *argv[], struct options *o)
 		{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct join *join;
 	int c;
 
-	*o = (struct options){ 0 };
+	*o = (struct options){ .net_socket = -1 };
 	for (size_t i = 0; i < LEN(joins); i++)
-		joins[i] = (struct join){ .type = nstype_by_name(join_order[i]), .fd = -1 };
+		joins[i] = (struct join){ .type = nstype_by_name(join_order[i]), .socket = -1, .fd = -1 };
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:t:am::u::i::n::p::U::C::T::cS:G:r::w::Fvh", longopts,
+	while ((c = getopt_long(argc, argv, "+:t:am::u::i::n::N:p::U::C::T::cS:G:r::w::W:FvhV", longopts,
 				NULL)) != -1) {
 		if (c < 128 && c > 0 && (join = join_of((char)c))) {
 			join->wanted = 1;
@@ -479,6 +518,18 @@ static void parse_options(int argc, char *argv[], struct options *o)
 		case OPT_PRESERVE: o->preserve = 1; break;
 		case 'r': o->set_root = 1; o->root_dir = optarg; break;
 		case 'w': o->set_wd = 1; o->wd_dir = optarg; break;
+		case 'W':
+			if (!*optarg)
+				die_usage("--wdns: an empty directory name");
+			o->wdns = optarg;
+			break;
+		case 'N': {
+			long long fd = parse_number(optarg);
+			if (fd < 0 || fd > INT_MAX)
+				die_usage("--net-socket: '%s' is not a file descriptor number", optarg);
+			o->net_socket = (int)fd;
+			break;
+		}
 		case 'F': o->no_fork = 1; break;
 		case OPT_PRESERVE_FDS:
 			o->preserve_fds = parse_number(optarg);
@@ -499,9 +550,16 @@ static void parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
-		case OPT_VERSION: print_version();
+		case 'V': print_version();
 		default: bad_option(argv, c);
 		}
+	}
+	if (o->net_socket != -1) {
+		/* The socket's namespace, whatever -n said, as with util-linux. */
+		join = join_of('n');
+		join->wanted = 1;
+		join->file = NULL;
+		join->socket = o->net_socket;
 	}
 }
 
@@ -517,7 +575,7 @@ static void want_all_that_differ(pid_t target)
 		char path[NS_PATH_SIZE];
 		ino_t ours, theirs;
 
-		if (joins[i].file)
+		if (joins[i].file || joins[i].socket != -1)
 			continue;
 		if (ns_inode(target, joins[i].type->name, &theirs) == -1)
 			die_errno_hint(errno == EACCES ? "you may not inspect that process: run as root" : NULL,
@@ -527,8 +585,9 @@ static void want_all_that_differ(pid_t target)
 	}
 }
 
-/* The CLONE_NEW* flags of the wanted joins; *by_target and *by_file
- * say whether some are the target's and some pinned files. */
+/* The CLONE_NEW* flags of the wanted joins; *by_target says whether
+ * some are the target's (joined on its pidfd), *by_file whether some
+ * must be joined fd by fd: pinned files, a socket's namespace. */
 static int wanted_flags(int *by_target, int *by_file)
 {
 	int flags = 0;
@@ -536,7 +595,7 @@ static int wanted_flags(int *by_target, int *by_file)
 	for (size_t i = 0; i < LEN(joins); i++) {
 		if (!joins[i].wanted)
 			continue;
-		if (joins[i].file)
+		if (joins[i].file || joins[i].socket != -1)
 			*by_file = 1;
 		else
 			*by_target = 1;
@@ -550,6 +609,11 @@ static void check_options(const struct options *o, int by_target)
 {
 	if (by_target && !o->target)
 		die_usage("which process? give -t PID, or --TYPE=FILE for a pinned namespace");
+	if (o->net_socket != -1 && !o->target)
+		die_usage("--net-socket needs a target (-t PID): FD is one of its fds");
+	if (o->wdns && o->set_wd)
+		die_usage("-w and -W exclude each other: one working directory, found before the join (-w) "
+			  "or after it (-W)");
 	if (o->join_cgroup && !o->target)
 		die_usage("--join-cgroup needs a target (-t PID)");
 	if (((o->set_root && !o->root_dir) || (o->set_wd && !o->wd_dir)) && !o->target)
@@ -657,8 +721,10 @@ int main(int argc, char *argv[])
 	 * user namespace that gives it the right to), then forks; its child
 	 * joins the rest (see the top of the file). */
 	int joined = 0;
-	if (flags && !by_file)
+	if ((flags && !by_file) || o.net_socket != -1)
 		open_pidfd(o.target);
+	if (o.net_socket != -1)
+		socket_netns(o.target, join_of('n'));
 	if (o.detach) {
 		if (flags & CLONE_NEWPID) {
 			joined = flags & (CLONE_NEWUSER | CLONE_NEWPID);
@@ -670,14 +736,18 @@ int main(int argc, char *argv[])
 	if (pidfd != -1)
 		close(pidfd);
 
+	/* 2. The new root, and a working directory inside it: -W's is
+	 * looked up only now, in what we joined. */
+	enter_root(root_fd, wd_fd);
+	if (o.wdns && trace(chdir(o.wdns), "chdir(%s)", quote(o.wdns)) == -1)
+		die_errno("--wdns: cannot change to %s after the join", o.wdns);
+
 	/* In a user namespace we joined, become its root (or -S/-G), as
-	 * util-linux nsenter does, unless asked to keep our ids. */
+	 * util-linux nsenter does, unless asked to keep our ids. Only now:
+	 * chroot(2) needs our rights, as may the -W directory. */
 	if ((flags & CLONE_NEWUSER) && !o.preserve)
 		o.set_uid = o.set_gid = 1;
 	set_ids(o.set_gid, o.gid, o.set_uid, o.uid);
-
-	/* 2. The new root, and a working directory inside it. */
-	enter_root(root_fd, wd_fd);
 
 	/* A joined pid namespace holds our children, not us. */
 	if ((flags & CLONE_NEWPID) && !o.no_fork && !o.detach)
