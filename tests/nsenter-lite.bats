@@ -199,6 +199,20 @@ start_socket_holder() {
 	assert_output "$(printf '%s\n' "$SCRATCH/private" 65534 65534)"
 }
 
+@test "without a command: \$SHELL (else /bin/sh) as a login shell, \$0 '-sh', as with nsenter" {
+	need_root
+	start_container -u --hostname=shell-ctr
+	for tool in nsenter nsenter-lite; do
+		# shellcheck disable=SC2016 # the shell's own $0
+		run env SHELL=/bin/sh "$tool" -t "$CTR" -u <<<'echo "$0"; hostname'
+		assert_success
+		assert_output "$(printf '%s\n' -sh shell-ctr)"
+		# shellcheck disable=SC2016
+		run env -u SHELL "$tool" -t "$CTR" -u <<<'echo "$0"'
+		assert_output -- -sh
+	done
+}
+
 @test "-V is --version, as util-linux nsenter's" {
 	run nsenter-lite --version
 	assert_success
