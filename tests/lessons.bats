@@ -10,6 +10,9 @@ load helpers
 # change: only the VM lane's machine gets it on (scripts/vm).
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
+	# what the last test compares with
+	BUSY_CGROUP_MOUNTS=$(grep -E ' /sys/fs/cgroup(/[^ ]*)? .* - cgroup2? ' /proc/self/mountinfo)
+	export BUSY_CGROUP_MOUNTS
 	export BUSY_NETNS=ctrkit-busy-$$
 	ip netns add "$BUSY_NETNS"
 	nsunshare -n -u -i -m -p -f --kill-child ctrkit-test-sleep >/dev/null 2>&1 3>&- &
@@ -190,4 +193,12 @@ gone_or_zombie() {
 	assert_output "lesson: no lesson 98 (try scripts/lesson --list)"
 	run "$TOP/scripts/lesson"
 	assert_failure 2
+}
+
+# Last: a cgroup2 mount made in the first cgroup namespace takes its
+# options for the whole hierarchy, and one without systemd's would turn
+# nsdelegate and memory_recursiveprot off for the whole machine.
+@test "the lessons leave the machine's cgroup filesystems with the options they had" {
+	need_root
+	assert_equal "$(grep -E ' /sys/fs/cgroup(/[^ ]*)? .* - cgroup2? ' /proc/self/mountinfo)" "$BUSY_CGROUP_MOUNTS"
 }
