@@ -273,8 +273,9 @@ const char *stat_str(int r, const struct stat *st)
 		{ S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFLNK, "S_IFLNK" }, { S_IFCHR, "S_IFCHR" },
 		{ S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFSOCK, "S_IFSOCK" },
 	};
-	static char buf[128];
-	const char *type = "0";
+	static char buf[160];
+	const char *type = "";
+	char mode[80];
 
 	if (r == -1) { /* nothing was filled in: strace shows the address */
 		snprintf(buf, sizeof(buf), "%p", (const void *)st);
@@ -283,12 +284,17 @@ const char *stat_str(int r, const struct stat *st)
 	for (size_t i = 0; i < LEN(types); i++)
 		if ((st->st_mode & S_IFMT) == types[i].type)
 			type = types[i].name;
+	/* strace's way: the type (none for an anonymous inode, such as an
+	 * eventfd's), the set-id and sticky bits by name, then the
+	 * permissions in at least three octal digits ("000"). */
+	snprintf(mode, sizeof(mode), "%s%s%s%s%s%#03o", type, *type ? "|" : "",
+		 st->st_mode & S_ISUID ? "S_ISUID|" : "", st->st_mode & S_ISGID ? "S_ISGID|" : "",
+		 st->st_mode & S_ISVTX ? "S_ISVTX|" : "", (unsigned)(st->st_mode & 0777));
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-		snprintf(buf, sizeof(buf), "{st_mode=%s|%#o, st_rdev=makedev(%#x, %#x), ...}", type,
-			 (unsigned)(st->st_mode & ~S_IFMT), major(st->st_rdev), minor(st->st_rdev));
+		snprintf(buf, sizeof(buf), "{st_mode=%s, st_rdev=makedev(%#x, %#x), ...}", mode,
+			 major(st->st_rdev), minor(st->st_rdev));
 	else
-		snprintf(buf, sizeof(buf), "{st_mode=%s|%#o, st_size=%jd, ...}", type,
-			 (unsigned)(st->st_mode & ~S_IFMT), (intmax_t)st->st_size);
+		snprintf(buf, sizeof(buf), "{st_mode=%s, st_size=%jd, ...}", mode, (intmax_t)st->st_size);
 	return buf;
 }
 
