@@ -968,21 +968,6 @@ static struct fnode *parse_or(struct lexer *lx)
 	return n;
 }
 
-/* Parses -Q's EXPR, or dies as lsns does (status 1) with one line. */
-static struct fnode *parse_filter(const char *expr)
-{
-	struct lexer lx = { .expr = expr, .p = expr };
-
-	next(&lx);
-	struct fnode *n = parse_or(&lx);
-	if (lx.token != T_END)
-		parse_error(&lx, "syntax error, unexpected %s", token_names[lx.token]);
-	if (lx.unknown)
-		die("failed to initialize filter: unknown column: %s", lx.unknown);
-	free(lx.unknown);
-	return n;
-}
-
 static void free_filter(struct fnode *n)
 {
 	if (!n)
@@ -993,6 +978,26 @@ static void free_filter(struct fnode *n)
 		regfree(&n->re);
 	free(n->value.str);
 	free(n);
+}
+
+/* Parses -Q's EXPR, or dies as lsns does (status 1) with one line. */
+static struct fnode *parse_filter(const char *expr)
+{
+	struct lexer lx = { .expr = expr, .p = expr };
+
+	next(&lx);
+	struct fnode *n = parse_or(&lx);
+	if (lx.token != T_END)
+		parse_error(&lx, "syntax error, unexpected %s", token_names[lx.token]);
+	if (lx.unknown) {
+		char name[256];
+
+		snprintf(name, sizeof(name), "%s", lx.unknown);
+		free(lx.unknown);
+		free_filter(n);
+		die("failed to initialize filter: unknown column: %s", name);
+	}
+	return n;
 }
 
 /* Marks the columns EXPR reads, to be filled. */
@@ -1208,11 +1213,11 @@ static void make_lines(const struct options *o, int proc_fd)
 {
 	if (o->only_ns) {
 		long *ppid = erealloc(NULL, (nmembers + 1) * sizeof(*ppid));
-		char *done = calloc(nmembers + 1, 1);
+		char *done = memset(erealloc(NULL, nmembers + 1), 0, nmembers + 1);
 
 		for (size_t i = 0; i < nmembers; i++)
 			ppid[i] = o->fill[PPID] ? ppid_of(members[i]) : -1;
-		for (size_t i = 0; done && i < nmembers; i++)
+		for (size_t i = 0; i < nmembers; i++)
 			show_member(o, find_ns(o->only_ns), i, ppid, done);
 		free(ppid);
 		free(done);
