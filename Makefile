@@ -36,7 +36,7 @@ $(OUT)/vethpair: LDLIBS += -lmnl
 $(OUT)/portmap: LDLIBS += -lnftables -ljson-c
 $(OUT)/capdrop: LDLIBS += -lcap
 $(OUT)/sysfilter: LDLIBS += -lseccomp -ljson-c
-$(OUT)/lsns-lite: LDLIBS += -lmnl
+$(OUT)/lsns-lite: LDLIBS += -lmnl -lsmartcols
 $(OUT)/cgset: LDLIBS += -ljson-c
 # capdrop and sysfilter run inside the container, after pivotroot has
 # made its root: one static file then works in any rootfs (bind-mount

@@ -14,9 +14,12 @@
  *
  * Speed comes from reading only what the columns need: one stat per
  * process and type for the counts, then the user, command and parent
- * of the one lowest pid per namespace, as its line is made. The output
- * is lsns's, as libsmartcols prints it: a process tree in the COMMAND
- * column by default, multi-line NSFS cells, \x escapes.
+ * of the one lowest pid per namespace, as its line is made. The lines
+ * then go to libsmartcols, which lays out lsns's table too: the columns
+ * flagged as lsns flags them give its widths, alignment, cut, process
+ * tree, multi-line NSFS cells, raw escapes and JSON. Only -Q is ours
+ * (the libsmartcols of util-linux 2.38 has no filter): a line it
+ * refuses never reaches the table.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -24,8 +27,8 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <langinfo.h>
 #include <libmnl/libmnl.h>
+#include <libsmartcols/libsmartcols.h>
 #include <linux/net_namespace.h>
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
@@ -44,8 +47,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <wchar.h>
-#include <wctype.h>
 
 #include "ctrkit.h"
 
@@ -82,9 +83,8 @@ static const char help[] =
 
 enum column { NS, TYPE, PATH, NPROCS, PID, PPID, COMMAND, UID, USER, NETNSID, NSFS, PNS, ONS, NCOLUMNS };
 
-/* In lsns's order (that of --output-all). hint is libsmartcols' width
- * hint: a column whose widest cell is at least as wide as its name, but
- * narrower than the hint, gets the hint's width. */
+/* In lsns's order (that of --output-all), with lsns's width hint for
+ * libsmartcols. */
 static const struct column_info {
 	const char *name;
 	int right;   /* aligned on the right */
@@ -1139,7 +1139,6 @@ struct line {
 	char *cells[NCOLUMNS];
 	pid_t pid;
 	int parent;        /* the line it hangs under in a tree, or -1 */
-	int kid, sibling;  /* its first child, its next sibling (-1: none) */
 };
 
 static struct line *lines;
@@ -1153,7 +1152,7 @@ static size_t nlines;
  * libsmartcols hangs it under that process's "outline". */
 static int add_line(const struct options *o, struct ns *ns, pid_t pid, long ppid, int parent)
 {
-	struct line l = { .pid = pid, .parent = parent, .kid = -1, .sibling = -1 };
+	struct line l = { .pid = pid, .parent = parent };
 
 	fill_cells(o, ns, pid, ppid, l.cells);
 	if (o->filter && !eval(o->filter, l.cells)) {
@@ -1234,108 +1233,10 @@ static void make_lines(const struct options *o, int proc_fd)
 			show_ns(o, &nss[i]);
 }
 
-/* ---- output, as libsmartcols prints it ---- */
+/* ---- output: through libsmartcols, as lsns prints it ---- */
 
-/* A cell for the table: a control character (but '\n' with keep_newline),
- * a "\x" already there and what the locale cannot print become \xNN. */
-static char *encode(const char *s, int keep_newline)
-{
-	char *out = erealloc(NULL, strlen(s) * 4 + 1), *r = out;
-	mbstate_t st = { 0 };
-
-	while (*s) {
-		wchar_t wc;
-		size_t len = mbrtowc(&wc, s, MB_CUR_MAX, &st);
-		int bad = len == (size_t)-1 || len == (size_t)-2;
-
-		if (bad)
-			memset(&st, 0, sizeof(st));
-		if (*s == '\n' && keep_newline) {
-			*r++ = *s++;
-		} else if (bad || iscntrl((unsigned char)*s) || (*s == '\\' && s[1] == 'x') || !iswprint(wc)) {
-			len = bad || iscntrl((unsigned char)*s) || *s == '\\' ? 1 : len;
-			for (size_t i = 0; i < len; i++, s++)
-				r += sprintf(r, "\\x%02x", (unsigned char)*s);
-		} else {
-			memcpy(r, s, len);
-			r += len, s += len;
-		}
-	}
-	*r = '\0';
-	return out;
-}
-
-/* The width on the screen of the first len bytes of an encoded text,
- * and (with max) how many of them fit in max columns. */
-static size_t screen_width(const char *s, size_t len, size_t max, size_t *fits)
-{
-	mbstate_t st = { 0 };
-	size_t w = 0, n, i = 0;
-	wchar_t wc;
-
-	for (; i < len && (n = mbrtowc(&wc, s + i, len - i, &st)) < (size_t)-2 && n; i += n) {
-		if (max && w + (size_t)wcwidth(wc) > max)
-			break;
-		w += (size_t)wcwidth(wc);
-	}
-	if (fits)
-		*fits = i;
-	return w;
-}
-
-/* A row of the table: a line, the tree's drawing before its first cell
- * (art) and in that column on each next row of a multi-line cell (cont:
- * what is drawn below it; libsmartcols 2.38 draws no line down to its
- * own children there, later versions do). */
-struct row {
-	size_t line;
-	char *art, *cont;
-};
-
-static struct row *rows;
-static size_t nrows;
-
-/* The tree drawn as libsmartcols draws it: below a line that is not
- * its parent's last, a vertical bar goes on. */
-static void add_rows(size_t i, const char *prefix, int last, int root, const char *const sym[3])
-{
-	char *below = easprintf("%s%s", prefix, root ? "" : last ? "  " : sym[2]);
-
-	rows = erealloc(rows, (nrows + 1) * sizeof(*rows));
-	rows[nrows++] = (struct row){ i, easprintf("%s%s", prefix, root ? "" : last ? sym[1] : sym[0]), estrdup(below) };
-	for (int k = lines[i].kid; k != -1; k = lines[k].sibling)
-		add_rows((size_t)k, below, lines[k].sibling == -1, 0, sym);
-	free(below);
-}
-
-/* The rows in the tree's order, when the tree's column is shown: each
- * root, in the order lines were made, then the lines under it; else the
- * lines in order. */
-static void make_rows(int tree)
-{
-	static const char *const utf8[3] = { "├─", "└─", "│ " }, *const ascii[3] = { "|-", "`-", "| " };
-	int *last_kid = erealloc(NULL, (nlines + 1) * sizeof(*last_kid));
-
-	for (size_t i = 0; i < nlines; i++) {
-		int p = tree ? lines[i].parent : -1;
-
-		last_kid[i] = -1;
-		if (p >= 0 && last_kid[p] == -1)
-			lines[p].kid = (int)i;
-		else if (p >= 0)
-			lines[last_kid[p]].sibling = (int)i;
-		if (p >= 0)
-			last_kid[p] = (int)i;
-	}
-	free(last_kid);
-	const char *const *sym = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? utf8 : ascii;
-	for (size_t i = 0; i < nlines; i++)
-		if (!tree || lines[i].parent < 0)
-			add_rows(i, "", 1, 1, sym);
-}
-
-/* The terminal's width, or 0 when stdout is no terminal (the table is
- * then never cut). */
+/* The terminal's width, or 0 when stdout is no terminal. libsmartcols
+ * asks too, when the table is made; this is the width it is given. */
 static size_t terminal_width(void)
 {
 	struct winsize ws;
@@ -1352,261 +1253,72 @@ static size_t terminal_width(void)
 	return columns_env && atoi(columns_env) > 0 ? (size_t)atoi(columns_env) : 80;
 }
 
-static void pad(size_t width, size_t used)
+/* The table and its columns, flagged as lsns flags them: numbers on the
+ * right, COMMAND cut to fit the terminal (not with -u), NSFS a path a
+ * row (not with -W or -r), the tree drawn in COMMAND (processes) or NS
+ * (owner, parent). */
+static struct libscols_table *new_table(const struct options *o)
 {
-	for (; used < width; used++)
-		putchar(' ');
-}
+	struct libscols_table *tb = scols_new_table();
+	int command = 0;
 
-/* One cell: right-aligned if right and not empty; padded to width and
- * followed by a space unless it is the last. */
-static void print_cell(const char *text, size_t len, size_t width, int right, int last)
-{
-	size_t w = screen_width(text, len, 0, NULL);
-
-	if (len && right)
-		pad(width, w);
-	fwrite(text, 1, len, stdout);
-	if (!last) {
-		pad(width, len && right ? width : w);
-		putchar(' ');
-	}
-}
-
-/* The cells of the table, encoded (the tree drawn first in column
- * tcol), and the width of each column: that of its name or its widest
- * cell (the widest part of a multi-line cell, in wcol), or libsmartcols'
- * width hint when the widest cell is at least as wide as the name but
- * narrower than the hint. */
-static char **table_cells(const struct options *o, int tcol, int wcol, size_t width[])
-{
-	size_t n = (size_t)o->noutcols;
-	char **text = erealloc(NULL, (nrows * n + 1) * sizeof(*text));
-
-	for (size_t c = 0; c < n; c++) {
-		const struct column_info *col = &columns[o->outcols[c]];
-		size_t name = strlen(col->name), w = 0;
-
-		for (size_t r = 0; r < nrows; r++) {
-			const char *cell = lines[rows[r].line].cells[o->outcols[c]];
-			char *e = encode(cell ? cell : "", (int)c == wcol);
-
-			text[r * n + c] = (int)c == tcol ? easprintf("%s%s", rows[r].art, e) : estrdup(e);
-			free(e);
-			for (const char *p = text[r * n + c]; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-				size_t cw = screen_width(p, strcspn(p, "\n"), 0, NULL);
-				w = cw > w ? cw : w;
-			}
-		}
-		width[c] = w < name ? name : col->hint && w < col->hint && name < col->hint ? col->hint : w;
-	}
-	return text;
-}
-
-/* The table, as libsmartcols prints it: a header, a row per line, each
- * '\n'-separated part of the multi-line cell (in wcol) on a row of its
- * own; on a terminal COMMAND gives up what a row is too long by, down to
- * the width of its name (not with -u). */
-static void print_table(const struct options *o, int tcol, int wcol)
-{
-	size_t n = (size_t)o->noutcols, width[LEN(o->outcols)], cut = SIZE_MAX, total = n - 1, term = 0;
-	char **text = table_cells(o, tcol, wcol, width);
-	int command = -1;
-
-	for (size_t c = 0; c < n; c++) {
-		total += width[c];
-		command = command == -1 && o->outcols[c] == COMMAND ? (int)c : command;
-	}
-	if (command >= 0 && !o->notrunc && nrows)
-		term = terminal_width();
-	if (term && total > term) {
-		size_t over = total - term, least = strlen(columns[COMMAND].name);
-
-		cut = width[command] = width[command] > over + least ? width[command] - over : least;
-	}
-	for (size_t c = 0; o->headings && nrows && c < n; c++) {
-		const char *name = columns[o->outcols[c]].name;
-		print_cell(name, strlen(name), width[c], columns[o->outcols[c]].right && (int)c != tcol, c + 1 == n);
-	}
-	if (o->headings && nrows)
-		putchar('\n');
-	for (size_t r = 0; r < nrows; r++) {
-		const char *wrap = wcol >= 0 ? text[r * n + (size_t)wcol] : NULL;
-
-		for (size_t c = 0; c < n; c++) {
-			const char *t = text[r * n + c];
-			size_t len = (int)c == wcol ? strcspn(t, "\n") : strlen(t);
-
-			if ((int)c == command && cut != SIZE_MAX)
-				screen_width(t, len, cut, &len);
-			print_cell(t, len, width[c], columns[o->outcols[c]].right && (int)c != tcol, c + 1 == n);
-		}
-		putchar('\n');
-		/* The rest of the multi-line cell, a part a row, the other cells
-		 * empty (the tree's line going on in its column). */
-		while (wrap && (wrap = strchr(wrap, '\n')) && *++wrap) {
-			for (size_t c = 0; c < n; c++) {
-				const char *t = (int)c == wcol ? wrap : (int)c == tcol ? rows[r].cont : "";
-				size_t len = (int)c == wcol ? strcspn(wrap, "\n") : strlen(t);
-
-				fwrite(t, 1, len, stdout);
-				if (c + 1 < n) {
-					pad(width[c], screen_width(t, len, 0, NULL));
-					putchar(' ');
-				}
-			}
-			putchar('\n');
-		}
-	}
-	for (size_t i = 0; i < nrows * n; i++)
-		free(text[i]);
-	free(text);
-}
-
-/* -r: libsmartcols' raw output: one space between cells, and in them a
- * blank, a backslash or any byte that is not printable ASCII as \xNN,
- * so that a line splits back into its cells. */
-static void print_raw_text(const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == ' ' || c == '\t' || c == '\\' || c < 0x20 || c >= 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
-}
-
-static void print_raw(const struct options *o, int tcol)
-{
-	for (int c = 0; o->headings && nrows && c < o->noutcols; c++) {
-		print_raw_text(columns[o->outcols[c]].name);
-		putchar(c + 1 < o->noutcols ? ' ' : '\n');
-	}
-	for (size_t r = 0; r < nrows; r++)
-		for (int c = 0; c < o->noutcols; c++) {
-			if (c == tcol)
-				print_raw_text(rows[r].art);
-			print_raw_text(lines[rows[r].line].cells[o->outcols[c]]);
-			putchar(c + 1 < o->noutcols ? ' ' : '\n');
-		}
-}
-
-/* -J: libsmartcols' JSON writer: three spaces an indent, "},{" between
- * objects, null for an empty cell, and in strings only " \ and control
- * characters escaped. */
-static int jw_indent, jw_after_close;
-
-static void json_string(const char *s, int lower)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b" : c == '\t' ? "\\t" :
-				  c == '\n' ? "\\n" : c == '\f' ? "\\f" : c == '\r' ? "\\r" : NULL;
-
-		if (esc)
-			fputs(esc, stdout);
-		else if (c < 0x20)
-			printf("\\u00%02x", c);
-		else
-			putchar(lower ? tolower(c) : c);
-	}
-	putchar('"');
-}
-
-/* Opens a member (name) or an array element (NULL): an object ('{'),
- * an array ('[') or a value (0). */
-static void jw_open(const char *name, char kind)
-{
-	if (name && jw_after_close)
-		fputs(",\n", stdout);
-	if (name || !jw_after_close)
-		for (int i = 0; i < jw_indent; i++)
-			fputs("   ", stdout);
-	if (!name && jw_after_close)
-		putchar(',');
-	if (name)
-		json_string(name, 1);
-	if (kind)
-		printf("%s%c\n", name ? ": " : "", kind), jw_indent++;
-	else
-		fputs(name ? ": " : " ", stdout);
-	jw_after_close = 0;
-}
-
-static void jw_close(char kind)
-{
-	if (kind) {
-		jw_indent--;
-		putchar('\n');
-		for (int i = 0; i < jw_indent; i++)
-			fputs("   ", stdout);
-		putchar(kind);
-	}
-	jw_after_close = 1;
-}
-
-static void json_line(const struct options *o, size_t i, int tree)
-{
-	jw_open(NULL, '{');
+	if (!tb)
+		die("cannot make the output table");
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_json(tb, o->json);
+	scols_table_enable_noheadings(tb, !o->headings);
+	if (o->json)
+		scols_table_set_name(tb, "namespaces");
 	for (int c = 0; c < o->noutcols; c++) {
-		const char *cell = lines[i].cells[o->outcols[c]];
+		int id = o->outcols[c], flags = columns[id].right ? SCOLS_FL_RIGHT : 0;
+		int wrap = id == NSFS && !o->nowrap;
+		struct libscols_column *cl;
 
-		jw_open(columns[o->outcols[c]].name, 0);
-		if (!cell || !*cell)
-			fputs("null", stdout);
-		else if (columns[o->outcols[c]].number)
-			fputs(cell, stdout);
-		else
-			json_string(cell, 0);
-		jw_close(0);
+		if (id == COMMAND && !o->notrunc)
+			flags |= SCOLS_FL_TRUNC;
+		if (wrap)
+			flags |= SCOLS_FL_WRAP;
+		if ((o->tree == TREE_PROCESS && id == COMMAND) ||
+		    ((o->tree == TREE_OWNER || o->tree == TREE_PARENT) && id == NS))
+			flags = (flags & ~SCOLS_FL_RIGHT) | SCOLS_FL_TREE;
+		if (!(cl = scols_table_new_column(tb, columns[id].name, (double)columns[id].hint, flags)))
+			die("cannot make the output column %s", columns[id].name);
+		if (o->json)
+			scols_column_set_json_type(cl, columns[id].number ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING);
+		if (wrap) {
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL);
+			scols_column_set_safechars(cl, "\n");
+		}
+		command |= id == COMMAND;
 	}
-	if (tree && lines[i].kid != -1) {
-		jw_open("children", '[');
-		for (int k = lines[i].kid; k != -1; k = lines[k].sibling)
-			json_line(o, (size_t)k, tree);
-		jw_close(']');
-	}
-	jw_close('}');
+	/* Only a cut COMMAND needs the width. */
+	size_t width = command && !o->notrunc && nlines ? terminal_width() : 0;
+	if (width)
+		scols_table_set_termwidth(tb, width);
+	return tb;
 }
 
-static void print_json(const struct options *o, int tree)
-{
-	fputs("{\n", stdout);
-	jw_indent = 1;
-	jw_open("namespaces", '[');
-	for (size_t i = 0; i < nlines; i++)
-		if (!tree || lines[i].parent < 0)
-			json_line(o, i, tree);
-	jw_close(']');
-	fputs("\n}\n", stdout);
-}
-
-/* The lines, in the output -r, -J or neither asks for. The tree is in
- * COMMAND (processes) or NS (owner, parent), if that column is shown. */
+/* The lines, each under its parent line (libsmartcols draws the tree
+ * when a column has one), and the table printed. */
 static void print_lines(const struct options *o)
 {
-	int tcol = -1, wcol = -1;
+	struct libscols_table *tb = new_table(o);
+	struct libscols_line **sl = erealloc(NULL, (nlines + 1) * sizeof(*sl));
 
-	for (int c = o->noutcols - 1; c >= 0; c--) {
-		if ((o->tree == TREE_PROCESS && o->outcols[c] == COMMAND) ||
-		    ((o->tree == TREE_OWNER || o->tree == TREE_PARENT) && o->outcols[c] == NS))
-			tcol = c;
-		if (o->outcols[c] == NSFS && !o->nowrap)
-			wcol = c;
+	for (size_t i = 0; i < nlines; i++) {
+		if (!(sl[i] = scols_table_new_line(tb, lines[i].parent >= 0 ? sl[lines[i].parent] : NULL)))
+			die("cannot add an output line");
+		for (int c = 0; c < o->noutcols; c++) {
+			const char *cell = lines[i].cells[o->outcols[c]];
+
+			if (cell && scols_line_set_data(sl[i], (size_t)c, cell) != 0)
+				die("cannot fill an output line");
+		}
 	}
-	make_rows(tcol >= 0);
-	if (o->json)
-		print_json(o, tcol >= 0);
-	else if (o->raw)
-		print_raw(o, tcol);
-	else
-		print_table(o, tcol, wcol);
-	for (size_t r = 0; r < nrows; r++)
-		free(rows[r].art), free(rows[r].cont);
-	free(rows);
+	if (scols_print_table(tb) != 0)
+		die("cannot print the table");
+	free(sl);
+	scols_unref_table(tb);
 }
 
 /* ---- options ---- */
