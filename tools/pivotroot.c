@@ -380,7 +380,8 @@ static int mount_point(int rootfd, const struct mount_spec *m)
  * our own group, with or without a cgroup namespace of our own; bound
  * on DEST, it leaves only that group in sight. In a cgroup namespace
  * made where we are (nsunshare -C), PATH is "/": the fresh mount alone
- * shows our group. No need for mountinfo, nor to know which it is. */
+ * shows our group. mountinfo is read for one thing only: the flags of
+ * the cgroup2 hierarchy, cgroup2_flags. */
 
 struct cgroup_line {
 	char *controllers;  /* "memory", "cpu,cpuacct", "name=systemd"; "" on v2 */
@@ -482,6 +483,34 @@ static void link_controllers(int tmpfs, const char *dest, const char *dir)
 	}
 }
 
+/* The flags of the one cgroup2 hierarchy ("nsdelegate,memory_recursiveprot"
+ * as systemd mounts it), from the superblock options of a cgroup2 mount
+ * in sight, without rw or ro; "" if none is. They belong to the
+ * hierarchy, not to a mount: a fresh mount made in the first cgroup
+ * namespace sets them, for the whole machine, to what it is given (the
+ * kernel ignores them in any other cgroup namespace). So a fresh mount
+ * is given what they are now; with none it would turn nsdelegate off on
+ * the host, as runc and dockerd have been seen to do. */
+static void cgroup2_flags(char *buf, size_t size)
+{
+	struct mount_entry e = { 0 };
+	FILE *f = mountinfo_open(0);
+	int found = 0;
+
+	if (!f)
+		die_errno("cannot read /proc/self/mountinfo");
+	*buf = '\0';
+	while (mountinfo_next(f, &e)) {
+		if (found || strcmp(e.fstype, "cgroup2") != 0)
+			continue;
+		found = 1;
+		for (char *save = NULL, *o = strtok_r(e.super_options, ",", &save); o; o = strtok_r(NULL, ",", &save))
+			if (strcmp(o, "rw") != 0 && strcmp(o, "ro") != 0)
+				snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", *buf ? "," : "", o);
+	}
+	fclose(f);
+}
+
 /* --mount=cgroup:... or cgroup2:...: the hierarchies of this process,
  * each showing only its own group. Both types mean "the container's
  * cgroups", so the host decides the layout, as with runc: v2 (the one
@@ -495,9 +524,12 @@ static void mount_cgroup(int rootfd, const struct mount_spec *m)
 
 	for (size_t i = 0; i < n; i++)
 		v1 |= *lines[i].controllers != '\0';
-	if (!v1)
-		mount_hierarchy(rootfd, m, m->dest, "cgroup2", NULL, lines[0].path, "/sys/fs/cgroup", "cgroup2");
-	else {
+	if (!v1) {
+		char flags[256];
+		cgroup2_flags(flags, sizeof(flags));
+		mount_hierarchy(rootfd, m, m->dest, "cgroup2", *flags ? flags : NULL, lines[0].path, "/sys/fs/cgroup",
+				"cgroup2");
+	} else {
 		mount_in_root(rootfd, m->dest, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
 		int tmpfs = dir_in_root(rootfd, m->dest);
 		for (size_t i = 0; i < n; i++) {
