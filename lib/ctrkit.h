@@ -120,6 +120,10 @@ void set_ids(int set_gid, gid_t gid, int set_uid, uid_t uid);
 /* The command to run: argv (from optind on) if it names one, else the
  * user's $SHELL, else /bin/sh; *path is where find_command found it. */
 char **command_or_shell(char *argv[], char **path);
+/* The name a shell runs under as a login shell: "-" and its base name
+ * ("-sh" for /bin/sh). util-linux's unshare and nsenter run the shell
+ * that way when given no command, so a login shell reads /etc/profile. */
+char *login_name(const char *shell);
 /* Traces and calls execve(path, argv, environ); on failure dies with
  * 127 if the file is gone, 126 otherwise. */
 noreturn void exec_command(const char *path, char *const argv[]);

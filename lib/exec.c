@@ -84,6 +84,13 @@ char **command_or_shell(char *argv[], char **path)
 	return argv;
 }
 
+char *login_name(const char *shell)
+{
+	const char *base = strrchr(shell, '/');
+
+	return easprintf("-%s", base ? base + 1 : shell);
+}
+
 void set_ids(int set_gid, gid_t gid, int set_uid, uid_t uid)
 {
 	if (set_gid) {

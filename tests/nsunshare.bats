@@ -356,11 +356,19 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 	assert_failure 126
 }
 
-@test "without a command it runs \$SHELL" {
+@test "without a command: \$SHELL (else /bin/sh) as a login shell, \$0 '-sh', as with unshare" {
 	need_root
 	run env SHELL=/bin/sh nsunshare -u <<<'echo from the shell'
 	assert_success
 	assert_output "from the shell"
+	for tool in unshare nsunshare; do
+		# shellcheck disable=SC2016 # the shell's own $0
+		run env SHELL=/bin/bash "$tool" -u <<<'echo "$0"'
+		assert_output -- -bash
+		# shellcheck disable=SC2016
+		run env -u SHELL "$tool" -u <<<'echo "$0"'
+		assert_output -- -sh
+	done
 }
 
 # ---- user namespaces ----
@@ -768,7 +776,7 @@ trap_probe='trap "echo got TERM; exit 7" TERM; echo ready; while :; do sleep 0.0
 	assert_output ""
 	# shellcheck disable=SC2016 # the shell's $0
 	run env SHELL=/bin/bash nsunshare --clear-env <<<'echo "$0"'
-	assert_output /bin/sh
+	assert_output -- -sh
 	run sh -c 'nsunshare --clear-env -U -r /bin/cat /proc/self/environ | wc -c'
 	assert_output 0
 }

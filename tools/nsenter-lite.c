@@ -757,10 +757,8 @@ int main(int argc, char *argv[])
 	 * shell runs as a login shell ("-sh"), as util-linux runs it. */
 	char *cmd_path;
 	char **cmd_argv = command_or_shell(argv + optind, &cmd_path);
-	if (!argv[optind]) {
-		const char *base = strrchr(cmd_argv[0], '/');
-		cmd_argv[0] = easprintf("-%s", base ? base + 1 : cmd_argv[0]);
-	}
+	if (!argv[optind])
+		cmd_argv[0] = login_name(cmd_argv[0]);
 
 	/* A detached command's stdio, done last, so that a failure above
 	 * is told on our stderr. */

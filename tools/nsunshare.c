@@ -1406,9 +1406,12 @@ static char **find_programs(const struct options *o, char *argv[], char **cmd_pa
 		clearenv(); /* sets environ to NULL; execve(2) and -v want a list */
 		environ = no_vars;
 	}
-	if (o->root_dir || o->work_dir)
-		return find_command_in_new_root(o, argv, cmd_path);
-	return command_or_shell(argv, cmd_path);
+	char **cmd = o->root_dir || o->work_dir ? find_command_in_new_root(o, argv, cmd_path)
+						: command_or_shell(argv, cmd_path);
+	/* No command: the shell, as a login shell ("-sh"), as unshare runs it. */
+	if (!argv[0])
+		cmd[0] = login_name(cmd[0]);
+	return cmd;
 }
 
 /* ---- The steps of main() ----------------------------------------- */
