@@ -54,8 +54,16 @@ container() {
 	before=$(wc -l </proc/self/mountinfo)
 	run --separate-stderr pivotroot "$SCRATCH/root" true
 	assert_failure 1
-	[ "$stderr" = "pivotroot: refusing to run in the host's mount namespace: pivot_root would move every process into the new root (run it under nsunshare -m)" ]
+	[ "$stderr" = "pivotroot: refusing to run in the host's mount namespace: pivot_root would move every process into the new root (run it as the command of nsunshare -m, or exec it: a shell in its mount namespace would move too)" ]
 	[ "$(wc -l </proc/self/mountinfo)" -eq "$before" ]
+}
+
+@test "what the hint says: a shell that shares pivotroot's mount namespace lands in the new root too" {
+	echo "the rootfs's own" >"$SCRATCH/root/etc/motd"
+	# The shell's "/" moved with pivotroot's: its /etc is the rootfs's.
+	run --separate-stderr nsunshare -m sh -c "pivotroot '$SCRATCH/root' true; cat /etc/motd"
+	assert_success
+	assert_output "the rootfs's own"
 }
 
 @test "E21: what the container writes to a volume is still on the host after it" {

@@ -699,7 +699,9 @@ static void wait_for_start(int fifo)
 
 /* Refuses the mount namespace the machine's own processes live in: a
  * pivot_root there would move every process on the machine into
- * NEWROOT. */
+ * NEWROOT. The same holds in any mount namespace, which is why the hint
+ * asks for pivotroot as nsunshare's command (or exec'ed), not a child of
+ * a shell in the new namespace: that shell would land in NEWROOT too. */
 static void refuse_host_namespace(void)
 {
 	ino_t ours;
@@ -708,7 +710,8 @@ static void refuse_host_namespace(void)
 		die_errno("cannot read /proc/self/ns/mnt");
 	if (is_machine_ns("mnt", ours))
 		die("refusing to run in the host's mount namespace: pivot_root would move every process into "
-		    "the new root (run it under nsunshare -m)");
+		    "the new root (run it as the command of nsunshare -m, or exec it: a shell in its mount "
+		    "namespace would move too)");
 }
 
 /* The command from fd N: arguments separated (or ended) by NUL bytes. */
