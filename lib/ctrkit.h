@@ -30,7 +30,10 @@ enum {
 /* ---- err.c: messages and traces ---------------------------------- */
 
 extern const char *progname;  /* set once by main(), prefixes every line */
-extern int verbose;           /* -v: print each kernel call on stderr */
+extern int verbose;
+/* Set while a tool leaves a line unfinished on stderr (mkrootfs's
+ * progress on a terminal): the next message ends that line first. */
+extern int stderr_line_open;           /* -v: print each kernel call on stderr */
 extern int exit_failure;      /* what die() exits with: 1, or 2 where 1 has a meaning */
 
 /* Prints "TOOL: MSG" on stderr and exits exit_failure (1). */

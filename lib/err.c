@@ -17,6 +17,7 @@
 
 const char *progname = "ctrkit";
 int verbose;
+int stderr_line_open;
 int exit_failure = EXIT_FAILURE;
 
 /* One line on stderr, "TOOL: " + fmt + tail + newline, in a single
@@ -26,7 +27,9 @@ int exit_failure = EXIT_FAILURE;
 static void vline(const char *fmt, va_list ap, const char *tail)
 {
 	char line[8192];
-	size_t len = (size_t)snprintf(line, sizeof(line), "%s: ", progname);
+	size_t len = (size_t)snprintf(line, sizeof(line), "%s%s: ", stderr_line_open ? "\n" : "", progname);
+
+	stderr_line_open = 0;
 
 	if (len < sizeof(line))
 		len += (size_t)vsnprintf(line + len, sizeof(line) - len, fmt, ap);

@@ -259,6 +259,17 @@ teardown() {
 	[ -z "$stderr" ]
 }
 
+@test "on a terminal, an error ends the progress line first: the message is a line of its own" {
+	echo surprise >"$SCRATCH/note"
+	tar -C "$SCRATCH" -P --transform 's,^,../,' -cf "$SCRATCH/evil.tar" note
+	run script -qec "mkrootfs $SCRATCH/evil < $SCRATCH/evil.tar" /dev/null
+	assert_failure
+	# the carriage return that begins the progress line dropped
+	run sh -c 'printf "%s\n" "$1" | tr -d "\r"' sh "$output"
+	assert_line --index 0 --regexp '^mkrootfs: [0-9]+ entries, [0-9.]+ MB read$'
+	assert_line --index 1 "mkrootfs: refused entry \"../note\": Path contains '..'"
+}
+
 @test "-v names each entry and the calls mkrootfs makes itself" {
 	mktar dir:etc file:etc/a:1 >"$SCRATCH/l1.tar"
 	run --separate-stderr mkrootfs -v "$SCRATCH/root" <"$SCRATCH/l1.tar"

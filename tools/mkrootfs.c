@@ -120,6 +120,7 @@ static void progress(long long bytes, long entries, int done)
 	last = now;
 	fprintf(stderr, "\r%s: %ld entries, %.1f MB read%s", progname, entries, (double)bytes / 1e6,
 		done ? "\n" : "");
+	stderr_line_open = !done;
 }
 
 /* ---- reading the input ---- */
