@@ -81,6 +81,15 @@ teardown() {
 	[ "$stderr" = "nscmp: cannot read /proc/$CTR/ns/cgroup: Permission denied (run as root)" ]
 }
 
+@test "root refused all the same (here: without CAP_SYS_PTRACE, facing a process with more capabilities) gets no 'run as root' hint" {
+	need_root
+	tools_for_nobody
+	start_container -u
+	run --separate-stderr capdrop --drop=SYS_PTRACE,DAC_READ_SEARCH,DAC_OVERRIDE -- "$(command -v nscmp)" "$CTR"
+	assert_failure 2
+	[ "$stderr" = "nscmp: cannot read /proc/$CTR/ns/cgroup: Permission denied" ]
+}
+
 @test "-v: every call it prints is one strace -f sees (a newfstatat per link, the kill of a kind this kernel lacks)" {
 	need_root
 	command -v strace >/dev/null || skip "no strace"

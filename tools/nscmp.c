@@ -51,7 +51,9 @@ static int link_inode(pid_t pid, const char *link, ino_t *ino)
 	}
 	if (errno == ENOENT && trace(kill(pid, 0), "kill(%d, 0)", (int)pid) == 0)
 		return 0; /* an older kernel without this kind */
-	die_errno_hint(errno == EACCES ? "run as root" : NULL, "cannot read %s", path);
+	/* root is refused too where the process is beyond its reach (pid 1
+	 * of a sandbox that hides it): the hint is for the others. */
+	die_errno_hint(errno == EACCES && geteuid() != 0 ? "run as root" : NULL, "cannot read %s", path);
 }
 
 int main(int argc, char *argv[])

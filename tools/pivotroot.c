@@ -48,9 +48,10 @@
 
 static const char help[] =
 	"Usage: pivotroot [options] NEWROOT [--] [command [argument...]]\n"
-	"Make NEWROOT the root of this mount namespace (run it under nsunshare -m),\n"
-	"with a fresh /proc, a minimal /dev and a read-only /sys, then run the\n"
-	"command there (default /bin/sh).\n"
+	"Make NEWROOT the root of this mount namespace (as the command of\n"
+	"nsunshare -m: every process of the namespace moves), with a fresh /proc,\n"
+	"a minimal /dev and a read-only /sys, then run the command there\n"
+	"(default /bin/sh).\n"
 	"\n"
 	"      --mount=TYPE:SOURCE:DEST[:OPTIONS]\n"
 	"                              mount SOURCE (of TYPE: bind, tmpfs, proc...) on DEST\n"
