@@ -49,6 +49,9 @@ clean_run() {
 	clean_run 0 lsns-lite -v -t net
 	clean_run 1 lsns-lite 1
 	clean_run 2 lsns-lite -t bogus
+	clean_run 0 lsns-lite -Q 'TYPE == "net" || NPROCS > 1' --output-all
+	clean_run 0 lsns-lite -t net -W -J
+	clean_run 1 lsns-lite -Q BOGUS
 	umount "$PINS/net"
 }
 
@@ -72,6 +75,8 @@ clean_run() {
 	tools_for_nobody
 	clean_run 1 as_nobody nsunshare -u true
 	clean_run 1 as_nobody nsunshare -U --map-users=0,0,10 true
+	clean_run 2 nsunshare --keep-caps true
+	clean_run 1 nsunshare -R "$SCRATCH/none" true
 }
 
 @test "nsenter-lite: no leak on its failures, nor when it joins" {

@@ -17,7 +17,7 @@ load helpers
 }
 
 @test "no scratch directory or pinned file left behind" {
-	run bash -c 'ls -d /tmp/ctrkit-test.* /tmp/ctrkit-lesson* /tmp/ctrkit-demo.* /tmp/ctrkit-bench.* /run/netns/lesson03 2>/dev/null'
+	run bash -c 'ls -d /tmp/ctrkit-test.* /tmp/ctrkit-lesson.* /tmp/ctrkit-lesson-steps.* /tmp/ctrkit-compat.* /tmp/ctrkit-demo.* /tmp/ctrkit-bench.* /run/netns/lesson03 2>/dev/null'
 	assert_output ""
 }
 
