@@ -22,7 +22,9 @@ setup() {
 	# checks
 	[ -z "${CTRKIT_SAN:-}" ] || skip "the same script as in the plain run"
 	make_scratch
-	SOCK=ctrkit-teach-$$
+	# the tmux server's own socket, in the scratch directory: a socket
+	# of -L NAME stays in /tmp/tmux-UID after kill-server
+	SOCK=$SCRATCH/tmux.socket
 	# a pane that stays when the lesson ends, for capture-pane, with
 	# every line the lesson printed
 	mkfifo "$SCRATCH/nap"
@@ -44,7 +46,7 @@ setup() {
 }
 
 teardown() {
-	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	tmux -S "$SOCK" kill-server 2>/dev/null || true
 	rm -rf "$SCRATCH"
 }
 
@@ -65,7 +67,7 @@ wait_status() {
 }
 
 tmux_() {
-	tmux -L "$SOCK" "$@"
+	tmux -S "$SOCK" "$@"
 }
 
 # The pane's screen, or with "all" every line it has shown (long lines
