@@ -560,7 +560,14 @@ probe_expected() {
 	[ "$v_status" -eq 0 ]
 	# the fresh mount, and the group's directory bound on it
 	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-		grep -q '^pivotroot: mount("cgroup2", "/proc/self/fd/[0-9]*", "cgroup2", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL) = 0$' "$SCRATCH/cgroup.v"
+		# with the hierarchy's own flags (nsdelegate,memory_recursiveprot
+		# where systemd mounted it), as mountinfo shows them
+		flags=$(awk '/ - cgroup2 / { n = split($NF, o, ","); s = ""
+			for (i = 1; i <= n; i++) if (o[i] != "rw" && o[i] != "ro") s = s (s ? "," : "") o[i]
+			print s; exit }' /proc/self/mountinfo)
+		data=NULL
+		[ -z "$flags" ] || data="\"${flags:0:32}\"$([ "${#flags}" -le 32 ] || echo ...)"
+		grep -q '^pivotroot: mount("cgroup2", "/proc/self/fd/[0-9]*", "cgroup2", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, '"$data"') = 0$' "$SCRATCH/cgroup.v"
 	else
 		grep -q '^pivotroot: mount("cgroup", "/proc/self/fd/[0-9]*", "cgroup", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, "memory") = 0$' "$SCRATCH/cgroup.v"
 	fi
