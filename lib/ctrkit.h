@@ -157,6 +157,13 @@ const struct nstype *nstype_by_name(const char *name);
 /* "/proc/PID/ns/FILE" in buf (pid 0: /proc/self/ns/FILE); returns buf. */
 #define NS_PATH_SIZE 64
 char *ns_path(char buf[NS_PATH_SIZE], pid_t pid, const char *file);
+/* The network namespace of the socket that the process of pidfd holds
+ * on its fd num, as an fd of ours: a copy of the socket taken with
+ * pidfd_getfd(2) (the right to ptrace the process), then
+ * ioctl(SIOCGSKNS). A socket stays in the namespace it was made in,
+ * whatever namespace its holder is in now. Both calls traced; -1 and
+ * errno on failure (*step says which: "pidfd_getfd" or "ioctl"). */
+int socket_netns_fd(int pidfd, int num, const char **step);
 /* Inode of /proc/PID/ns/FILE (pid 0 means self); -1 and errno on failure. */
 int ns_inode(pid_t pid, const char *file, ino_t *ino);
 /* Is the namespace of kind FILE ("mnt", "net") with inode ino the

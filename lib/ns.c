@@ -1,10 +1,13 @@
 /* ns.c: the eight kinds of namespace, by name and by clone flag; which
  * namespaces are the machine's own. */
 #include <errno.h>
+#include <linux/sockios.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ctrkit.h"
@@ -67,4 +70,19 @@ int is_machine_ns(const char *file, ino_t ino)
 	    ns_inode(2, file, &theirs) == 0 && theirs == ino)
 		return 1;
 	return getpid() != 1 && ns_inode(1, file, &theirs) == 0 && theirs == ino;
+}
+
+int socket_netns_fd(int pidfd, int num, const char **step)
+{
+	*step = "pidfd_getfd";
+	int sock = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+	if (trace(sock, "pidfd_getfd(%d, %d, 0)", pidfd, num) == -1)
+		return -1;
+	*step = "ioctl";
+	int nsfd = ioctl(sock, SIOCGSKNS, NULL);
+	trace(nsfd, "ioctl(%d, SIOCGSKNS, NULL)", sock);
+	int err = errno;
+	close(sock);
+	errno = err;
+	return nsfd;
 }

@@ -32,7 +32,6 @@
 #include <linux/net_namespace.h>
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
-#include <linux/sockios.h>
 #include <locale.h>
 #include <pwd.h>
 #include <regex.h>
@@ -342,17 +341,12 @@ static void read_socket(const struct options *o, int *pidfd, pid_t pid, int num)
 	}
 	if (*pidfd < 0)
 		return;
-	int sock = (int)syscall(SYS_pidfd_getfd, *pidfd, num, 0);
-	trace(sock, "pidfd_getfd(%d, %d, 0)", *pidfd, num);
-	if (sock == -1)
-		return;
-	int nsfd = ioctl(sock, SIOCGSKNS, NULL);
-	trace(nsfd, "ioctl(%d, SIOCGSKNS, NULL)", sock);
+	const char *step;
+	int nsfd = socket_netns_fd(*pidfd, num, &step);
 	if (nsfd != -1 && fstat_traced(nsfd, &st) == 0 && !known(st.st_ino))
 		add_by_fd(o, nsfd, st.st_ino);
 	if (nsfd != -1)
 		close(nsfd);
-	close(sock);
 }
 
 /* The namespaces a process holds through its fds: an fd on an nsfs

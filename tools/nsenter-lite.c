@@ -53,8 +53,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -225,18 +223,17 @@ static void socket_netns(pid_t pid, struct join *net)
 {
 	if (pidfd == -1)
 		die("--net-socket needs pidfd_getfd(2): Linux 5.6 or later");
-	int sk = pidfd_getfd(pidfd, net->socket, 0);
-	if (trace(sk, "pidfd_getfd(%d, %d, 0)", pidfd, net->socket) == -1)
+	const char *step;
+	net->fd = socket_netns_fd(pidfd, net->socket, &step);
+	if (net->fd == -1 && strcmp(step, "pidfd_getfd") == 0)
 		die_errno_hint(errno == EPERM ? "taking another process's fd needs the right to ptrace it: run "
 						"as root"
 					      : NULL,
 			       "--net-socket: cannot take fd %d of process %d", net->socket, (int)pid);
-	net->fd = ioctl(sk, SIOCGSKNS, NULL);
-	if (trace(net->fd, "ioctl(%d, SIOCGSKNS, NULL)", sk) == -1)
+	if (net->fd == -1)
 		die_errno_hint(errno == ENOTTY ? "it is not a socket" : NULL,
 			       "--net-socket: no network namespace for fd %d of process %d", net->socket,
 			       (int)pid);
-	close(sk);
 }
 
 /* Joins the namespaces in flags: all at once on a pidfd, or, for pinned
