@@ -130,6 +130,8 @@ char *login_name(const char *shell);
 /* Traces and calls execve(path, argv, environ); on failure dies with
  * 127 if the file is gone, 126 otherwise. */
 noreturn void exec_command(const char *path, char *const argv[]);
+/* With -v: CALL(FIRST, [argv...], ENVP, N vars LAST), as strace prints an exec. */
+void trace_exec(const char *call, const char *first, char *const argv[], const char *last);
 /* Marks every fd from first up close-on-exec: close_range(first, ~0U,
  * CLOSE_RANGE_CLOEXEC), as runc does, so no fd the caller passed down
  * (a host directory, a socket) reaches the command; traced; dies on
@@ -334,5 +336,14 @@ void write_pidfile_of_running(const char *path, pid_t child);
 /* Removes the pid file (through the directory check_pidfile opened) if
  * it still names pid: a later run may own it by now. */
 void remove_pidfile_of(const char *path, pid_t pid);
+
+/* seal.c: a tool that can be seen from inside a container (CVE-2019-5736) */
+/* We are in a pid namespace below /proc's and not its pid 1: other
+ * processes (pid 1, at least) are in it and can see us. */
+int in_shared_pidns(void);
+/* Executes argv again from a read-only view of our own binary (a
+ * detached read-only bind mount, else a sealed memfd copy), unless
+ * /proc/self/exe already is one; traced. Returns only in that case. */
+void exe_seal(char *argv[]);
 
 #endif

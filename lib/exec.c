@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
@@ -103,21 +104,25 @@ void set_ids(int set_gid, gid_t gid, int set_uid, uid_t uid)
 		die_errno("setuid(%u)", (unsigned)uid);
 }
 
+void trace_exec(const char *call, const char *first, char *const argv[], const char *last)
+{
+	char args[1024], head[PATH_MAX + 64];
+	size_t len = 0;
+	int nenv = 0;
+
+	if (!verbose)
+		return;
+	snprintf(head, sizeof(head), "%s", first); /* quote() below reuses its buffer */
+	for (int i = 0; argv[i] && len < sizeof(args); i++)
+		len += snprintf(args + len, sizeof(args) - len, "%s%s", i ? ", " : "", quote(argv[i]));
+	while (environ[nenv])
+		nenv++;
+	trace_line("%s(%s, [%s], %p /* %d vars */%s)", call, head, args, (void *)environ, nenv, last);
+}
+
 void exec_command(const char *path, char *const argv[])
 {
-	if (verbose) {
-		char args[1024];
-		size_t len = 0;
-		int nenv = 0;
-
-		for (int i = 0; argv[i] && len < sizeof(args); i++)
-			len += snprintf(args + len, sizeof(args) - len, "%s%s", i ? ", " : "",
-					quote(argv[i]));
-		while (environ[nenv])
-			nenv++;
-		trace_line("execve(%s, [%s], %p /* %d vars */)", quote(path), args, (void *)environ,
-			   nenv);
-	}
+	trace_exec("execve", quote(path), argv, "");
 	execve(path, argv, environ);
 	trace(-1, "execve(%s, ...)", quote(path));
 	warnx("failed to execute %s: %s", argv[0], strerror(errno));

@@ -187,7 +187,7 @@ strace_v() {
 	cat "$SCRATCH/$name.strace"/trace.* | sed -E \
 		-e 's/^(.*\)) +=/\1 =/' \
 		-e 's/^clone\(child_stack=NULL, flags=CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD, child_tidptr=0x[0-9a-f]+\) =/fork() =/' \
-		-e 's/^(execve\(.*\)) = 0$/\1/' >"$SCRATCH/$name.seen"
+		-e 's/^(execve(at)?\(.*\)) = 0$/\1/' >"$SCRATCH/$name.seen"
 }
 
 # not_seen TOOL NAME [REGEX...]: each -v line of run NAME (strace_v),
@@ -209,6 +209,14 @@ not_seen() {
 # A busybox rootfs at $1 (made in well under a second).
 busybox_rootfs() {
 	mkrootfs --busybox "$1" >/dev/null
+}
+
+# grabexe: builds tests/grabexe.c (CVE-2019-5736's attack) once per file,
+# static, so that it runs in a busybox image too; prints its directory.
+grabexe() {
+	local dir=$BATS_FILE_TMPDIR/grab
+	[ -x "$dir/grabexe" ] || { mkdir -p "$dir" && cc -static -O2 -o "$dir/grabexe" "$TOP/tests/grabexe.c"; }
+	echo "$dir"
 }
 
 # Builds tests/mktar.c (hostile tar archives on demand) once per file.

@@ -656,3 +656,54 @@ mc() {
 	[ ! -e "$SCRATCH/pid" ]
 	[ ! -d "/sys/fs/cgroup/pids/$GROUP/$BATS_TEST_NUMBER" ]
 }
+
+@test "a container with CAP_SYS_PTRACE cannot write our tools through /proc/PID/exe (CVE-2019-5736): not exec's nsenter-lite, not --init's nsunshare" {
+	local g sum i
+	g=$(grabexe)
+	# minictr runs a copy of the tools: if the attack works, it writes there
+	cp -a "$CTRKIT_BIN" "$SCRATCH/bin"
+	export CTRKIT_BIN=$SCRATCH/bin
+	sum=$(cat "$SCRATCH"/bin/* | md5sum)
+	minictr import busybox --busybox
+	# exec: nsenter-lite's child is in the container's pid namespace for
+	# a moment; the container's command waits for it, then for the file
+	# to be free
+	minictr run -d --name x --cap-add SYS_PTRACE -v "$g:/atk:ro" busybox /atk/grabexe nsenter-lite 20
+	for i in $(seq 50); do
+		minictr exec x true
+		! grep -q caught "$MINICTR_HOME/containers/x/log" || break
+	done
+	wait_until_stopped() { ! minictr ps | grep -q '^x '; }
+	wait_until wait_until_stopped
+	run minictr logs x
+	assert_line --index 0 "caught nsenter-lite"
+	assert_line --index 1 "mount: read-only"
+	assert_line --index 2 "Read-only file system"
+	# --init: nsunshare stays pid 1 beside the command, busy while it
+	# runs, and then on a read-only mount too
+	run minictr run --rm --init --cap-add SYS_PTRACE -v "$g:/atk:ro" busybox /atk/grabexe 1 1
+	assert_line --index 0 "caught 1"
+	assert_line --index 1 "mount: read-only"
+	[ "$(cat "$SCRATCH"/bin/* | md5sum)" = "$sum" ]
+}
+
+@test "exec starts in the container's working directory, never in the host's: relative paths and .. stay in the container" {
+	minictr import busybox --busybox
+	minictr run -d --name w -w /tmp busybox sleep 1000
+	minictr exec w sh -c 'echo mark >/tmp/mark'
+	# the container's cwd: its /tmp, where the mark is; the host's /
+	# has an etc/debian_version, the busybox image none
+	run minictr exec w sh -c 'pwd; cat mark; cat ../etc/debian_version 2>/dev/null || echo "no debian_version"'
+	assert_success
+	assert_output "/tmp
+mark
+no debian_version"
+	run minictr exec -w / w sh -c 'pwd; ls etc/debian_version 2>/dev/null || echo "no debian_version"'
+	assert_output "/
+no debian_version"
+	# the engines' face: process.cwd of the exec's process.json
+	jq -n '{args: ["sh", "-c", "pwd; ls etc/debian_version 2>/dev/null || echo no debian_version"], cwd: "/", env: ["PATH=/bin"], user: {uid: 0, gid: 0}}' >"$SCRATCH/p.json"
+	run minictr --root "$MINICTR_HOME/state" exec --process "$SCRATCH/p.json" w
+	assert_output "/
+no debian_version"
+}

@@ -254,8 +254,13 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 	strace_v userpins nsunshare -v -U -r --user="$PINS/user" --ipc="$PINS/ipc" -f --pid="$PINS/pid" true
 	[ "$v_status" -eq 0 ]
 	# A container's life: the launcher, the pid file, init (stdio kept, so -v is on stderr).
-	strace_v detach nsunshare -v --detach --keep-stdio --pidfile="$SCRATCH/c.pid" -p --mount-proc --init true
+	# --init runs from a read-only view of itself, execveat(2) with our
+	# arguments: short ones, as strace cuts longer ones after 32 bytes.
+	cd "$SCRATCH"
+	strace_v detach nsunshare -v --detach --keep-stdio --pidfile=c.pid -p --mount-proc --init true
 	[ "$v_status" -eq 0 ]
+	grep -E -x 'nsunshare: execveat\([0-9]+, "", \["nsunshare", "-v", "--detach", .*, AT_EMPTY_PATH\)' "$SCRATCH/detach.v"
+	cd - >/dev/null
 	# -R and -w (chroot, chdir), /proc of the new root, the capabilities kept.
 	root=$SCRATCH/root
 	busybox_rootfs "$root"

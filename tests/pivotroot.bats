@@ -616,3 +616,37 @@ probe_expected() {
 	assert_output ""
 	grep -q '^pivotroot: mount("/dev/null", "/proc/self/fd/[0-9]*", NULL, MS_BIND, NULL) = 0$' "$SCRATCH/rootless.v"
 }
+
+@test "in a pid namespace with others in it (a pod's), nsunshare and pivotroot run from a read-only view of their files, which the pod cannot write (CVE-2019-5736)" {
+	local pod init p g
+	g=$(grabexe)
+	# the pod: a pid namespace whose pid 1 sleeps
+	nsunshare -p -f --kill-child sleep 1000 3>&- &
+	pod=$!
+	CONTAINERS+=("$pod")
+	wait_until pgrep -P "$pod"
+	init=$(pgrep -P "$pod")
+	# a container joins its pid namespace: -v shows each tool's view
+	run nsenter-lite -t "$init" -p -- nsunshare -v -m -f pivotroot -v "$SCRATCH/root" true
+	assert_success
+	assert_line 'nsunshare: open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC) = 3'
+	assert_line --regexp '^pivotroot: mount_setattr\(3, "", AT_EMPTY_PATH, \{attr_set=MOUNT_ATTR_RDONLY,'
+	assert_line --regexp '^pivotroot: execveat\(3, "", \["pivotroot", "-v", '
+	# and while pivotroot waits on its exec fifo, what the pod sees of
+	# it cannot be written
+	mkfifo "$SCRATCH/exec.fifo"
+	nsenter-lite -t "$init" -p -- nsunshare -m -f pivotroot --exec-fifo="$SCRATCH/exec.fifo" "$SCRATCH/root" true 3>&- &
+	CONTAINERS+=("$!")
+	waiting() {
+		local q
+		for q in $(pgrep -f -- "--exec-fifo=$SCRATCH/exec.fifo"); do
+			[ "$(cat "/proc/$q/comm")" != pivotroot ] || { p=$q && return 0; }
+		done
+		return 1
+	}
+	wait_until waiting
+	run "$g/grabexe" "$p" 1
+	assert_line --index 0 "caught $p"
+	assert_line --index 1 "mount: read-only"
+	cat "$SCRATCH/exec.fifo" >/dev/null
+}

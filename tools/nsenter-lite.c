@@ -691,6 +691,11 @@ int main(int argc, char *argv[])
 		want_all_that_differ(o.target);
 	int flags = wanted_flags(&by_target, &by_file);
 	check_options(&o, by_target);
+	/* Our child runs in the joined pid namespace, where its processes
+	 * see it: first, run from a copy of ourselves that they cannot
+	 * write (lib/seal.c, CVE-2019-5736). */
+	if ((flags & CLONE_NEWPID) || in_shared_pidns())
+		exe_seal(argv);
 	if (o.pidfile)
 		check_pidfile(o.pidfile, 0);
 	/* Opened here, on the host: the container's root may have no /dev/null. */

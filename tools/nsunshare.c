@@ -1576,6 +1576,11 @@ int main(int argc, char *argv[])
 
 	/* 1. Check everything before the kernel is asked for anything. */
 	check_options(&o);
+	/* --init stays pid 1 beside the container's processes, and a pid
+	 * namespace that has others shows us to them: run from a copy of
+	 * ourselves that they cannot write (lib/seal.c, CVE-2019-5736). */
+	if (o.init || in_shared_pidns())
+		exe_seal(argv);
 	if (o.pidfile)
 		check_pidfile(o.pidfile, 1);
 	if (o.stdio_to_null || o.log_path)

@@ -1061,6 +1061,10 @@ int main(int argc, char *argv[])
 
 	/* 0. Check everything before the first mount. */
 	char *real = check_arguments(newroot, &o, optind < argc);
+	/* In a pid namespace with other processes (a pod's), they see us:
+	 * run from a copy of ourselves that they cannot write (lib/seal.c). */
+	if (in_shared_pidns())
+		exe_seal(argv);
 	int fifo = o.exec_fifo ? hold_exec_fifo(o.exec_fifo) : -1;
 	refuse_host_namespace();
 	int console = o.console_socket ? console_connect(o.console_socket) : -1;
