@@ -211,11 +211,14 @@ busybox_rootfs() {
 	mkrootfs --busybox "$1" >/dev/null
 }
 
-# grabexe: builds tests/grabexe.c (CVE-2019-5736's attack) once per file,
-# static, so that it runs in a busybox image too; prints its directory.
-grabexe() {
-	local dir=$BATS_FILE_TMPDIR/grab
-	[ -x "$dir/grabexe" ] || { mkdir -p "$dir" && cc -static -O2 -o "$dir/grabexe" "$TOP/tests/grabexe.c"; }
+# attack_programs: builds tests/grabexe.c (CVE-2019-5736's attack) and
+# tests/tiocsti.c (typing into a terminal) once per file, static, so
+# that they run in a busybox image too; prints their directory.
+attack_programs() {
+	local dir=$BATS_FILE_TMPDIR/attack p
+	for p in grabexe tiocsti; do
+		[ -x "$dir/$p" ] || { mkdir -p "$dir" && cc -static -O2 -o "$dir/$p" "$TOP/tests/$p.c"; } || return 1
+	done
 	echo "$dir"
 }
 

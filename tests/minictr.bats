@@ -659,7 +659,7 @@ mc() {
 
 @test "a container with CAP_SYS_PTRACE cannot write our tools through /proc/PID/exe (CVE-2019-5736): not exec's nsenter-lite, not --init's nsunshare" {
 	local g sum i
-	g=$(grabexe)
+	g=$(attack_programs)
 	# minictr runs a copy of the tools: if the attack works, it writes there
 	cp -a "$CTRKIT_BIN" "$SCRATCH/bin"
 	export CTRKIT_BIN=$SCRATCH/bin
@@ -706,4 +706,24 @@ no debian_version"
 	run minictr --root "$MINICTR_HOME/state" exec --process "$SCRATCH/p.json" w
 	assert_output "/
 no debian_version"
+}
+
+@test "a container in the foreground, and exec, write to our terminal but cannot type into it (TIOCSTI): no controlling terminal, as runc's" {
+	local g
+	g=$(attack_programs)
+	minictr import busybox --busybox
+	# script(1) gives minictr a terminal, as a learner's shell has (its
+	# lines end in CR LF); the 7th field of /proc/self/stat is the
+	# controlling terminal (0: none)
+	on_terminal() { script -qec "$1" /dev/null | tr -d '\r'; }
+	run on_terminal "$TOP/scripts/minictr run --rm -v $g:/atk:ro busybox sh -c '/atk/tiocsti x; cut -d\" \" -f7 /proc/self/stat'"
+	assert_line --index 0 "TIOCSTI: Operation not permitted"
+	assert_line --index 1 0
+	minictr run -d --name tty -v "$g:/atk:ro" busybox sleep 1000
+	run on_terminal "$TOP/scripts/minictr exec tty sh -c '/atk/tiocsti x; cut -d\" \" -f7 /proc/self/stat'"
+	assert_line --index 0 "TIOCSTI: Operation not permitted"
+	assert_line --index 1 0
+	# -t hands the container our terminal as it is (minictr(1), BUGS)
+	run on_terminal "$TOP/scripts/minictr run --rm -t busybox sh -c 'cut -d\" \" -f7 /proc/self/stat'"
+	refute_line --index 0 0
 }

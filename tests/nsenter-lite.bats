@@ -435,3 +435,11 @@ enter_sleeping() {
 		[ "$st" -eq 137 ] || { echo "$tool: status $st"; return 1; }
 	done
 }
+
+@test "--setsid: the command runs in a child that leads a session of its own, with no controlling terminal; -F excludes it" {
+	run script -qec "nsenter-lite --setsid -t $$ -u sh -c 'echo \$\$ \$(cut -d\" \" -f6,7 /proc/self/stat)'" /dev/null
+	assert_output --regexp '^([0-9]+) \1 0'
+	run nsenter-lite --setsid -F -t $$ -u true
+	assert_failure 2
+	assert_output "nsenter-lite: --setsid and -F exclude each other: the new session is the child's (see nsenter-lite --help)"
+}

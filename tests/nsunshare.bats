@@ -858,3 +858,12 @@ trap_probe='trap "echo got TERM; exit 7" TERM; echo ready; while :; do sleep 0.0
 	run nsunshare "${maps[@]:1}" sh -c 'wc -l </proc/self/uid_map'
 	assert_output 340
 }
+
+@test "--setsid: the command leads a session of its own, with no controlling terminal, so it cannot type into ours (TIOCSTI)" {
+	# on a terminal (script); /proc/self/stat's 6th field is the session,
+	# the 7th the controlling terminal (0: none)
+	run script -qec "nsunshare --setsid -p --mount-proc sh -c 'echo \$\$ \$(cut -d\" \" -f6,7 /proc/self/stat)'" /dev/null
+	assert_output --regexp '^1 1 0'
+	run script -qec "nsunshare -p -f sh -c 'echo \$(cut -d\" \" -f7 /proc/self/stat)'" /dev/null
+	refute_output --regexp '^0'
+}

@@ -619,7 +619,7 @@ probe_expected() {
 
 @test "in a pid namespace with others in it (a pod's), nsunshare and pivotroot run from a read-only view of their files, which the pod cannot write (CVE-2019-5736)" {
 	local pod init p g
-	g=$(grabexe)
+	g=$(attack_programs)
 	# the pod: a pid namespace whose pid 1 sleeps
 	nsunshare -p -f --kill-child sleep 1000 3>&- &
 	pod=$!

@@ -91,6 +91,8 @@ static const char help[] =
 	"                            it on its own (a new session, stdio on /dev/null), as\n"
 	"                            runc exec --detach does\n"
 	"      --keep-stdio          with --detach: the command keeps our stdin, stdout, stderr\n"
+	"      --setsid              run the command in a child, in a session of its own with no\n"
+	"                            controlling terminal: it cannot type into ours (TIOCSTI)\n"
 	"      --pidfile=FILE        with --detach: write the command's pid (its pid on this side)\n"
 	"                            to FILE once it runs\n"
 	"      --console-socket=PATH with --detach: give the command a terminal made in the\n"
@@ -104,6 +106,7 @@ enum {
 	OPT_PRESERVE_FDS,
 	OPT_DETACH,
 	OPT_KEEP_STDIO,
+	OPT_SETSID,
 	OPT_PIDFILE,
 	OPT_CONSOLE_SOCKET,
 };
@@ -449,7 +452,7 @@ struct options {
 	gid_t gid;
 	int set_uid, set_gid;
 	long long preserve_fds;
-	int detach, keep_stdio;
+	int detach, keep_stdio, setsid;
 	const char *pidfile, *console_path;
 };
 
@@ -478,6 +481,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 		{ "detach", no_argument, NULL, OPT_DETACH },
 		{ "keep-stdio", no_argument, NULL, OPT_KEEP_STDIO },
+		{ "setsid", no_argument, NULL, OPT_SETSID },
 		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 		{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -535,6 +539,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case OPT_DETACH: o->detach = 1; break;
 		case OPT_KEEP_STDIO: o->keep_stdio = 1; break;
+		case OPT_SETSID: o->setsid = 1; break;
 		case OPT_PIDFILE:
 			if (!*optarg)
 				die_usage("--pidfile: an empty file name");
@@ -619,6 +624,8 @@ static void check_options(const struct options *o, int by_target)
 		die_usage("--detach and -F exclude each other: a detached command runs in a child");
 	if (o->keep_stdio && !o->detach)
 		die_usage("--keep-stdio needs --detach: without it the command keeps our stdio anyway");
+	if (o->setsid && o->no_fork)
+		die_usage("--setsid and -F exclude each other: the new session is the child's");
 	if (o->pidfile && !o->detach)
 		die_usage("--pidfile needs --detach: it names a command that runs on its own");
 	if (o->console_path && !o->detach)
@@ -751,9 +758,16 @@ int main(int argc, char *argv[])
 		o.set_uid = o.set_gid = 1;
 	set_ids(o.set_gid, o.gid, o.set_uid, o.uid);
 
-	/* A joined pid namespace holds our children, not us. */
-	if ((flags & CLONE_NEWPID) && !o.no_fork && !o.detach)
+	/* A joined pid namespace holds our children, not us. With
+	 * --setsid, the child leads a session of its own: it has no
+	 * controlling terminal, so it may write to ours but not type
+	 * into it with ioctl(TIOCSTI), as runc starts every process (a
+	 * --detach child has one already). */
+	if ((((flags & CLONE_NEWPID) && !o.no_fork) || o.setsid) && !o.detach) {
 		continue_in_child();
+		if (o.setsid && trace(setsid(), "setsid()") == -1)
+			die_errno("setsid");
+	}
 
 	/* 3. The command, looked up where it will run. Without one, the
 	 * shell runs as a login shell ("-sh"), as util-linux runs it. */

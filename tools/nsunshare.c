@@ -78,6 +78,8 @@ static const char help[] =
 	"      --forward-signals     pass SIGTERM and SIGINT on to the child; implies -f\n"
 	"      --detach              return once the command runs, and leave it running on its\n"
 	"                            own (a new session, stdio on /dev/null); implies -f\n"
+	"      --setsid              the command in a session of its own, with no controlling\n"
+	"                            terminal: it cannot type into ours (TIOCSTI); implies -f\n"
 	"      --keep-stdio          with --detach: the command keeps our stdin, stdout and\n"
 	"                            stderr (for a caller that collects them, as an engine does)\n"
 	"      --pidfile=FILE        write the command's pid (its pid on this side) to FILE once\n"
@@ -128,6 +130,7 @@ enum {
 	OPT_BOOTTIME,
 	OPT_DETACH,
 	OPT_KEEP_STDIO,
+	OPT_SETSID,
 	OPT_PIDFILE,
 	OPT_LOG,
 	OPT_INIT,
@@ -142,7 +145,7 @@ enum {
 struct options {
 	int flags;                  /* the CLONE_NEW* bits for unshare(2) */
 	int forkit, kill_signal, forward_signals;
-	int detach, keep_stdio, init, loopback;
+	int detach, keep_stdio, init, loopback, setsid;
 	int stdio_to_null;          /* a detached command, unless its caller keeps our stdio */
 	const char *pidfile, *log_path, *proc_dir, *hostname;
 	const char *root_dir, *work_dir; /* -R, -w */
@@ -1099,6 +1102,7 @@ static const struct option longopts[] = {
 	{ "boottime", required_argument, NULL, OPT_BOOTTIME },
 	{ "detach", no_argument, NULL, OPT_DETACH },
 	{ "keep-stdio", no_argument, NULL, OPT_KEEP_STDIO },
+	{ "setsid", no_argument, NULL, OPT_SETSID },
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "init", no_argument, NULL, OPT_INIT },
@@ -1177,6 +1181,7 @@ static void take_option(int c, char *arg, struct options *o)
 		break;
 	case OPT_DETACH: o->forkit = o->detach = 1; break;
 	case OPT_KEEP_STDIO: o->keep_stdio = 1; break;
+	case OPT_SETSID: o->forkit = o->setsid = 1; break;
 	case OPT_PIDFILE: o->pidfile = file_arg("--pidfile", arg); break;
 	case OPT_LOG: o->log_path = file_arg("--log", arg); break;
 	case OPT_INIT: o->forkit = o->init = 1; break;
@@ -1467,8 +1472,13 @@ static void wait_for_pins(const struct options *o, int go[2], int ready[2])
 	if (ready[1] != -1)
 		runs_pipe_child(ready);
 	/* A session of its own: the terminal's hangup, and the
-	 * shell's job control, no longer reach the container. */
-	if (o->detach && trace(setsid(), "setsid()") == -1)
+	 * shell's job control, no longer reach the container, and it has
+	 * no controlling terminal. A process may type into its
+	 * controlling terminal's input with ioctl(TIOCSTI) (into any
+	 * other only with CAP_SYS_ADMIN): without one, a container that
+	 * writes to our terminal cannot also type commands into our shell.
+	 * runc starts every container this way. */
+	if ((o->detach || o->setsid) && trace(setsid(), "setsid()") == -1)
 		die_errno("setsid");
 }
 
