@@ -727,3 +727,28 @@ no debian_version"
 	run on_terminal "$TOP/scripts/minictr run --rm -t busybox sh -c 'cut -d\" \" -f7 /proc/self/stat'"
 	refute_line --index 0 0
 }
+
+@test "a command's own -b, --bundle, -p or --process is the command's: the learner's run and exec are not taken for the engines'" {
+	minictr import busybox --busybox
+	run minictr run --rm --name b1 -e A=1 busybox echo --bundle -b x
+	assert_success
+	assert_output "--bundle -b x"
+	minictr run -d --name b2 busybox sleep 1000
+	run minictr exec -e B=2 b2 echo -p --process=x
+	assert_success
+	assert_output "-p --process=x"
+}
+
+@test "stop of a container that runs in the foreground elsewhere: that run ends with 137 and says nothing of bash's jobs" {
+	minictr import busybox --busybox
+	minictr run --rm --name fg busybox sleep 1000 >"$SCRATCH/out" 2>"$SCRATCH/err" &
+	local runner=$!
+	wait_until test -s "$MINICTR_HOME/state/fg/init.pid"
+	run minictr stop -t 1 fg
+	assert_success
+	local st=0
+	wait "$runner" || st=$?
+	[ "$st" -eq 137 ]
+	assert_equal "$(cat "$SCRATCH/err")" ""
+	[ ! -e "$MINICTR_HOME/containers/fg" ]
+}
