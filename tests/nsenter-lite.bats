@@ -105,9 +105,15 @@ start_socket_holder() {
 	# Pinned files: one openat and one setns each.
 	strace_v pinned nsenter-lite -v --net="$PINS/net" --uts="$PINS/uts" true
 	[ "$v_status" -eq 0 ]
-	# runc exec --detach: the launcher joins user and pid, forks, the child the rest.
-	strace_v detach nsenter-lite -v -t "$CTR" -a --detach --keep-stdio --pidfile="$SCRATCH/e.pid" true
+	# runc exec --detach: the launcher joins user and pid, forks, the child
+	# the rest. Joining a pid namespace, it runs from a read-only view of
+	# itself first: execveat(2) with our arguments, short ones (strace
+	# cuts longer ones after 32 bytes).
+	cd "$SCRATCH"
+	strace_v detach nsenter-lite -v -t "$CTR" -a --detach --keep-stdio --pidfile=e.pid true
 	[ "$v_status" -eq 0 ]
+	cd - >/dev/null
+	grep -E -x 'nsenter-lite: execveat\([0-9]+, "", \["nsenter-lite", "-v", "-t", .*, AT_EMPTY_PATH\)' "$SCRATCH/detach.v"
 	# -N: the socket taken with pidfd_getfd, its namespace with SIOCGSKNS;
 	# -W: chdir after the join.
 	start_socket_holder
