@@ -658,7 +658,7 @@ mc() {
 }
 
 @test "a container with CAP_SYS_PTRACE cannot write our tools through /proc/PID/exe (CVE-2019-5736): not exec's nsenter-lite, not --init's nsunshare" {
-	local g sum i
+	local g sum
 	g=$(attack_programs)
 	# minictr runs a copy of the tools: if the attack works, it writes there
 	cp -a "$CTRKIT_BIN" "$SCRATCH/bin"
@@ -669,9 +669,9 @@ mc() {
 	# a moment; the container's command waits for it, then for the file
 	# to be free
 	minictr run -d --name x --cap-add SYS_PTRACE -v "$g:/atk:ro" busybox /atk/grabexe nsenter-lite 20
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		minictr exec x true
-		! grep -q caught "$MINICTR_HOME/containers/x/log" || break
+		if grep -q caught "$MINICTR_HOME/containers/x/log"; then break; fi
 	done
 	wait_until_stopped() { ! minictr ps | grep -q '^x '; }
 	wait_until wait_until_stopped
@@ -751,4 +751,21 @@ no debian_version"
 	[ "$st" -eq 137 ]
 	assert_equal "$(cat "$SCRATCH/err")" ""
 	[ ! -e "$MINICTR_HOME/containers/fg" ]
+}
+
+@test "fds the caller left open do not reach a created container's init, --preserve-fds ones do" {
+	local init
+	# fd 7 a host directory, fd 8 a file to pass on with --preserve-fds
+	echo passed >"$SCRATCH/passed"
+	config ".process.args = $(args sleep 1000)"
+	# (the init keeps our stdout: a file, not bats' pipe, which it would hold open)
+	minictr create --bundle "$B" --pid-file "$SCRATCH/pid" c7 </dev/null >"$SCRATCH/out" 2>&1 7</etc
+	init=$(cat "$SCRATCH/pid")
+	run ls -l "/proc/$init/fd/"
+	refute_output --partial ' -> /etc'
+	minictr create --bundle "$B" --pid-file "$SCRATCH/pid8" --preserve-fds 1 c8 </dev/null >/dev/null 2>&1 3<"$SCRATCH/passed" 7</etc
+	init=$(cat "$SCRATCH/pid8")
+	run ls -l "/proc/$init/fd/"
+	assert_output --partial " -> $SCRATCH/passed"
+	refute_output --partial ' -> /etc'
 }

@@ -109,10 +109,10 @@ start_socket_holder() {
 	# the rest. Joining a pid namespace, it runs from a read-only view of
 	# itself first: execveat(2) with our arguments, short ones (strace
 	# cuts longer ones after 32 bytes).
-	cd "$SCRATCH"
+	cd "$SCRATCH" || return 1
 	strace_v detach nsenter-lite -v -t "$CTR" -a --detach --keep-stdio --pidfile=e.pid true
 	[ "$v_status" -eq 0 ]
-	cd - >/dev/null
+	cd "$OLDPWD" || return 1
 	grep -E -x 'nsenter-lite: execveat\([0-9]+, "", \["nsenter-lite", "-v", "-t", .*, AT_EMPTY_PATH\)' "$SCRATCH/detach.v"
 	# -N: the socket taken with pidfd_getfd, its namespace with SIOCGSKNS;
 	# -W: chdir after the join.

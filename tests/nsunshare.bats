@@ -256,11 +256,11 @@ probe_lo='ip -br link show lo; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo pi
 	# A container's life: the launcher, the pid file, init (stdio kept, so -v is on stderr).
 	# --init runs from a read-only view of itself, execveat(2) with our
 	# arguments: short ones, as strace cuts longer ones after 32 bytes.
-	cd "$SCRATCH"
+	cd "$SCRATCH" || return 1
 	strace_v detach nsunshare -v --detach --keep-stdio --pidfile=c.pid -p --mount-proc --init true
 	[ "$v_status" -eq 0 ]
 	grep -E -x 'nsunshare: execveat\([0-9]+, "", \["nsunshare", "-v", "--detach", .*, AT_EMPTY_PATH\)' "$SCRATCH/detach.v"
-	cd - >/dev/null
+	cd "$OLDPWD" || return 1
 	# -R and -w (chroot, chdir), /proc of the new root, the capabilities kept.
 	root=$SCRATCH/root
 	busybox_rootfs "$root"
