@@ -325,6 +325,40 @@ static void check_unsupported(json_object *root)
 	}
 	if (nonempty_string(root, "linux.resources.cpu.mems"))
 		refuse("linux.resources.cpu.mems");
+	/* Fields no tool of ours sets: refused when they ask for anything,
+	 * never passed over in silence. */
+	static const char *const asks[] = {
+		"process.ioPriority", "process.scheduler", "process.execCPUAffinity",
+		"linux.timeOffsets", "linux.memoryPolicy", "linux.netDevices",
+		"linux.seccomp.listenerPath", "linux.resources.memory.swappiness",
+		"linux.resources.cpu.burst",
+	};
+	for (size_t i = 0; i < LEN(asks); i++) {
+		json_object *v = at(root, asks[i]);
+		if (v && !(json_object_is_type(v, json_type_object) && json_object_object_length(v) == 0) &&
+		    !(json_object_is_type(v, json_type_string) && !*json_object_get_string(v)))
+			refuse(asks[i]);
+	}
+	if (length(root, "linux.seccomp.flags", json_type_array))
+		refuse("linux.seccomp.flags");
+	if (boolean(root, "linux.resources.memory.disableOOMKiller"))
+		refuse("linux.resources.memory.disableOOMKiller");
+	if (integer_or(root, "linux.resources.cpu.idle", 0) != 0)
+		refuse("linux.resources.cpu.idle");
+	json_object *mounts = typed(root, "mounts", json_type_array);
+	for (size_t i = 0; mounts && i < json_object_array_length(mounts); i++) {
+		json_object *m = json_object_array_get_idx(mounts, i), *opts;
+		if (!json_object_is_type(m, json_type_object))
+			continue; /* the mounts' own reader says so */
+		if (length(m, "uidMappings", json_type_array) || length(m, "gidMappings", json_type_array))
+			refuse("mounts[].uidMappings");
+		opts = typed(m, "options", json_type_array);
+		for (size_t k = 0; opts && k < json_object_array_length(opts); k++) {
+			const char *o = json_object_get_string(json_object_array_get_idx(opts, k));
+			if (o && (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0))
+				refuse("mounts[].options idmap");
+		}
+	}
 	const char *prop = string_or(root, "linux.rootfsPropagation", "private");
 	if (*prop == 'r')
 		prop++;
@@ -553,6 +587,16 @@ int main(int argc, char *argv[])
 	assign("cwd", string_or(root, "process.cwd", "/"));
 	assign("uid", id_or_0(root, "process.user.uid"));
 	assign("gid", id_or_0(root, "process.user.gid"));
+	/* process.user.umask: podman sets it (18, 0022); a number, as octal */
+	json_object *umask = typed(root, "process.user.umask", json_type_int);
+	char mask[16] = "";
+	if (umask) {
+		int64_t m = json_object_get_int64(umask);
+		if (m < 0 || m > 0777)
+			bad("process.user.umask", "a mode from 0 to 0777 (511)");
+		snprintf(mask, sizeof(mask), "%04o", (unsigned)m);
+	}
+	assign("umask_oct", mask);
 	joined(root, "process.user.additionalGids", "groups", 0);
 	assign("terminal", boolean(root, "process.terminal") ? "true" : "false");
 	assign("nnp", boolean(root, "process.noNewPrivileges") ? "true" : "false");

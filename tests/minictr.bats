@@ -300,6 +300,29 @@ state_of() {
 	run --separate-stderr minictr create --bundle "$B" c13
 	assert_failure 1
 	assert_equal "$stderr" "minictr: config.json: not supported by minictr: domainname, linux.resources.memory.reservation"
+	# what no tool of ours sets, each named, none passed over
+	config ".process.args = $(args true) | .process.ioPriority = {class: \"IOPRIO_CLASS_IDLE\"} | .process.scheduler = {policy: \"SCHED_FIFO\", priority: 1} | .process.execCPUAffinity = {initial: \"0\"} | .linux.timeOffsets = {monotonic: {secs: 1}} | .linux.memoryPolicy = {mode: \"MPOL_BIND\", nodes: \"0\"} | .linux.netDevices = {eth9: {}} | .linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", listenerPath: \"/x.sock\", flags: [\"SECCOMP_FILTER_FLAG_LOG\"]} | .linux.resources.memory = {swappiness: 10, disableOOMKiller: true} | .linux.resources.cpu = {idle: 1, burst: 1000} | .mounts += [{destination: \"/m\", type: \"bind\", source: \"/tmp\", options: [\"rbind\", \"idmap\"], uidMappings: [{containerID: 0, hostID: 1000, size: 1}]}]"
+	run --separate-stderr minictr create --bundle "$B" c13
+	assert_failure 1
+	assert_equal "$stderr" "minictr: config.json: not supported by minictr: process.ioPriority, process.scheduler, process.execCPUAffinity, linux.timeOffsets, linux.memoryPolicy, linux.netDevices, linux.seccomp.listenerPath, linux.resources.memory.swappiness, linux.resources.cpu.burst, linux.seccomp.flags, linux.resources.memory.disableOOMKiller, linux.resources.cpu.idle, mounts[].uidMappings, mounts[].options idmap"
+	[ ! -e "$ROOT/c13" ]
+}
+
+@test "process.user.umask (podman sets 0022) is the command's umask, in create and in exec" {
+	config ".process.args = $(args sh -c 'umask; exec sleep 1000') | .process.user.umask = 63"
+	minictr create --bundle "$B" --pid-file "$SCRATCH/pid" u1 </dev/null >"$SCRATCH/out" 2>&1
+	minictr start u1
+	wait_until grep -q . "$SCRATCH/out"
+	assert_equal "$(cat "$SCRATCH/out")" 0077
+	jq -n '{args: ["sh", "-c", "umask"], cwd: "/", env: ["PATH=/bin"], user: {uid: 0, gid: 0, umask: 18}}' >"$SCRATCH/p.json"
+	run minictr exec --process "$SCRATCH/p.json" u1
+	assert_output 0022
+	# minictr's own files keep its umask
+	[ "$(stat -c %a "$ROOT/u1/state.json")" = "$(printf '%o' $((0666 & ~$(umask))))" ]
+	config ".process.args = $(args true) | .process.user.umask = 1000"
+	run --separate-stderr minictr create --bundle "$B" u2
+	assert_failure
+	assert_equal "$stderr" "minictr: $B/config.json: process.user.umask: a mode from 0 to 0777 (511)"
 }
 
 @test "bad input: one line, status 2, nothing made" {
@@ -768,4 +791,25 @@ no debian_version"
 	run ls -l "/proc/$init/fd/"
 	assert_output --partial " -> $SCRATCH/passed"
 	refute_output --partial ' -> /etc'
+}
+
+@test "a container or image name is a word, never a path: rm, logs, stop, exec and run refuse ../ and leave the directories outside alone" {
+	minictr import busybox --busybox
+	mkdir -p "$SCRATCH/victim" "$MINICTR_HOME/containers"
+	echo kept >"$SCRATCH/victim/log"
+	mkdir -p "$SCRATCH/base/rootfs"
+	local cmd name
+	for cmd in "rm ../../victim|../../victim" "rm -f ..|.." "logs ../../victim|../../victim" \
+		"stop ../../victim|../../victim" "exec ../../victim true|../../victim"; do
+		name=${cmd#*|}
+		# shellcheck disable=SC2086 # the words of cmd
+		run --separate-stderr minictr ${cmd%|*}
+		assert_failure 2
+		assert_equal "$stderr" "minictr: '$name' is not a container id (letters, digits, and _ . + - after the first) (see minictr --help)"
+	done
+	run --separate-stderr minictr run --rm ../../base true
+	assert_failure 2
+	assert_equal "$stderr" "minictr: '../../base' is not an image name (lower case letters, digits, _ . -) (see minictr --help)"
+	assert_equal "$(cat "$SCRATCH/victim/log")" kept
+	[ -d "$MINICTR_HOME/containers" ]
 }
