@@ -813,3 +813,32 @@ no debian_version"
 	assert_equal "$(cat "$SCRATCH/victim/log")" kept
 	[ -d "$MINICTR_HOME/containers" ]
 }
+
+@test "linux.cgroupsPath: a cgroup with processes is refused; delete removes the levels create made, never a parent that was there before" {
+	local victim
+	# another's group, with a process in it
+	cgset create "$GROUP/other" >/dev/null
+	sleep 1000 &
+	victim=$!
+	cgset add "$GROUP/other" "$victim"
+	config ".process.args = $(args true) | .linux.cgroupsPath = \"/$GROUP/other\""
+	run --separate-stderr minictr create --bundle "$B" h1
+	assert_failure
+	assert_equal "$stderr" "minictr: linux.cgroupsPath /$GROUP/other: the cgroup has processes already (a container's cgroup must be its own)"
+	[ ! -e "$ROOT/h1" ]
+	kill -0 "$victim"
+	# a kubelet's QoS group, there before: the pod and the container
+	# levels are ours, the QoS one is not
+	cgset create "$GROUP/qos" >/dev/null
+	config ".process.args = $(args true) | .linux.cgroupsPath = \"/$GROUP/qos/pod1/ctr1\""
+	minictr create --bundle "$B" h2 </dev/null >"$SCRATCH/out" 2>&1
+	run cgset ps "$GROUP/qos/pod1/ctr1"
+	assert_line --index 1 --regexp '^ *[0-9]+ .*pivotroot'
+	minictr delete --force h2
+	run cgset ps "$GROUP/qos/pod1"
+	assert_failure
+	run cgset ps "$GROUP/qos"
+	assert_success
+	kill "$victim"
+	wait "$victim" || true
+}
