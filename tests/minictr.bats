@@ -842,3 +842,30 @@ no debian_version"
 	kill "$victim"
 	wait "$victim" || true
 }
+
+@test "--pid-file that is a symbolic link: the link is replaced by the pid file, what it pointed to is left alone" {
+	config ".process.args = $(args sleep 1000)"
+	echo untouched >"$SCRATCH/target"
+	ln -s "$SCRATCH/target" "$SCRATCH/pid"
+	minictr create --bundle "$B" --pid-file "$SCRATCH/pid" p1 </dev/null >"$SCRATCH/out" 2>&1
+	assert_equal "$(cat "$SCRATCH/target")" untouched
+	[ ! -L "$SCRATCH/pid" ]
+	run minictr state p1
+	assert_output --partial "\"pid\": $(cat "$SCRATCH/pid")"
+	run ls "$SCRATCH"
+	refute_output --partial minictr-
+}
+
+@test "runc's exec form without --process: exec ID COMMAND, with --cwd, -e and -u, for an engines' container" {
+	config ".process.args = $(args sleep 1000)"
+	minictr create --bundle "$B" r1 </dev/null >"$SCRATCH/out" 2>&1
+	minictr start r1
+	run minictr exec r1 echo hi
+	assert_success
+	assert_output hi
+	run minictr exec --cwd /tmp -e A=1 -u 1000:1000 r1 sh -c 'pwd; echo $A; id -u'
+	assert_success
+	assert_output "/tmp
+1
+1000"
+}
