@@ -869,3 +869,28 @@ no debian_version"
 1
 1000"
 }
+
+@test "a run whose create fails (a hostname of 70 characters) leaves no overlay and no bundle, and its name is free again" {
+	minictr import busybox --busybox
+	run --separate-stderr minictr run --name toolong --hostname "$(printf 'h%.0s' {1..70})" busybox true
+	assert_failure
+	[ ! -e "$MINICTR_HOME/containers/toolong" ]
+	run grep -c "$MINICTR_HOME" /proc/self/mountinfo
+	assert_output 0
+	run minictr run --rm --name toolong busybox echo free
+	assert_output free
+}
+
+@test "--net bridge: a run refused for a port another container maps leaves that container's mapping in place" {
+	lab_up
+	mc import busybox --busybox
+	mc run -d --name pa --net bridge -p 18081:80 busybox sleep 1000
+	run mc run -d --name pb --net bridge -p 18081:80 busybox sleep 1000
+	assert_failure
+	run lab portmap list
+	assert_line --partial 18081
+	mc rm -f pa
+	run lab portmap list
+	refute_line --partial 18081
+	lab_down
+}
