@@ -898,3 +898,43 @@ no debian_version"
 	refute_line --partial 18081
 	lab_down
 }
+
+@test "a create killed (SIGKILL, no undo) before its state was written: delete --force removes its init, cgroup and files, and the id is free again" {
+	local mc init t
+	config ".process.args = $(args sleep 1000)"
+	# a pivotroot that waits 5 s before it starts: the kill comes while
+	# create waits for it, before the state is written, every time
+	mkdir "$SCRATCH/slow"
+	for t in "$CTRKIT_BIN"/*; do ln -s "$t" "$SCRATCH/slow/"; done
+	rm "$SCRATCH/slow/pivotroot"
+	printf '#!/bin/sh\nsleep 5\nexec %s/pivotroot "$@"\n' "$CTRKIT_BIN" >"$SCRATCH/slow/pivotroot"
+	chmod +x "$SCRATCH/slow/pivotroot"
+	CTRKIT_BIN=$SCRATCH/slow minictr create --bundle "$B" k1 </dev/null >"$SCRATCH/out" 2>&1 &
+	mc=$!
+	wait_until test -s "$ROOT/k1/init.pid"
+	init=$(cat "$ROOT/k1/init.pid")
+	kill -KILL "$mc"
+	wait "$mc" || true
+	[ ! -e "$ROOT/k1/state.json" ]
+	run minictr delete k1
+	assert_failure
+	run minictr delete --force k1
+	assert_success
+	ended "$init"
+	[ ! -e "$ROOT/k1" ]
+	run cgset ps "$GROUP/$BATS_TEST_NUMBER"
+	assert_failure
+	minictr create --bundle "$B" k1 </dev/null >"$SCRATCH/out" 2>&1
+	minictr delete --force k1
+}
+
+@test "a create whose pivotroot fails (a file system the kernel does not know) fails with its line, and leaves nothing" {
+	config ".process.args = $(args true) | .mounts += [{destination: \"/x\", type: \"nosuchfs\", source: \"none\"}]"
+	run minictr create --bundle "$B" f1 </dev/null
+	assert_failure
+	assert_line "pivotroot: cannot mount none on /x: No such device"
+	assert_line "minictr: the container's init ended before it was ready"
+	[ ! -e "$ROOT/f1" ]
+	run cgset ps "$GROUP/$BATS_TEST_NUMBER"
+	assert_failure
+}
