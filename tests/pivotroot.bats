@@ -276,15 +276,56 @@ container() {
 @test "--sysctl: the value is read back inside the container's own namespaces; the host's stays" {
 	host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
 	want=$((1 - host_forward))
+	local keys=(kernel/msgmax kernel/shmmax fs/mqueue/msg_max kernel/domainname) host=()
+	for k in "${keys[@]}"; do host+=("$(cat "/proc/sys/$k")"); done
 	run container --sysctl=net.ipv4.ip_forward="$want" --sysctl=kernel.msgmax=12345 \
+		--sysctl=kernel.shmmax=4096 --sysctl=fs.mqueue.msg_max=20 --sysctl=kernel.domainname=ctrkit-pvt \
 		--readonly-path=/proc/sys "$SCRATCH/root" \
-		sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax'
+		sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax /proc/sys/kernel/shmmax
+			cat /proc/sys/fs/mqueue/msg_max /proc/sys/kernel/domainname'
 	assert_success
-	assert_output "$(printf '%s\n' "$want" 12345)"
+	assert_output "$(printf '%s\n' "$want" 12345 4096 20 ctrkit-pvt)"
 	assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_forward"
+	for i in "${!keys[@]}"; do assert_equal "$(cat "/proc/sys/${keys[i]}")" "${host[i]}"; done
 	run --separate-stderr container --sysctl=net.no.such.key=1 "$SCRATCH/root" true
 	assert_failure 1
 	[ "$stderr" = "pivotroot: cannot set sysctl net.no.such.key (/proc/sys/net/no/such/key): No such file or directory" ]
+}
+
+# The tests of refused keys never write a host sysctl: a read-only tmpfs
+# on the container's /proc/sys would fail the write if one were tried.
+NO_SYSCTL=--mount=tmpfs:tmpfs:/proc/sys:ro
+
+@test "--sysctl: a key of the whole machine (kernel.core_pattern...) is refused before any mount; the host's value stays" {
+	local key file before
+	for key in kernel.core_pattern kernel.modprobe vm.swappiness net; do
+		file=/proc/sys/${key//.//}
+		[ ! -f "$file" ] || before=$(cat "$file")
+		run --separate-stderr container -v "$NO_SYSCTL" --sysctl="$key=|/tmp/pwn" "$SCRATCH/root" true
+		assert_failure 2
+		# one line: -v shows no mount before it
+		[ "$stderr" = "pivotroot: --sysctl $key: not in a namespace of the container's own, it would set the host's (see pivotroot --help)" ]
+		[ ! -f "$file" ] || assert_equal "$(cat "$file")" "$before"
+	done
+}
+
+@test "--sysctl: a namespace's key is refused where that namespace is the host's; the host's value stays" {
+	local key ns flag file before f others
+	for key in net.ipv4.ip_forward:network:-n kernel.shmmax:IPC:-i fs.mqueue.msg_max:IPC:-i kernel.domainname:UTS:-u; do
+		IFS=: read -r key ns flag <<<"$key"
+		file=/proc/sys/${key//.//}
+		before=$(cat "$file")
+		# every namespace of its own but that one
+		others=()
+		for f in -u -i -n; do [ "$f" = "$flag" ] || others+=("$f"); done
+		run --separate-stderr nsunshare -p -m "${others[@]}" -f pivotroot -v "$NO_SYSCTL" --sysctl="$key=1" \
+			"$SCRATCH/root" true
+		assert_failure 2
+		# -v: the reads of /proc that tell, and no mount
+		[ "${stderr_lines[-1]}" = "pivotroot: --sysctl $key: the $ns namespace is the host's, it would set the host's: nsunshare $flag gives the container one of its own (see pivotroot --help)" ]
+		[[ $stderr != *'mount('* ]]
+		assert_equal "$(cat "$file")" "$before"
+	done
 }
 
 @test "--workdir: pwd prints it, made with its parents where missing, also with --readonly" {
@@ -404,9 +445,12 @@ console_receiver() {
 		"2|--readonly-path=proc/sys $R true|--readonly-path: 'proc/sys' is not an absolute path $see" \
 		"2|--sysctl=net.ipv4.ip_forward $R true|--sysctl: 'net.ipv4.ip_forward' is not KEY=VALUE $see" \
 		"2|--sysctl==1 $R true|--sysctl: '=1' is not KEY=VALUE $see" \
-		"2|--sysctl=net/ipv4/ip_forward=1 $R true|--sysctl: 'net/ipv4/ip_forward=1': the key may not contain / or .. $see" \
-		"2|--sysctl=..=1 $R true|--sysctl: '..=1': the key may not contain / or .. $see" \
-		"2|--sysctl=kernel.x=1 --no-proc $R true|--sysctl needs /proc: it cannot go with --no-proc $see" \
+		"2|--sysctl=net/ipv4/ip_forward=1 $R true|--sysctl: 'net/ipv4/ip_forward=1': the key may not contain / or .., nor begin or end with a dot $see" \
+		"2|--sysctl=..=1 $R true|--sysctl: '..=1': the key may not contain / or .., nor begin or end with a dot $see" \
+		"2|--sysctl=net..ipv4.ip_forward=1 $R true|--sysctl: 'net..ipv4.ip_forward=1': the key may not contain / or .., nor begin or end with a dot $see" \
+		"2|--sysctl=.net.ipv4=1 $R true|--sysctl: '.net.ipv4=1': the key may not contain / or .., nor begin or end with a dot $see" \
+		"2|--sysctl=net.=1 $R true|--sysctl: 'net.=1': the key may not contain / or .., nor begin or end with a dot $see" \
+		"2|--sysctl=net.x=1 --no-proc $R true|--sysctl needs /proc: it cannot go with --no-proc $see" \
 		"2|--workdir=srv $R true|--workdir: 'srv' is not an absolute path $see" \
 		"2|--exec-fifo=$SCRATCH/exec.fifo --no-proc $R true|--exec-fifo needs /proc: it cannot go with --no-proc $see" \
 		"1|--exec-fifo=/etc/passwd $R true|--exec-fifo /etc/passwd is not a FIFO (make it with mkfifo)" \

@@ -8,9 +8,11 @@
  * That is why it must run in a mount namespace of its own.
  *
  * The order, as runc does it:
- *   0. check every argument; hold the exec fifo (--exec-fifo) and
- *      connect to the console socket (--console-socket): both are host
- *      paths, out of reach once the root is swapped
+ *   0. check every argument (a --sysctl must be a key of a namespace
+ *      of the container's own, or it sets the host's); hold the exec
+ *      fifo (--exec-fifo) and connect to the console socket
+ *      (--console-socket): both are host paths, out of reach once the
+ *      root is swapped
  *   1. make every mount private (no mount of ours may reach the host)
  *   2. bind-mount NEWROOT on itself: pivot_root wants a mount point
  *   3. mount /proc, a small /dev, /sys read-only, then the --mount list
@@ -62,8 +64,12 @@ static const char help[] =
 	"      --mask=PATH             hide PATH: a read-only tmpfs on a directory,\n"
 	"                              /dev/null on anything else; may be repeated\n"
 	"      --readonly-path=PATH    make PATH read-only; may be repeated\n"
-	"      --sysctl=KEY=VALUE      write VALUE to /proc/sys/KEY (dots are slashes);\n"
-	"                              may be repeated\n"
+	"      --sysctl=KEY=VALUE      write VALUE to /proc/sys/KEY (dots are slashes),\n"
+	"                              KEY of a namespace the container has of its own:\n"
+	"                              net.*, kernel.hostname, kernel.domainname, the\n"
+	"                              IPC ones (kernel.msgmax, msgmnb, msgmni, sem,\n"
+	"                              shmall, shmmax, shmmni, shm_rmid_forced, and\n"
+	"                              fs.mqueue.*); may be repeated\n"
 	"      --workdir=DIR           run the command in DIR (made if missing)\n"
 	"      --exec-fifo=PATH        before the command starts, wait until someone opens\n"
 	"                              the FIFO PATH for reading (runc's create and start)\n"
@@ -915,8 +921,36 @@ static void parse_mount(const char *spec, struct mount_spec *m)
 		die_usage("--mount: '%s': a bind mount takes flags only, not '%s'", spec, m->data);
 }
 
-/* "KEY=VALUE" of --sysctl; the key names a file under /proc/sys, so it
- * may not climb out of it. */
+/* The namespace that keeps a value of its own for the sysctl KEY (len
+ * bytes), by its name in /proc/self/ns: "ipc", "net" or "uts"; NULL for
+ * every other key, which is the whole machine's (kernel.core_pattern,
+ * vm.swappiness, kernel.modprobe: written from a container they set the
+ * host's). The keys runc allows (libcontainer/configs/validate). */
+static const char *sysctl_namespace(const char *key, size_t len)
+{
+	static const struct {
+		const char *key, *ns;
+	} keys[] = {
+		{ "kernel.msgmax", "ipc" }, { "kernel.msgmnb", "ipc" }, { "kernel.msgmni", "ipc" },
+		{ "kernel.sem", "ipc" }, { "kernel.shmall", "ipc" }, { "kernel.shmmax", "ipc" },
+		{ "kernel.shmmni", "ipc" }, { "kernel.shm_rmid_forced", "ipc" },
+		{ "kernel.hostname", "uts" }, { "kernel.domainname", "uts" },
+	};
+
+	for (size_t i = 0; i < LEN(keys); i++)
+		if (strlen(keys[i].key) == len && strncmp(key, keys[i].key, len) == 0)
+			return keys[i].ns;
+	if (len > strlen("fs.mqueue.") && strncmp(key, "fs.mqueue.", strlen("fs.mqueue.")) == 0)
+		return "ipc";
+	if (len > strlen("net.") && strncmp(key, "net.", strlen("net.")) == 0)
+		return "net";
+	return NULL;
+}
+
+/* "KEY=VALUE" of --sysctl. The key names a file under /proc/sys, so it
+ * may not climb out of it: no '/', and no empty name between its dots
+ * (".." would be "/../"). And it must be a key of a namespace (checked
+ * to be the container's own later, check_sysctl_namespaces). */
 static void check_sysctl(const char *setting)
 {
 	size_t keylen = strcspn(setting, "=");
@@ -924,8 +958,12 @@ static void check_sysctl(const char *setting)
 	if (!setting[keylen] || !keylen)
 		die_usage("--sysctl: '%s' is not KEY=VALUE", setting);
 	char *dots = strstr(setting, "..");
-	if (memchr(setting, '/', keylen) || (dots && dots < setting + keylen))
-		die_usage("--sysctl: '%s': the key may not contain / or ..", setting);
+	if (memchr(setting, '/', keylen) || (dots && dots < setting + keylen) || setting[0] == '.' ||
+	    setting[keylen - 1] == '.')
+		die_usage("--sysctl: '%s': the key may not contain / or .., nor begin or end with a dot", setting);
+	if (!sysctl_namespace(setting, keylen))
+		die_usage("--sysctl %.*s: not in a namespace of the container's own, it would set the host's",
+			  (int)keylen, setting);
 }
 
 /* --mask and --readonly-path name a path inside the container. */
@@ -1019,6 +1057,53 @@ static int parse_options(int argc, char *argv[], struct options *o)
 	return optind;
 }
 
+/* Is this process in the host's namespace of kind KIND ("net", "ipc",
+ * "uts")? is_machine_ns asks kthreadd (pid 2), which never leaves the
+ * machine's first namespaces, and pid 1 unless we are pid 1. Under
+ * nsunshare -p -f we are pid 1 of a pid namespace of our own, but /proc
+ * is still the launcher's, whose pid 1 is another process: the machine's
+ * init, or that of a container the launcher runs in (where no kthreadd
+ * is in sight), and a namespace of either is not one made for this
+ * container. /proc/self names us as that /proc sees us. What cannot be
+ * read (no /proc; a user namespace may not look at pid 1) answers no. */
+static int in_hosts_ns(const char *kind)
+{
+	ino_t ours, theirs;
+	char self[32];
+	ssize_t n;
+
+	if (ns_inode(0, kind, &ours) == -1)
+		return 0;
+	if (is_machine_ns(kind, ours))
+		return 1;
+	n = readlink("/proc/self", self, sizeof(self));
+	if (n <= 0 || (n == 1 && self[0] == '1'))
+		return 0;
+	return ns_inode(1, kind, &theirs) == 0 && theirs == ours;
+}
+
+/* Each --sysctl's namespace (sysctl_namespace) must be the container's
+ * own: in the host's, its write would set the host's value. */
+static void check_sysctl_namespaces(const struct options *o)
+{
+	static const struct {
+		const char *ns, *name, *flag;
+	} kinds[] = {
+		{ "net", "network", "-n" }, { "ipc", "IPC", "-i" }, { "uts", "UTS", "-u" },
+	};
+
+	for (size_t i = 0; i < o->nsysctls; i++) {
+		const char *key = o->sysctls[i];
+		int keylen = (int)strcspn(key, "=");
+		const char *ns = sysctl_namespace(key, (size_t)keylen);
+		for (size_t k = 0; k < LEN(kinds); k++)
+			if (strcmp(ns, kinds[k].ns) == 0 && in_hosts_ns(ns))
+				die_usage("--sysctl %.*s: the %s namespace is the host's, it would set the host's: "
+					  "nsunshare %s gives the container one of its own",
+					  keylen, key, kinds[k].name, kinds[k].flag);
+	}
+}
+
 /* 0. Everything that can be checked before the first mount; returns
  * NEWROOT as an absolute path. */
 static char *check_arguments(const char *newroot, struct options *o, int has_command)
@@ -1036,6 +1121,7 @@ static char *check_arguments(const char *newroot, struct options *o, int has_com
 		die_usage("--cmd-fd and a command on the line exclude each other");
 	if (o->cmd_fd >= 0 && fcntl(o->cmd_fd, F_GETFD) == -1)
 		die_errno("--cmd-fd %d", o->cmd_fd);
+	check_sysctl_namespaces(o);
 	for (size_t i = 0; i < o->nvolumes; i++)
 		need_directory("volume source ", o->volumes[i].source);
 	for (size_t i = 0; i < o->nmounts; i++) {
