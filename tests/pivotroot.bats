@@ -154,9 +154,14 @@ container() {
 @test "rootless: as nobody, in user, pid and mount namespaces, with the host's device nodes" {
 	tools_for_nobody
 	chmod -R a+rX "$SCRATCH/root"
-	run as_nobody nsunshare -U -r -p -m -u -i -n -f pivotroot "$SCRATCH/root" sh -c 'id -u; cat /proc/1/comm; echo > /dev/null && echo ok'
-	assert_success
-	assert_output "$(printf '%s\n' 0 sh ok)"
+	local nodev
+	# with --nodev too: the host's nodes bound on /dev are mounts of their own
+	for nodev in "" --nodev; do
+		run as_nobody nsunshare -U -r -p -m -u -i -n -f pivotroot $nodev "$SCRATCH/root" \
+			sh -c 'id -u; cat /proc/1/comm; echo > /dev/null && echo ok'
+		assert_success
+		assert_output "$(printf '%s\n' 0 sh ok)"
+	done
 }
 
 @test "-v shows the mounts and the pivot in strace's syntax" {
@@ -328,6 +333,40 @@ NO_SYSCTL=--mount=tmpfs:tmpfs:/proc/sys:ro
 	done
 }
 
+@test "--nodev: a device node of the image does not open, those of pivotroot's /dev do; without --nodev it opens" {
+	# /dev/null's numbers, harmless: an image had 1:11, the host's /dev/kmsg
+	mknod "$SCRATCH/root/kmsg" c 1 3
+	mkdir "$SCRATCH/data" && mknod "$SCRATCH/data/null" c 1 3
+	local probe='echo x >/kmsg && echo /kmsg written
+		echo x >/data/null && echo /data/null written
+		echo x >/asked/null && echo /asked/null written
+		echo x >/dev/null && echo /dev/null written
+		head -c 3 /dev/zero | wc -c
+		: <>/dev/ptmx && echo /dev/ptmx opens'
+	# a volume, and a --mount that says "dev"
+	local mounts=(--volume="$SCRATCH/data:/data" --mount="bind:$SCRATCH/data:/asked:rbind,nodev,dev")
+	run container --nodev "${mounts[@]}" "$SCRATCH/root" sh -c "$probe"
+	assert_success
+	assert_output "$(printf '%s\n' "sh: can't create /kmsg: Permission denied" \
+		"sh: can't create /data/null: Permission denied" /asked/null\ written /dev/null\ written 3 /dev/ptmx\ opens)"
+	run container "${mounts[@]}" "$SCRATCH/root" sh -c "$probe"
+	assert_success
+	assert_output "$(printf '%s\n' /kmsg\ written /data/null\ written /asked/null\ written /dev/null\ written 3 \
+		/dev/ptmx\ opens)"
+}
+
+@test "--nodev: a --mount gets nodev unless it says dev, or is a devpts" {
+	# shellcheck disable=SC2016 # expanded by the container's shell
+	run container --nodev --mount=tmpfs:tmpfs:/run/a:mode=755 --mount=tmpfs:tmpfs:/run/b:dev \
+		--mount=devpts:devpts:/run/pts:newinstance,ptmxmode=0666 "$SCRATCH/root" sh -c '
+			for m in /run/a /run/b /run/pts; do
+				if grep -q "^[^ ]* $m [^ ]* [^ ]*nodev" /proc/mounts; then echo "$m nodev"; else echo "$m dev"; fi
+			done
+			: <>/run/pts/ptmx && echo /run/pts/ptmx opens'
+	assert_success
+	assert_output "$(printf '%s\n' '/run/a nodev' '/run/b dev' '/run/pts dev' '/run/pts/ptmx opens')"
+}
+
 @test "--workdir: pwd prints it, made with its parents where missing, also with --readonly" {
 	run container --workdir=/srv/app/data --readonly "$SCRATCH/root" pwd
 	assert_success
@@ -388,18 +427,23 @@ console_receiver() {
 }
 
 @test "--console-socket: the pty's master goes to the socket; the command has the container's /dev/pts/0" {
-	console_receiver "$SCRATCH/console.sock"
-	# shellcheck disable=SC2016 # expanded by the container's shell
-	run container --console-socket="$SCRATCH/console.sock" "$SCRATCH/root" sh -c '
-		tty; read -r line; echo "read: $line"
-		for fd in 0 1 2; do readlink /proc/$$/fd/$fd; done
-		echo "on the controlling terminal" >/dev/tty'
-	assert_success
-	assert_output ""
-	wait "$RECEIVER"
-	# ping is the terminal's echo of what the receiver wrote
-	assert_equal "$(cat "$SCRATCH/console")" "$(printf '%s\n' 'message /dev/ptmx, 1 fd' ping /dev/pts/0 \
-		'read: ping' /dev/pts/0 /dev/pts/0 /dev/pts/0 'on the controlling terminal')"
+	local nodev
+	# with --nodev too: the pty and /dev/tty are of pivotroot's own /dev
+	for nodev in "" --nodev; do
+		rm -f "$SCRATCH/console.sock"
+		console_receiver "$SCRATCH/console.sock"
+		# shellcheck disable=SC2016 # expanded by the container's shell
+		run container $nodev --console-socket="$SCRATCH/console.sock" "$SCRATCH/root" sh -c '
+			tty; read -r line; echo "read: $line"
+			for fd in 0 1 2; do readlink /proc/$$/fd/$fd; done
+			echo "on the controlling terminal" >/dev/tty'
+		assert_success
+		assert_output ""
+		wait "$RECEIVER"
+		# ping is the terminal's echo of what the receiver wrote
+		assert_equal "$(cat "$SCRATCH/console")" "$(printf '%s\n' 'message /dev/ptmx, 1 fd' ping /dev/pts/0 \
+			'read: ping' /dev/pts/0 /dev/pts/0 /dev/pts/0 'on the controlling terminal')"
+	done
 }
 
 @test "-v shows the calls of --mount, --sysctl, --exec-fifo and --console-socket" {
@@ -659,6 +703,19 @@ probe_expected() {
 	run not_seen pivotroot rootless
 	assert_output ""
 	grep -q '^pivotroot: mount("/dev/null", "/proc/self/fd/[0-9]*", NULL, MS_BIND, NULL) = 0$' "$SCRATCH/rootless.v"
+}
+
+@test "-v: every call it prints is one strace -f sees: --nodev on the root, a volume and a --mount" {
+	command -v strace >/dev/null || skip "no strace"
+	mkdir "$SCRATCH/data"
+	strace_v nodev nsunshare -m -p -n -f -- pivotroot -v --nodev --volume="$SCRATCH/data:/data" \
+		--mount=tmpfs:tmpfs:/run:mode=755 "$SCRATCH/root" true
+	[ "$v_status" -eq 0 ]
+	run not_seen pivotroot nodev
+	assert_output ""
+	grep -q '^pivotroot: mount_setattr([0-9]*, "", AT_EMPTY_PATH|AT_RECURSIVE, {attr_set=MOUNT_ATTR_NODEV, attr_clr=0, propagation=0 /\* MS_??? \*/, userns_fd=0}, 32) = 0$' "$SCRATCH/nodev.v"
+	grep -q '^pivotroot: mount(NULL, "/proc/self/fd/[0-9]*", NULL, MS_NODEV|MS_REMOUNT|MS_BIND, NULL) = 0$' "$SCRATCH/nodev.v"
+	grep -q '^pivotroot: mount("tmpfs", "/proc/self/fd/[0-9]*", "tmpfs", MS_NODEV, "mode=755") = 0$' "$SCRATCH/nodev.v"
 }
 
 @test "in a pid namespace with others in it (a pod's), nsunshare and pivotroot run from a read-only view of their files, which the pod cannot write (CVE-2019-5736)" {

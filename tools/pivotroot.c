@@ -14,7 +14,8 @@
  *      (--console-socket): both are host paths, out of reach once the
  *      root is swapped
  *   1. make every mount private (no mount of ours may reach the host)
- *   2. bind-mount NEWROOT on itself: pivot_root wants a mount point
+ *   2. bind-mount NEWROOT on itself: pivot_root wants a mount point;
+ *      --nodev makes it, and every mount under it, nodev
  *   3. mount /proc, a small /dev, /sys read-only, then the --mount list
  *      (a config.json's mounts, in their order; a cgroup mount shows the
  *      process's own groups, mount_cgroup), the volumes, and make
@@ -81,13 +82,17 @@ static const char help[] =
 	"                              other fd above 2 is closed when it starts)\n"
 	"      --no-proc               do not mount /proc\n"
 	"      --readonly              make the root read-only (mounts on it stay as they are)\n"
+	"      --nodev                 device nodes work only in the /dev made here: the\n"
+	"                              root and the mounts under it, the volumes, and each\n"
+	"                              --mount without the word dev (but devpts) get nodev\n"
 	"  -v, --verbose               print each kernel call on stderr\n"
 	"  -h, --help                  show this help\n"
 	"      --version               show the version\n";
 
 enum {
 	OPT_MOUNT = 256, OPT_VOLUME, OPT_MASK, OPT_READONLY_PATH, OPT_SYSCTL, OPT_WORKDIR, OPT_EXEC_FIFO,
-	OPT_CONSOLE_SOCKET, OPT_CMD_FD, OPT_PRESERVE_FDS, OPT_NO_PROC, OPT_READONLY, OPT_VERSION
+	OPT_CONSOLE_SOCKET, OPT_CMD_FD, OPT_PRESERVE_FDS, OPT_NO_PROC, OPT_READONLY, OPT_NODEV,
+	OPT_VERSION
 };
 
 /* One --mount (an entry of a config.json's "mounts"), or --volume. */
@@ -100,6 +105,7 @@ struct mount_spec {
 	int bind;                   /* TYPE bind, or the word bind or rbind */
 	int cgroup;                 /* TYPE cgroup or cgroup2: the process's own cgroups */
 	int file;                   /* a bind of something that is not a directory */
+	int dev;                    /* the word dev, not undone by a later nodev */
 };
 
 /* What the options ask for; each list in the order given. */
@@ -108,7 +114,7 @@ struct options {
 	const char **masks, **readonly_paths, **sysctls;
 	size_t nvolumes, nmounts, nmasks, nreadonly_paths, nsysctls;
 	const char *workdir, *exec_fifo, *console_socket;
-	int cmd_fd, no_proc, readonly;
+	int cmd_fd, no_proc, readonly, nodev;
 	long long preserve_fds;
 };
 
@@ -262,6 +268,22 @@ static unsigned long locked_flags(int fd)
 static void remount_readonly(int fd, const char *where)
 {
 	mount_at(NULL, fd, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(fd), NULL);
+}
+
+/* --nodev on the root's bind mount and every mount under it (the
+ * rootfs's own submounts, if it has any): mount_setattr(2) with
+ * AT_RECURSIVE sets MOUNT_ATTR_NODEV alone and leaves every other flag
+ * as it is, where MS_BIND|MS_REMOUNT would replace them and reach the
+ * top mount only. Made before /dev, whose nodes must work. */
+static void root_nodev(int rootfd)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NODEV };
+
+	if (trace(syscall(SYS_mount_setattr, rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)),
+		  "mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, {attr_set=MOUNT_ATTR_NODEV, attr_clr=0, "
+		  "propagation=0 /* MS_??? */, userns_fd=0}, %zu)",
+		  rootfd, sizeof(attr)) == -1)
+		die_errno("cannot make the new root nodev");
 }
 
 /* mount_at on the directory PATH inside the root, opened (and made if
@@ -866,6 +888,8 @@ static void add_mount_word(struct mount_spec *m, const char *word)
 				m->flags &= ~flag_words[i].flag;
 			else
 				m->flags |= flag_words[i].flag;
+			if (flag_words[i].flag == MS_NODEV) /* for --nodev */
+				m->dev = flag_words[i].clear;
 			return;
 		}
 	for (size_t i = 0; i < LEN(propagation_words); i++)
@@ -1001,6 +1025,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 		{ "no-proc", no_argument, NULL, OPT_NO_PROC },
 		{ "readonly", no_argument, NULL, OPT_READONLY },
+		{ "nodev", no_argument, NULL, OPT_NODEV },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -1041,6 +1066,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case OPT_NO_PROC: o->no_proc = 1; break;
 		case OPT_READONLY: o->readonly = 1; break;
+		case OPT_NODEV: o->nodev = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': print_help(help);
 		case OPT_VERSION: print_version();
@@ -1054,6 +1080,13 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		die_usage("--exec-fifo needs /proc: it cannot go with --no-proc");
 	if (o->no_proc && o->nsysctls)
 		die_usage("--sysctl needs /proc: it cannot go with --no-proc");
+	/* --nodev: a mount that asks for device nodes says "dev"; devpts
+	 * holds only the ptys of its own instance, which nodev would break */
+	for (size_t i = 0; o->nodev && i < o->nmounts; i++)
+		if (!o->mounts[i].dev && strcmp(o->mounts[i].type, "devpts") != 0)
+			o->mounts[i].flags |= MS_NODEV;
+	for (size_t i = 0; o->nodev && i < o->nvolumes; i++)
+		o->volumes[i].flags |= MS_NODEV;
 	return optind;
 }
 
@@ -1166,6 +1199,8 @@ int main(int argc, char *argv[])
 	int rootfd = open(real, root_flags);
 	if (trace(rootfd, "openat(AT_FDCWD, %s, %s)", quote(real), open_flags_str(root_flags)) == -1)
 		die_errno("%s", real);
+	if (o.nodev) /* the image's device nodes do not work */
+		root_nodev(rootfd);
 
 	/* 3. The kernel's file systems, the config's mounts, the volumes. */
 	if (!o.no_proc)
