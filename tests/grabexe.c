@@ -26,27 +26,41 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static int find(const char *name)
+/* Process PID's comm is NAME. */
+static int named(int pid, const char *name)
 {
 	char path[64], comm[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int ok = fscanf(f, "%63s", comm) == 1 && strcmp(comm, name) == 0;
+	fclose(f);
+	return ok;
+}
+
+/* The exe of a process named NAME. Its name is looked at again once the
+ * exe is open: a process may exec another program between the two
+ * (nsenter-lite's child becomes the command's capdrop in a moment), and
+ * then what we hold is that program, not NAME. */
+static int find(const char *name)
+{
+	char path[64];
 	struct dirent *e;
 	DIR *d = opendir("/proc");
 	int fd = -1;
 
 	while (d && fd == -1 && (e = readdir(d))) {
 		int pid = atoi(e->d_name);
-		if (pid <= 0 || pid == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		int ok = fscanf(f, "%63s", comm) == 1 && strcmp(comm, name) == 0;
-		fclose(f);
-		if (!ok)
+		if (pid <= 0 || pid == getpid() || !named(pid, name))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/exe", pid);
 		fd = open(path, O_RDONLY);
+		if (fd != -1 && !named(pid, name)) {
+			close(fd);
+			fd = -1;
+		}
 	}
 	if (d)
 		closedir(d);
