@@ -698,8 +698,9 @@ mc() {
 	minictr import busybox --busybox
 	# exec: nsenter-lite's child is in the container's pid namespace for
 	# a moment; the container's command waits for it, then for the file
-	# to be free
-	minictr run -d --name x --cap-add SYS_PTRACE -v "$g:/atk:ro" busybox /atk/grabexe nsenter-lite 20
+	# to be free (for up to 60 s: in the VM lane an exec takes 1.5 s or
+	# more, and a catch may take several)
+	minictr run -d --name x --cap-add SYS_PTRACE -v "$g:/atk:ro" busybox /atk/grabexe nsenter-lite 60
 	for _ in $(seq 50); do
 		# (an exec as the container ends, once caught, is killed with it)
 		minictr exec x true || true
