@@ -945,3 +945,13 @@ no debian_version"
 	run cgset ps "$GROUP/$BATS_TEST_NUMBER"
 	assert_failure
 }
+
+@test "a device node that the image brings does not work in the container (no device cgroup: nodev); /dev's do" {
+	config ".process.args = $(args sh -c 'echo x >/kmsg 2>&1 || echo refused; echo y >/dev/null && echo devnull')"
+	# /dev/null's numbers: harmless, and a device node all the same
+	mknod "$B/rootfs/kmsg" c 1 3
+	run minictr run --bundle "$B" n1
+	assert_output --partial "Permission denied"
+	assert_line refused
+	assert_line devnull
+}
