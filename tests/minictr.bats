@@ -545,7 +545,12 @@ state_of() {
 		"2|run -u nobody busybox true|-u: 'nobody' is not UID[:GID] (see minictr --help)" \
 		"2|run --cap-add all busybox true|--cap-add ALL is not supported: name the capabilities (see minictr --help)" \
 		"2|run -v nocolon busybox|-v: 'nocolon' is not HOST:CTR[:ro] (see minictr --help)" \
-		"2|run -p 80 busybox|-p: '80' is not HOST:CTR[/udp] (see minictr --help)" \
+		"2|run -p 80 busybox|-p: '80' is not HOST:CTR[/udp], ports from 1 to 65535 (see minictr --help)" \
+		"2|run -p 99999:80 --net bridge busybox|-p: '99999:80' is not HOST:CTR[/udp], ports from 1 to 65535 (see minictr --help)" \
+		"2|run -p 0:80 --net bridge busybox|-p: '0:80' is not HOST:CTR[/udp], ports from 1 to 65535 (see minictr --help)" \
+		"2|run --cpus 99999999999999 busybox true|--cpus: '99999999999999' is not a number of CPUs from 0.01 to $(grep -c ^processor /proc/cpuinfo) (see minictr --help)" \
+		"2|run --cpus 0 busybox true|--cpus: '0' is not a number of CPUs from 0.01 to $(grep -c ^processor /proc/cpuinfo) (see minictr --help)" \
+		"2|run --pids-limit 99999999999999999999 busybox true|--pids-limit: '99999999999999999999' is not a number from 1 to 4194304 (see minictr --help)" \
 		"2|run -p 80:80 busybox|-p needs --net bridge (see minictr --help)" \
 		"2|run -m lots busybox|-m: 'lots' is not a size (see minictr --help)" \
 		"2|run --net host busybox|--net: none, bridge or container:NAME, not 'host' (see minictr --help)" \
@@ -954,4 +959,16 @@ no debian_version"
 	assert_output --partial "Permission denied"
 	assert_line refused
 	assert_line devnull
+}
+
+@test "a hostname without a uts namespace of the container's own, or with a newline, is refused, as runc refuses it" {
+	config ".process.args = $(args true) | .linux.namespaces |= map(select(.type != \"uts\"))"
+	run --separate-stderr minictr create --bundle "$B" u1
+	assert_failure 1
+	assert_equal "$stderr" "minictr: hostname: needs a new uts namespace in linux.namespaces (it would be the host's)"
+	config ".process.args = $(args true) | .hostname = \"a\\nb\""
+	run --separate-stderr minictr create --bundle "$B" u1
+	assert_failure 1
+	assert_equal "$stderr" "minictr: hostname: a newline is not allowed"
+	[ ! -e "$ROOT/u1" ]
 }
