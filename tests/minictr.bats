@@ -972,3 +972,18 @@ no debian_version"
 	assert_equal "$stderr" "minictr: hostname: a newline is not allowed"
 	[ ! -e "$ROOT/u1" ]
 }
+
+@test "the learner's environment is docker's: PATH, HOSTNAME, TERM only with -t, the -e variables, HOME from the image's passwd; exec gets the same" {
+	minictr import busybox --busybox
+	run minictr run --rm --name envy -e A=1 busybox env
+	assert_output "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+HOSTNAME=envy
+A=1
+HOME=/root"
+	run script -qec "$TOP/scripts/minictr run --rm -t -u 65534 busybox env" /dev/null
+	assert_line --partial TERM=xterm
+	assert_line --partial "HOME=$(awk -F: '$3 == 65534 { print $6 }' "$MINICTR_HOME/images/busybox/rootfs/etc/passwd")"
+	minictr run -d --name envz -e HOME=/tmp busybox sleep 1000
+	run minictr exec envz sh -c 'echo $HOSTNAME $HOME $TERM'
+	assert_output "envz /tmp"
+}
