@@ -63,6 +63,17 @@ config() {
 	mv "$B/c.json" "$B/config.json"
 }
 
+# refused JQ LINE: a create of the config that JQ makes (on top of
+# .process.args = true) fails with status 1 and LINE on stderr, and
+# leaves no state.
+refused() {
+	config ".process.args = $(args true) | $1"
+	run --separate-stderr minictr create --bundle "$B" refused
+	assert_failure 1
+	assert_equal "$stderr" "minictr: $2"
+	[ ! -e "$ROOT/refused" ]
+}
+
 # procs ID N: container ID has N processes (minictr ps).
 procs() {
 	[ "$(minictr ps --format json "$1" | jq length)" -eq "$2" ]
@@ -302,10 +313,8 @@ state_of() {
 	assert_equal "$stderr" "minictr: linux.namespaces network: $SCRATCH/nope does not exist"
 	[ ! -e "$ROOT/c13" ]
 	no_group "$GROUP/$BATS_TEST_NUMBER"
-	config ".process.args = $(args true) | .domainname = \"example.org\" | .linux.resources.memory = {limit: 1000000, reservation: 500000}"
-	run --separate-stderr minictr create --bundle "$B" c13
-	assert_failure 1
-	assert_equal "$stderr" "minictr: config.json: not supported by minictr: domainname, linux.resources.memory.reservation"
+	refused '.domainname = "example.org" | .linux.resources.memory = {limit: 1000000, reservation: 500000}' \
+		"config.json: not supported by minictr: domainname, linux.resources.memory.reservation"
 	# what no tool of ours sets, each named, none passed over
 	config ".process.args = $(args true) | .process.ioPriority = {class: \"IOPRIO_CLASS_IDLE\"} | .process.scheduler = {policy: \"SCHED_FIFO\", priority: 1} | .process.execCPUAffinity = {initial: \"0\"} | .linux.timeOffsets = {monotonic: {secs: 1}} | .linux.memoryPolicy = {mode: \"MPOL_BIND\", nodes: \"0\"} | .linux.netDevices = {eth9: {}} | .linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", listenerPath: \"/x.sock\", flags: [\"SECCOMP_FILTER_FLAG_LOG\"]} | .linux.resources.memory = {swappiness: 10, disableOOMKiller: true} | .linux.resources.cpu = {idle: 1, burst: 1000} | .mounts += [{destination: \"/m\", type: \"bind\", source: \"/tmp\", options: [\"rbind\", \"idmap\"], uidMappings: [{containerID: 0, hostID: 1000, size: 1}]}]"
 	run --separate-stderr minictr create --bundle "$B" c13
@@ -962,15 +971,9 @@ no debian_version"
 }
 
 @test "a hostname without a uts namespace of the container's own, or with a newline, is refused, as runc refuses it" {
-	config ".process.args = $(args true) | .linux.namespaces |= map(select(.type != \"uts\"))"
-	run --separate-stderr minictr create --bundle "$B" u1
-	assert_failure 1
-	assert_equal "$stderr" "minictr: hostname: needs a new uts namespace in linux.namespaces (it would be the host's)"
-	config ".process.args = $(args true) | .hostname = \"a\\nb\""
-	run --separate-stderr minictr create --bundle "$B" u1
-	assert_failure 1
-	assert_equal "$stderr" "minictr: hostname: a newline is not allowed"
-	[ ! -e "$ROOT/u1" ]
+	refused '.linux.namespaces |= map(select(.type != "uts"))' \
+		"hostname: needs a new uts namespace in linux.namespaces (it would be the host's)"
+	refused '.hostname = "a\nb"' "hostname: a newline is not allowed"
 }
 
 @test "the learner's environment is docker's: PATH, HOSTNAME, TERM only with -t, the -e variables, HOME from the image's passwd; exec gets the same" {
