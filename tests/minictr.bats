@@ -38,7 +38,10 @@ teardown() {
 			[ -d "$d" ] && minictr rm -f "$(basename "$d")" >/dev/null 2>&1
 		done
 	fi
-	cgset delete "$GROUP" 2>/dev/null || true
+	# the test's group, with what a test made below it (the QoS test's)
+	for d in /sys/fs/cgroup/"$GROUP" /sys/fs/cgroup/*/"$GROUP"; do
+		[ ! -d "$d" ] || find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
 	lab_down # the network tests' lab, if one was made (its veths, NAT go with it)
 	cleanup_scratch
 }
