@@ -961,6 +961,20 @@ no debian_version"
 	[ ! -e "$ROOT/f1" ]
 	run cgset ps "$GROUP/$BATS_TEST_NUMBER"
 	assert_failure
+	# an init gone before create looks at it at all (as under emulation):
+	# a pivotroot that fails at once
+	local t
+	mkdir "$SCRATCH/fast"
+	for t in "$CTRKIT_BIN"/*; do ln -s "$t" "$SCRATCH/fast/"; done
+	rm "$SCRATCH/fast/pivotroot"
+	printf '#!/bin/sh\necho "pivotroot: failed at once" >&2\nexit 1\n' >"$SCRATCH/fast/pivotroot"
+	chmod +x "$SCRATCH/fast/pivotroot"
+	config ".process.args = $(args true)"
+	CTRKIT_BIN=$SCRATCH/fast run minictr create --bundle "$B" f2 </dev/null
+	assert_failure
+	assert_line "pivotroot: failed at once"
+	assert_line "minictr: the container's init ended before it was ready"
+	[ ! -e "$ROOT/f2" ]
 }
 
 @test "a device node that the image brings does not work in the container (no device cgroup: nodev); /dev's do" {
