@@ -224,7 +224,8 @@ ssize_t read_file(const char *path, char *buf, size_t size);
  * data in one write(2), tracing both calls; 0, or -1 with errno. This is
  * how /proc and cgroup files are written: one write is one request. */
 int write_file(const char *path, const char *data);
-/* The value of "Field:" in /proc/PID/status into buf; -1 if absent. */
+/* The value of "Field:" in /proc/PID/status (pid 0: /proc/self/status)
+ * into buf; -1 if absent. */
 int proc_status_field(pid_t pid, const char *field, char *buf, size_t size);
 
 /* ---- mountinfo.c: the mount table of a process --------------------- */

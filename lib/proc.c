@@ -69,7 +69,10 @@ int proc_status_field(pid_t pid, const char *field, char *buf, size_t size)
 	char path[64], status[4096];
 	size_t flen = strlen(field);
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	else /* self: in a pid namespace below /proc's, our pid names another */
+		snprintf(path, sizeof(path), "/proc/self/status");
 	if (read_file(path, status, sizeof(status)) == -1)
 		return -1;
 	for (char *line = status; line && *line; line = strchr(line, '\n')) {

@@ -56,22 +56,18 @@ static int is_sealed(int fd)
 
 int in_shared_pidns(void)
 {
-	char buf[4096], *line, *p, *last = NULL;
-	int levels = 0, fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd == -1 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	char nspid[256], *p, *last = NULL;
+	int levels = 0, was = verbose, r;
 
-	/* read quietly: a check, not a step of the tool's work */
-	if (fd != -1)
-		close(fd);
-	if (n <= 0)
+	/* read quietly: a check, not a step of the tool's work, and -v
+	 * shows only the tool's work */
+	verbose = 0;
+	r = proc_status_field(0, "NSpid", nspid, sizeof(nspid));
+	verbose = was;
+	if (r == -1)
 		return 0;
-	buf[n] = '\0';
-	line = strstr(buf, "\nNSpid:");
-	if (!line)
-		return 0;
-	line[strcspn(line + 1, "\n") + 1] = '\0';
-	/* "NSpid: 8765 12 3": our pid in each namespace, /proc's first, ours last */
-	for (p = strtok(line + 7, " \t"); p; p = strtok(NULL, " \t")) {
+	/* "8765 12 3": our pid in each namespace, /proc's first, ours last */
+	for (p = strtok(nspid, " \t"); p; p = strtok(NULL, " \t")) {
 		last = p;
 		levels++;
 	}
@@ -98,7 +94,9 @@ static int readonly_view(void)
 	return tree;
 }
 
-/* A sealed memfd holding a copy of our binary. */
+/* A sealed memfd holding a copy of our binary. (It opens the binary
+ * again rather than keep exe_seal's fd: -v then shows open_tree's fd as
+ * the first free one, the same as with no check before it.) */
 static int sealed_copy(const char *name)
 {
 	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
